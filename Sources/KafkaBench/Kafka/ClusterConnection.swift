@@ -1,0 +1,80 @@
+/// Where kbench's clients connect: an embedded broker hosted by this process, or a cluster reached through a
+/// bootstrap address (a real cluster, or a `kbench broker` running elsewhere). Both paths share all code
+/// below topic creation.
+public final class ClusterConnection: @unchecked Sendable {
+    /// The embedded broker when this process hosts it.
+    public let hostedBroker: EmbeddedBroker?
+    /// `bootstrap.servers` plus every user property: the base of every client this run creates.
+    public let baseConfig: KafkaConfig
+    /// Bound for connecting and metadata requests.
+    public let connectTimeoutMs: Int32
+
+    public var bootstrap: String { baseConfig["bootstrap.servers"] ?? "" }
+
+    /// Connects to `bootstrap` with the user's properties.
+    public init(bootstrap: String, properties: [String: String] = [:], connectTimeoutMs: Int32 = 10_000) {
+        hostedBroker = nil
+        baseConfig = KafkaConfig(properties).merging(["bootstrap.servers": bootstrap])
+        self.connectTimeoutMs = connectTimeoutMs
+    }
+
+    /// Starts an embedded broker in this process and connects to it.
+    public init(embeddedBrokers: Int, properties: [String: String] = [:], connectTimeoutMs: Int32 = 10_000) throws(KafkaError) {
+        let broker = try EmbeddedBroker(brokers: embeddedBrokers)
+        hostedBroker = broker
+        baseConfig = KafkaConfig(properties).merging(["bootstrap.servers": broker.bootstrapServers])
+        self.connectTimeoutMs = connectTimeoutMs
+    }
+
+    /// Cluster facts; fails within `connectTimeoutMs` when the cluster is unreachable.
+    public func metadata() throws(KafkaError) -> ClusterMetadata {
+        try KafkaAdmin(config: baseConfig).metadata(timeoutMs: connectTimeoutMs)
+    }
+
+    /// What `ensureTopic` did.
+    public enum TopicOutcome: String, Sendable, Codable { case created, reused }
+
+    /// Makes sure `name` exists with exactly `partitions` partitions: reuses a matching topic, creates a
+    /// missing one (hosted embedded broker: directly; real cluster: through the admin API), and refuses a topic
+    /// with another partition count or a missing topic on an embedded broker hosted elsewhere.
+    @discardableResult
+    public func ensureTopic(_ name: String, partitions: Int, replicationFactor: Int? = nil) throws(KafkaError) -> TopicOutcome {
+        guard partitions > 0 else {
+            throw .usage("cannot use topic \(name) with \(partitions) partitions: a topic needs at least 1")
+        }
+        let md = try metadata()
+        if let existing = md.topics[name], existing.error == nil {
+            guard existing.partitions == partitions else {
+                throw .usage(
+                    "topic \(name) already exists with \(existing.partitions) partitions, but \(partitions) were asked for; "
+                        + "kbench never reuses a topic with another partition count: choose another topic name, or ask for \(existing.partitions) partitions")
+            }
+            return .reused
+        }
+        if let hostedBroker {
+            try hostedBroker.createTopic(name, partitions: partitions)
+        } else if md.isEmbeddedBroker {
+            throw .usage(
+                "topic \(name) does not exist on the embedded broker at \(bootstrap), and librdkafka 2.0.2's embedded broker "
+                    + "cannot create topics over the network; create it where the broker runs: kbench broker --topic \(name):\(partitions)")
+        } else {
+            let rf = replicationFactor ?? min(3, max(1, md.brokers.count))
+            try KafkaAdmin(config: baseConfig).createTopic(name, partitions: partitions, replicationFactor: rf, timeoutMs: max(connectTimeoutMs, 30_000))
+        }
+        try waitForTopic(name, partitions: partitions)
+        return .created
+    }
+
+    /// Waits until metadata shows `name` with `partitions` partitions (topic creation propagates asynchronously).
+    private func waitForTopic(_ name: String, partitions: Int) throws(KafkaError) {
+        let deadline = MonotonicClock.nanoseconds() + UInt64(max(connectTimeoutMs, 10_000)) * 1_000_000
+        while true {
+            let md = try metadata()
+            if let t = md.topics[name], t.error == nil, t.partitions == partitions { return }
+            if MonotonicClock.nanoseconds() > deadline {
+                throw .usage("topic \(name) was created but metadata did not show its \(partitions) partitions within \(max(connectTimeoutMs, 10_000)) ms")
+            }
+            Sleep.milliseconds(100)
+        }
+    }
+}

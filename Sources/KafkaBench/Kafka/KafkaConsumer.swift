@@ -1,0 +1,224 @@
+import CRdKafka
+
+/// A message as librdkafka delivered it: a view valid only inside the `consumeBatch` body that received it.
+public struct ConsumedMessage {
+    let raw: UnsafeMutablePointer<rd_kafka_message_t>
+    /// Index of the message's topic in `KafkaConsumer.topicNames`.
+    public let topicIndex: Int
+
+    @inline(__always) public var partition: Int32 { raw.pointee.partition }
+    @inline(__always) public var offset: Int64 { raw.pointee.offset }
+    @inline(__always) public var key: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: raw.pointee.key, count: raw.pointee.key_len)
+    }
+    @inline(__always) public var value: UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: raw.pointee.payload, count: raw.pointee.len)
+    }
+}
+
+/// What one call to `consumeBatch` can deliver.
+public enum ConsumerEvent {
+    case message(ConsumedMessage)
+    /// The consumer reached the end of a partition (`enable.partition.eof=true`); `offset` is the next offset.
+    case partitionEOF(topicIndex: Int, partition: Int32, offset: Int64)
+    /// A consumer error (a fetch failure, an unknown topic, …). Transport errors are often transient.
+    case error(KafkaError)
+}
+
+/// Where an explicitly assigned partition starts.
+public enum StartOffset: Sendable {
+    case beginning, end
+    case offset(Int64)
+    var raw: Int64 {
+        switch self {
+        case .beginning: return -2
+        case .end: return -1
+        case .offset(let o): return o
+        }
+    }
+}
+
+/// A librdkafka high-level consumer: subscribe (group) or assign (no group), batch consume, pause/resume,
+/// offset store and commit, and close with leave-group.
+///
+/// Threading: everything, including the rebalance callback and the `onRebalance` handler, runs on the one thread
+/// that calls `consumeBatch` (librdkafka 2.0.2's batch consume is not safe against concurrent pause/resume or
+/// rebalances from other threads). Lifetime: `close()`/`deinit` destroy the queue and the `rd_kafka_t` before the
+/// `RebalanceContext` the callbacks point at is released.
+public final class KafkaConsumer: @unchecked Sendable {
+    let rk: OpaquePointer
+    private let queue: OpaquePointer
+    private let context = RebalanceContext()
+    private let config: KafkaConfig
+    private var closed = false
+    private var batch: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    private let batchCapacity: Int
+    /// Topic handles seen on messages, parallel to `topicNames`.
+    private var topicHandles: [OpaquePointer?] = []
+    /// Names of the topics messages came from, in first-seen order (subscribed topics first).
+    public private(set) var topicNames: [String] = []
+
+    /// - Parameters:
+    ///   - onRebalance: told about every assignment change, after librdkafka applied it, on the polling thread.
+    ///   - batchSize: at most this many messages per `consumeBatch` call.
+    public init(config: KafkaConfig, batchSize: Int = 1000, onRebalance: ((AssignmentChange) -> Void)? = nil) throws(KafkaError) {
+        self.config = config
+        let context = self.context
+        context.handler = onRebalance
+        rk = try ClientHandle.make(RD_KAFKA_CONSUMER, config) { conf in
+            context.install(on: conf)
+            rd_kafka_conf_set_rebalance_cb(conf, kbenchRebalanceCallback)
+        }
+        rd_kafka_poll_set_consumer(rk)
+        queue = rd_kafka_queue_get_consumer(rk)
+        batchCapacity = max(1, batchSize)
+        batch = .allocate(capacity: batchCapacity)
+    }
+
+    deinit {
+        if !closed {
+            rd_kafka_queue_destroy(queue)
+            rd_kafka_destroy(rk)
+        }
+        batch.deallocate()
+    }
+
+    /// The partitions currently assigned to this consumer.
+    public var assignment: Set<TopicPartition> { context.assignment }
+
+    /// The last error librdkafka reported for this client, with secrets scrubbed.
+    public var lastError: String? { context.lastError.map { Secrets.scrub($0, in: config) } }
+
+    /// Replaces the handler told about assignment changes.
+    public func setRebalanceHandler(_ handler: ((AssignmentChange) -> Void)?) { context.handler = handler }
+
+    /// Joins the group (`group.id` must be set) subscribed to `topics`.
+    public func subscribe(_ topics: [String]) throws(KafkaError) {
+        for t in topics where !topicNames.contains(t) { registerName(t) }
+        let list = rd_kafka_topic_partition_list_new(Int32(topics.count))!
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for t in topics { rd_kafka_topic_partition_list_add(list, t, -1) }
+        try check(rd_kafka_subscribe(rk, list), "subscribe to \(topics.joined(separator: ","))")
+    }
+
+    /// Consumes the given partitions without a group, from `start`.
+    public func assign(_ partitions: [TopicPartition], from start: StartOffset = .beginning) throws(KafkaError) {
+        for tp in partitions where !topicNames.contains(tp.topic) { registerName(tp.topic) }
+        let list = PartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = start.raw }
+        try check(rd_kafka_assign(rk, list), "assign \(partitions.count) partition(s)")
+        context.assignment = Set(partitions)
+    }
+
+    private func registerName(_ name: String) {
+        topicNames.append(name)
+        topicHandles.append(nil)  // filled in when a message first shows the handle
+    }
+
+    @inline(__always)
+    private func topicIndex(_ rkt: OpaquePointer?) -> Int {
+        guard let rkt else { return -1 }
+        for i in 0..<topicHandles.count where topicHandles[i] == rkt { return i }
+        let name = String(cString: rd_kafka_topic_name(rkt))
+        if let i = topicNames.firstIndex(of: name) {
+            topicHandles[i] = rkt
+            return i
+        }
+        topicNames.append(name)
+        topicHandles.append(rkt)
+        return topicNames.count - 1
+    }
+
+    /// Serves callbacks (rebalances, errors) and delivers up to `batchSize` messages to `body`, waiting up to
+    /// `timeoutMs` for the batch to fill. Returns the number of events delivered.
+    @discardableResult
+    public func consumeBatch(timeoutMs: Int32, _ body: (ConsumerEvent) -> Void) -> Int {
+        let n = rd_kafka_consume_batch_queue(queue, timeoutMs, batch, batchCapacity)
+        if n < 0 {
+            body(.error(KafkaError.rd(rd_kafka_last_error(), "consume")))
+            return 0
+        }
+        for i in 0..<n {
+            let m = batch[i]!
+            let err = m.pointee.err
+            if err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                body(.message(ConsumedMessage(raw: m, topicIndex: topicIndex(m.pointee.rkt))))
+            } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                body(.partitionEOF(topicIndex: topicIndex(m.pointee.rkt), partition: m.pointee.partition, offset: m.pointee.offset))
+            } else {
+                var text = String(cString: rd_kafka_err2str(err))
+                if let p = m.pointee.payload, m.pointee.len > 0 {
+                    text = String(decoding: UnsafeRawBufferPointer(start: p, count: m.pointee.len), as: UTF8.self)
+                }
+                body(.error(KafkaError(code: err.rawValue, message: "consumer error: \(Secrets.scrub(text, in: config))")))
+            }
+            rd_kafka_message_destroy(m)
+        }
+        return n
+    }
+
+    /// Stops fetching the given partitions (their pre-fetched messages are discarded).
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try pauseResume(partitions, pause: true)
+    }
+
+    /// Resumes fetching the given partitions from the last consumed position.
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try pauseResume(partitions, pause: false)
+    }
+
+    private func pauseResume(_ partitions: [TopicPartition], pause: Bool) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let list = PartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = pause ? rd_kafka_pause_partitions(rk, list) : rd_kafka_resume_partitions(rk, list)
+        try check(err, pause ? "pause" : "resume")
+        if let (tp, e) = PartitionList.firstError(list) { throw KafkaError.rd(e, "\(pause ? "pause" : "resume") \(tp)") }
+    }
+
+    /// Marks `message` as processed: its offset + 1 is committed by the next commit (needs
+    /// `enable.auto.offset.store=false` to be meaningful).
+    @inline(__always)
+    public func storeOffset(_ message: ConsumedMessage) {
+        _ = rd_kafka_offset_store(message.raw.pointee.rkt, message.partition, message.offset)
+    }
+
+    /// Commits the stored offsets. A sync commit with nothing to commit is not an error.
+    public func commit(async: Bool) throws(KafkaError) {
+        let err = rd_kafka_commit(rk, nil, async ? 1 : 0)
+        if err == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
+        try check(err, async ? "async commit" : "commit")
+    }
+
+    /// The committed offsets of `partitions` in the group (-1001 when none is committed).
+    public func committed(_ partitions: [TopicPartition], timeoutMs: Int32 = 10_000) throws(KafkaError) -> [TopicPartition: Int64] {
+        let list = PartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        try check(rd_kafka_committed(rk, list, timeoutMs), "read committed offsets")
+        var out: [TopicPartition: Int64] = [:]
+        for i in 0..<Int(list.pointee.cnt) {
+            let e = list.pointee.elems[i]
+            out[TopicPartition(String(cString: e.topic), e.partition)] = e.offset
+        }
+        return out
+    }
+
+    /// Low and high watermarks of a partition, asked of its leader.
+    public func watermarks(_ tp: TopicPartition, timeoutMs: Int32 = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0, high: Int64 = 0
+        try check(rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, timeoutMs), "watermarks of \(tp)")
+        return (low, high)
+    }
+
+    /// Leaves the group (revoking the assignment through the rebalance callback) and destroys the client.
+    /// Safe to call more than once.
+    public func close() throws(KafkaError) {
+        guard !closed else { return }
+        closed = true
+        let err = rd_kafka_consumer_close(rk)
+        rd_kafka_queue_destroy(queue)
+        rd_kafka_destroy(rk)
+        try check(err, "consumer close")
+    }
+}

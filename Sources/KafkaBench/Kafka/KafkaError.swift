@@ -1,0 +1,55 @@
+import CRdKafka
+
+/// An error from librdkafka or from kbench's use of it: carries librdkafka's error code (when there is one)
+/// and a message that says what was being done.
+public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// librdkafka's `rd_kafka_resp_err_t` value, or `nil` for errors that kbench itself detected.
+    public let code: Int32?
+    /// librdkafka's symbolic name for `code` (e.g. `_TRANSPORT`), empty when `code` is nil.
+    public let codeName: String
+    /// What went wrong, in words.
+    public let message: String
+
+    public init(code: Int32?, message: String) {
+        self.code = code
+        if let code {
+            self.codeName = String(cString: rd_kafka_err2name(rd_kafka_resp_err_t(rawValue: code)))
+        } else {
+            self.codeName = ""
+        }
+        self.message = message
+    }
+
+    /// A kbench-level error without a librdkafka code.
+    public static func usage(_ message: String) -> KafkaError {
+        KafkaError(code: nil, message: message)
+    }
+
+    /// Wraps a librdkafka response code with the action that produced it.
+    static func rd(_ err: rd_kafka_resp_err_t, _ context: String) -> KafkaError {
+        let text = String(cString: rd_kafka_err2str(err))
+        return KafkaError(code: err.rawValue, message: "\(context): \(text)")
+    }
+
+    /// Wraps (and destroys) an `rd_kafka_error_t`.
+    static func consume(_ error: OpaquePointer, _ context: String) -> KafkaError {
+        let code = rd_kafka_error_code(error)
+        let text = String(cString: rd_kafka_error_string(error))
+        rd_kafka_error_destroy(error)
+        return KafkaError(code: code.rawValue, message: "\(context): \(text)")
+    }
+
+    public var description: String {
+        if code != nil { return "\(message) [\(codeName)]" }
+        return message
+    }
+}
+
+/// Checks a librdkafka response code, throwing a `KafkaError` for anything but `NO_ERROR`.
+@inline(__always)
+func check(_ err: rd_kafka_resp_err_t, _ context: @autoclosure () -> String) throws(KafkaError) {
+    if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.rd(err, context()) }
+}
+
+/// The librdkafka version this binary runs against, e.g. "2.0.2".
+public var librdkafkaVersion: String { String(cString: rd_kafka_version_str()) }

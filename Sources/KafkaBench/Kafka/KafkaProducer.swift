@@ -1,0 +1,149 @@
+import CRdKafka
+import Histogram
+
+/// Counters kept by the producer's delivery-report callback.
+final class DeliveryContext: ClientContext, @unchecked Sendable {
+    /// Topic handles in registration order; `perPartition[i]` counts deliveries to `topics[i]`.
+    var topics: [OpaquePointer] = []
+    var perPartition: [[Int]] = []
+    var delivered = 0
+    var failed = 0
+    var firstFailure: String?
+    /// Delivery latency (enqueue to acknowledgement) in microseconds, when tracking is on.
+    var latency: Histogram<UInt64>?
+}
+
+/// librdkafka's `dr_msg_cb`: counts each delivery per partition, and its latency when asked.
+func kbenchDeliveryCallback(_ rk: OpaquePointer?, _ msg: UnsafePointer<rd_kafka_message_t>?, _ opaque: UnsafeMutableRawPointer?) {
+    guard let msg, let opaque else { return }
+    let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeUnretainedValue()
+    let m = msg.pointee
+    if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+        context.failed += 1
+        if context.firstFailure == nil {
+            context.firstFailure = String(cString: rd_kafka_err2str(m.err))
+        }
+        return
+    }
+    context.delivered += 1
+    if let index = context.topics.firstIndex(where: { $0 == m.rkt }) {
+        let p = Int(m.partition)
+        if p >= context.perPartition[index].count {
+            context.perPartition[index] += Array(repeating: 0, count: p + 1 - context.perPartition[index].count)
+        }
+        context.perPartition[index][p] += 1
+    }
+    if context.latency != nil, let enqueued = m._private {
+        let sent = UInt64(UInt(bitPattern: enqueued))
+        let now = MonotonicClock.nanoseconds()
+        _ = context.latency!.record(now > sent ? (now - sent) / 1000 : 0)
+    }
+}
+
+/// A librdkafka producer: keyed messages, delivery reports counted and checked, flush with a timeout.
+///
+/// Not thread-safe: one thread produces, polls and flushes. The handle is destroyed in `deinit` before the
+/// `DeliveryContext` its callbacks point at.
+public final class KafkaProducer: @unchecked Sendable {
+    let rk: OpaquePointer
+    private let context = DeliveryContext()
+    private var topicHandles: [String: OpaquePointer] = [:]
+    private let config: KafkaConfig
+
+    /// - Parameter trackLatency: record each message's delivery latency (enqueue to ack) in a histogram.
+    public init(config: KafkaConfig, trackLatency: Bool = false) throws(KafkaError) {
+        self.config = config
+        let context = self.context
+        if trackLatency {
+            context.latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
+        }
+        rk = try ClientHandle.make(RD_KAFKA_PRODUCER, config) { conf in
+            context.install(on: conf)
+            rd_kafka_conf_set_dr_msg_cb(conf, kbenchDeliveryCallback)
+        }
+    }
+
+    deinit {
+        for (_, rkt) in topicHandles { rd_kafka_topic_destroy(rkt) }
+        rd_kafka_destroy(rk)
+    }
+
+    /// Messages acknowledged by the broker so far.
+    public var delivered: Int { context.delivered }
+    /// Messages whose delivery failed so far.
+    public var failed: Int { context.failed }
+    /// Messages handed to librdkafka but not yet acknowledged or failed.
+    public var inFlight: Int { Int(rd_kafka_outq_len(rk)) }
+    /// Delivery latency histogram in microseconds (only with `trackLatency`).
+    public var deliveryLatencyMicros: Histogram<UInt64>? { context.latency }
+
+    /// Delivered messages per partition of `topic` (index = partition).
+    public func deliveredPerPartition(topic: String) -> [Int] {
+        guard let rkt = topicHandles[topic], let i = context.topics.firstIndex(of: rkt) else { return [] }
+        return context.perPartition[i]
+    }
+
+    func topicHandle(_ name: String) throws(KafkaError) -> OpaquePointer {
+        if let rkt = topicHandles[name] { return rkt }
+        guard let rkt = rd_kafka_topic_new(rk, name, nil) else {
+            throw KafkaError.rd(rd_kafka_last_error(), "cannot open topic \(name)")
+        }
+        topicHandles[name] = rkt
+        context.topics.append(rkt)
+        context.perPartition.append([])
+        return rkt
+    }
+
+    /// Enqueues one message (key and value are copied). When librdkafka's queue is full it serves delivery
+    /// reports and retries, so this applies back-pressure instead of failing.
+    /// - Parameter partition: a partition, or `nil` for the configured partitioner.
+    public func send(
+        topic: String, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, partition: Int32? = nil
+    ) throws(KafkaError) {
+        let rkt = try topicHandle(topic)
+        try send(rkt, key: key, value: value, partition: partition ?? -1)
+    }
+
+    @inline(__always)
+    func send(_ rkt: OpaquePointer, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, partition: Int32) throws(KafkaError) {
+        let opaque: UnsafeMutableRawPointer? =
+            context.latency == nil ? nil : UnsafeMutableRawPointer(bitPattern: UInt(MonotonicClock.nanoseconds()))
+        while true {
+            let rc = rd_kafka_produce(
+                rkt, partition, 0x2 /* RD_KAFKA_MSG_F_COPY */,
+                UnsafeMutableRawPointer(mutating: value.baseAddress), value.count,
+                key.baseAddress, key.count, opaque)
+            if rc == 0 { return }
+            let err = rd_kafka_last_error()
+            if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {
+                rd_kafka_poll(rk, 5)
+                continue
+            }
+            throw KafkaError.rd(err, "produce to \(String(cString: rd_kafka_topic_name(rkt))) failed")
+        }
+    }
+
+    /// Serves delivery reports for up to `timeoutMs`.
+    @discardableResult
+    public func poll(timeoutMs: Int32 = 0) -> Int32 {
+        rd_kafka_poll(rk, timeoutMs)
+    }
+
+    /// Waits until every message is delivered or failed. Throws if some are still in flight after `timeoutMs`,
+    /// or if librdkafka raised a fatal error.
+    public func flush(timeoutMs: Int32) throws(KafkaError) {
+        let err = rd_kafka_flush(rk, timeoutMs)
+        if let fatal = context.fatalError { throw KafkaError(code: RD_KAFKA_RESP_ERR__FATAL.rawValue, message: "producer fatal error: \(fatal)") }
+        if err == RD_KAFKA_RESP_ERR__TIMED_OUT {
+            var message = "flush timed out after \(timeoutMs) ms with \(inFlight) message(s) undelivered"
+            if let last = context.lastError { message += " (last error: \(Secrets.scrub(last, in: config)))" }
+            throw KafkaError(code: err.rawValue, message: message)
+        }
+        try check(err, "flush failed")
+    }
+
+    /// The first delivery failure's text, if any message failed.
+    public var firstFailure: String? { context.firstFailure }
+    /// The last error librdkafka reported for this client (connection failures and the like).
+    public var lastError: String? { context.lastError.map { Secrets.scrub($0, in: config) } }
+}

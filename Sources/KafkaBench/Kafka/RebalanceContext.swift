@@ -1,0 +1,76 @@
+import CRdKafka
+
+/// The group protocol librdkafka negotiated for a consumer, from `rd_kafka_rebalance_protocol`.
+public enum RebalanceProtocol: String, Sendable, Codable {
+    /// range, roundrobin: every rebalance revokes everything, then assigns the new set (stop-the-world).
+    case eager = "EAGER"
+    /// cooperative-sticky: only the partitions that move are revoked and assigned.
+    case cooperative = "COOPERATIVE"
+}
+
+/// One assignment change, reported to the consumer's owner after librdkafka has applied it.
+public struct AssignmentChange: Sendable {
+    public enum Kind: String, Sendable, Codable { case assigned, revoked, lost }
+    public var kind: Kind
+    /// The partitions this change added or removed.
+    public var partitions: [TopicPartition]
+    public var rebalanceProtocol: RebalanceProtocol
+    /// The consumer's whole assignment after the change.
+    public var assignment: Set<TopicPartition>
+    /// Set when applying the change failed; the consumer has then no assignment.
+    public var error: KafkaError?
+}
+
+/// The consumer's callback context: its current assignment and the handler told about every change.
+///
+/// Lifetime: owned by `KafkaConsumer`, which destroys its `rd_kafka_t` (and so stops all callbacks) before
+/// releasing this object. Touched only on the consumer's polling thread (the rebalance callback runs inside poll).
+final class RebalanceContext: ClientContext, @unchecked Sendable {
+    var assignment: Set<TopicPartition> = []
+    var handler: ((AssignmentChange) -> Void)?
+}
+
+/// librdkafka's `rebalance_cb`. Applies the change with the call the negotiated protocol requires
+/// (EAGER: `rd_kafka_assign`; COOPERATIVE: `rd_kafka_incremental_assign`/`_unassign`), then reports it.
+func kbenchRebalanceCallback(
+    _ rk: OpaquePointer?, _ err: rd_kafka_resp_err_t,
+    _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?, _ opaque: UnsafeMutableRawPointer?
+) {
+    guard let rk, let opaque else { return }
+    let context = Unmanaged<RebalanceContext>.fromOpaque(opaque).takeUnretainedValue()
+    let proto: RebalanceProtocol = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE" ? .cooperative : .eager
+    let changed = PartitionList.read(partitions)
+    var kind: AssignmentChange.Kind
+    var failure: KafkaError?
+
+    switch err {
+    case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+        kind = .assigned
+        if proto == .cooperative {
+            if let e = rd_kafka_incremental_assign(rk, partitions) { failure = KafkaError.consume(e, "incremental assign") }
+            else { context.assignment.formUnion(changed) }
+        } else {
+            let e = rd_kafka_assign(rk, partitions)
+            if e != RD_KAFKA_RESP_ERR_NO_ERROR { failure = KafkaError.rd(e, "assign") }
+            else { context.assignment = Set(changed) }
+        }
+    case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+        kind = rd_kafka_assignment_lost(rk) != 0 ? .lost : .revoked
+        if proto == .cooperative {
+            if let e = rd_kafka_incremental_unassign(rk, partitions) { failure = KafkaError.consume(e, "incremental unassign") }
+            context.assignment.subtract(changed)
+        } else {
+            let e = rd_kafka_assign(rk, nil)
+            if e != RD_KAFKA_RESP_ERR_NO_ERROR { failure = KafkaError.rd(e, "unassign") }
+            context.assignment = []
+        }
+    default:
+        kind = .revoked
+        failure = KafkaError.rd(err, "rebalance failed")
+        _ = rd_kafka_assign(rk, nil)
+        context.assignment = []
+    }
+    if failure != nil { context.lastError = failure?.description }
+    context.handler?(AssignmentChange(
+        kind: kind, partitions: changed, rebalanceProtocol: proto, assignment: context.assignment, error: failure))
+}

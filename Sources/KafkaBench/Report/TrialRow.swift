@@ -1,0 +1,151 @@
+/// One row of a sweep CSV: one trial (a partitions × consumers × assignor × repeat point).
+///
+/// The CSV's first line is `# kbench sweep schema N`, its second the header of `TrialRow.columns`.
+/// Every column is documented in the README ("Sweep CSV columns").
+public struct TrialRow: Sendable, Equatable {
+    public static let schemaVersion = 1
+    public static let schemaLine = "# kbench sweep schema \(schemaVersion)"
+
+    public var runId: String
+    /// UTC ISO-8601 time the trial finished.
+    public var timestamp: String
+    /// "embedded" or the bootstrap servers.
+    public var broker: String
+    public var librdkafka: String
+    public var topics: Int
+    public var partitions: Int
+    public var consumers: Int
+    public var assignor: String
+    public var work: String
+    /// "window" or "drain".
+    public var mode: String
+    /// Messages per topic in the backlog.
+    public var messages: Int
+    /// 1-based repeat index.
+    public var `repeat`: Int
+    public var activeConsumers: Int
+    public var idleConsumers: Int
+    /// Names of the idle consumers, space-separated (e.g. "c11 c12").
+    public var idleNames: String
+    public var minPartitionsPerConsumer: Int
+    public var maxPartitionsPerConsumer: Int
+    /// From spawning the first worker to the stable-group barrier.
+    public var joinMs: Double
+    /// From the end of measurement to the last worker's exit.
+    public var teardownMs: Double
+    /// Measured seconds: the window (window mode) or the makespan (drain mode).
+    public var seconds: Double
+    public var msgsPerS: Double
+    public var mbPerS: Double
+    /// Per active consumer msgs/s: min, median, max.
+    public var consumerRateMin: Double
+    public var consumerRateMedian: Double
+    public var consumerRateMax: Double
+    /// The single-consumer rate the model scales (msgs/s).
+    public var r1: Double
+    /// r1 × min(C, P·T)
+    public var modelWindow: Double
+    /// r1 × P·T / ceil(P·T / C)
+    public var modelDrain: Double
+    /// measured / model of this row's mode
+    public var efficiency: Double
+    /// Messages consumed in the trial (whole trial, including warm-up).
+    public var consumed: Int
+    public var duplicates: Int
+    public var lost: Int
+    /// Sum of worker CPU seconds (user + system).
+    public var workerCpuS: Double
+    /// Largest peak RSS of any worker, MB.
+    public var maxWorkerRssMb: Double
+    /// "ok" or "failed".
+    public var status: String
+    /// Why a trial failed (empty when ok).
+    public var reason: String
+
+    public static let columns = [
+        "run_id", "timestamp", "broker", "librdkafka", "topics", "partitions", "consumers", "assignor", "work", "mode",
+        "messages", "repeat", "active_consumers", "idle_consumers", "idle_names", "min_partitions_per_consumer",
+        "max_partitions_per_consumer", "join_ms", "teardown_ms", "seconds", "msgs_per_s", "mb_per_s",
+        "consumer_rate_min", "consumer_rate_median", "consumer_rate_max", "r1", "model_window", "model_drain",
+        "efficiency", "consumed", "duplicates", "lost", "worker_cpu_s", "max_worker_rss_mb", "status", "reason",
+    ]
+
+    public init(runId: String, timestamp: String, broker: String, librdkafka: String, topics: Int, partitions: Int,
+                consumers: Int, assignor: String, work: String, mode: String, messages: Int, repeat: Int,
+                activeConsumers: Int, idleConsumers: Int, idleNames: String, minPartitionsPerConsumer: Int,
+                maxPartitionsPerConsumer: Int, joinMs: Double, teardownMs: Double, seconds: Double, msgsPerS: Double,
+                mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
+                r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, consumed: Int,
+                duplicates: Int, lost: Int, workerCpuS: Double, maxWorkerRssMb: Double, status: String, reason: String) {
+        self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
+        self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
+        self.work = work; self.mode = mode; self.messages = messages; self.repeat = `repeat`
+        self.activeConsumers = activeConsumers; self.idleConsumers = idleConsumers; self.idleNames = idleNames
+        self.minPartitionsPerConsumer = minPartitionsPerConsumer; self.maxPartitionsPerConsumer = maxPartitionsPerConsumer
+        self.joinMs = joinMs; self.teardownMs = teardownMs; self.seconds = seconds; self.msgsPerS = msgsPerS
+        self.mbPerS = mbPerS; self.consumerRateMin = consumerRateMin; self.consumerRateMedian = consumerRateMedian
+        self.consumerRateMax = consumerRateMax; self.r1 = r1; self.modelWindow = modelWindow; self.modelDrain = modelDrain
+        self.efficiency = efficiency; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
+        self.workerCpuS = workerCpuS; self.maxWorkerRssMb = maxWorkerRssMb; self.status = status; self.reason = reason
+    }
+
+    /// The row's fields as CSV cells, in `columns` order.
+    public var cells: [String] {
+        [runId, timestamp, broker, librdkafka, String(topics), String(partitions), String(consumers), assignor, work, mode,
+         String(messages), String(`repeat`), String(activeConsumers), String(idleConsumers), idleNames,
+         String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(teardownMs, 0),
+         fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
+         fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4),
+         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(maxWorkerRssMb, 1), status, reason]
+    }
+
+    /// One CSV line (RFC 4180 quoting where needed), without the newline.
+    public var csvLine: String { cells.map(CSV.quote).joined(separator: ",") }
+}
+
+private func fmt(_ v: Double, _ digits: Int) -> String {
+    guard v.isFinite else { return "" }
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (v * scale).rounded() / scale
+    if digits == 0 { return String(Int(r)) }
+    return String(r)
+}
+
+/// Minimal RFC 4180 CSV helpers.
+public enum CSV {
+    public static func quote(_ cell: String) -> String {
+        if cell.contains(",") || cell.contains("\"") || cell.contains("\n") {
+            return "\"" + cell.replacing("\"", with: "\"\"") + "\""
+        }
+        return cell
+    }
+
+    /// Splits one CSV line into cells (quoted cells may contain commas and doubled quotes).
+    public static func split(_ line: Substring) throws(UsageError) -> [String] {
+        var cells: [String] = []
+        var cell = ""
+        var inQuotes = false
+        var chars = line.makeIterator()
+        var pending: Character? = nil
+        while let c = pending ?? chars.next() {
+            pending = nil
+            if inQuotes {
+                if c == "\"" {
+                    if let n = chars.next() {
+                        if n == "\"" { cell.append("\"") } else { inQuotes = false; pending = n }
+                    } else { inQuotes = false }
+                } else { cell.append(c) }
+            } else if c == "\"" && cell.isEmpty {
+                inQuotes = true
+            } else if c == "," {
+                cells.append(cell); cell = ""
+            } else {
+                cell.append(c)
+            }
+        }
+        if inQuotes { throw UsageError("unterminated quoted cell") }
+        cells.append(cell)
+        return cells
+    }
+}

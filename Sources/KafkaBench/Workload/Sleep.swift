@@ -1,0 +1,10 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Blocking sleeps for threads that own a blocking loop (never call these on the cooperative pool).
+public enum Sleep {
+    public static func milliseconds(_ ms: Int) {
+        usleep(UInt32(max(0, ms)) * 1000)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import KafkaBench
+
+/// `kbench broker`: the embedded cluster in the foreground, for tutorials and for sweeps that should take the
+/// real-cluster code path (`--bootstrap`).
+struct BrokerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "broker",
+        abstract: "Run an embedded Kafka cluster (librdkafka's mock) in the foreground until Ctrl-C.",
+        discussion: """
+            Prints its bootstrap servers on the first line of stdout. Topics must be created here with --topic:
+            librdkafka 2.0.2's embedded broker cannot create topics over the network, keeps only ~5 MiB per
+            partition, and holds everything in memory until it stops.
+            """)
+
+    @Option(name: .long, help: "Number of brokers (1-32).")
+    var brokers: Int = 3
+
+    @Option(name: .long, help: ArgumentHelp("Create a topic (repeatable).", valueName: "name:partitions"),
+            transform: { try parseArgument($0, TopicSpec.init(parsing:)) })
+    var topic: [TopicSpec] = []
+
+    @Option(name: .long, help: ArgumentHelp("Also write the bootstrap servers to this file.", valueName: "path"))
+    var bootstrapFile: String?
+
+    func validate() throws {
+        guard (1...32).contains(brokers) else { throw ValidationError("--brokers must be between 1 and 32 (got \(brokers))") }
+        let names = topic.map(\.name)
+        if Set(names).count != names.count { throw ValidationError("--topic names a topic twice: \(names.joined(separator: ", "))") }
+    }
+
+    func run() throws {
+        let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+        let broker = try EmbeddedBroker(brokers: brokers)
+        for t in topic { try broker.createTopic(t.name, partitions: t.partitions) }
+        Console.output(broker.bootstrapServers)
+        if let bootstrapFile {
+            do {
+                try (broker.bootstrapServers + "\n").write(toFile: bootstrapFile, atomically: true, encoding: .utf8)
+            } catch {
+                broker.shutdown()
+                throw ValidationError("cannot write --bootstrap-file \(bootstrapFile): \(error.localizedDescription)")
+            }
+        }
+        let topics = topic.map { "\($0.name) (\($0.partitions) partitions)" }.joined(separator: ", ")
+        Console.info("embedded librdkafka mock cluster, \(brokers) broker\(brokers == 1 ? "" : "s") at \(broker.bootstrapServers)"
+            + (topics.isEmpty ? "" : "; topics: \(topics)") + ". Ctrl-C stops it.")
+        let signal = signals.wait()
+        broker.shutdown()
+        if let bootstrapFile { try? FileManager.default.removeItem(atPath: bootstrapFile) }
+        Console.info("embedded broker stopped (signal \(signal))")
+    }
+}
+
+/// `NAME:PARTITIONS` as given to `kbench broker --topic`.
+struct TopicSpec: Sendable {
+    var name: String
+    var partitions: Int
+
+    init(parsing text: String) throws(UsageError) {
+        guard let colon = text.lastIndex(of: ":") else {
+            throw UsageError("invalid topic '\(text)': expected NAME:PARTITIONS, e.g. user-events:40")
+        }
+        name = String(text[..<colon])
+        guard !name.isEmpty else { throw UsageError("invalid topic '\(text)': the name before ':' is empty") }
+        guard let p = Int(text[text.index(after: colon)...]), p > 0, p <= 10_000 else {
+            throw UsageError("invalid topic '\(text)': the partition count after ':' must be a whole number from 1 to 10000")
+        }
+        partitions = p
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import KafkaBench
+
+/// How every command reaches Kafka: an explicit bootstrap (or KBENCH_BOOTSTRAP), librdkafka properties from
+/// `--config FILE` and `-X key=value`, and the connect bound.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "Bootstrap servers HOST:PORT[,…] of the cluster to use (default: $KBENCH_BOOTSTRAP).", valueName: "host:port"))
+    var bootstrap: String?
+
+    @Option(name: .customShort("X"), help: ArgumentHelp(
+        "A librdkafka property for every client, like kcat (repeatable; wins over --config).", valueName: "key=value"))
+    var properties: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A librdkafka properties file (key=value lines, # comments).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Bound for reaching the cluster.", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var connectTimeout: DurationValue = .seconds(10)
+
+    func validate() throws {
+        for p in properties { _ = try wrap { try PropertySources.parseAssignment(p) } }
+        if let b = effectiveBootstrap, b.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--bootstrap is empty: give HOST:PORT[,HOST:PORT…]")
+        }
+    }
+
+    /// `--bootstrap`, else `KBENCH_BOOTSTRAP`.
+    var effectiveBootstrap: String? {
+        bootstrap ?? ProcessInfo.processInfo.environment["KBENCH_BOOTSTRAP"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The user's librdkafka properties: the config file, then `-X` on top.
+    func userProperties() throws -> [String: String] {
+        let file = try config.map { path in try wrap { try PropertySources.load(path: path) } } ?? [:]
+        return try wrap { try PropertySources.merge(file: file, assignments: properties) }
+    }
+
+    var connectTimeoutMs: Int32 { Int32(clamping: Int(connectTimeout.milliseconds)) }
+
+    /// A connection to the given bootstrap, or, when there is none and `embeddedBrokers` is set, to an
+    /// embedded broker hosted by this process.
+    func connect(embeddedBrokers: Int?) throws -> ClusterConnection {
+        let props = try userProperties()
+        if let b = effectiveBootstrap {
+            return ClusterConnection(bootstrap: b, properties: props, connectTimeoutMs: connectTimeoutMs)
+        }
+        guard let n = embeddedBrokers else {
+            throw ValidationError("this command needs a cluster: give --bootstrap HOST:PORT (or set KBENCH_BOOTSTRAP); for a local one, run 'kbench broker --topic NAME:PARTITIONS' and use the address it prints")
+        }
+        return try ClusterConnection(embeddedBrokers: n, properties: props, connectTimeoutMs: connectTimeoutMs)
+    }
+}
+
+/// Runs a library parser, turning its `UsageError` into an ArgumentParser `ValidationError` so the message
+/// shows with the usage line.
+func wrap<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as UsageError { throw ValidationError(e.message) }
+}
+
+/// Adapter for `@Option(transform:)`: the thrown text appears in ArgumentParser's error message.
+func parseArgument<T>(_ text: String, _ parse: (String) throws(UsageError) -> T) throws -> T {
+    do { return try parse(text) } catch { throw ValidationError(error.message) }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Human-facing messages go to stderr, so stdout carries only data (bootstrap strings, tables, JSON).
+enum Console {
+    static func info(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Writes a line to stdout immediately (unbuffered), for data other processes wait for.
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
+}
+
+/// Blocks the given signals in every thread (call before starting any) and waits for one of them.
+final class SignalWaiter {
+    private var set = sigset_t()
+
+    init(signals: [Int32]) {
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Blocks until one of the signals arrives and returns it.
+    func wait() -> Int32 {
+        var sig: Int32 = 0
+        sigwait(&set, &sig)
+        return sig
+    }
+}

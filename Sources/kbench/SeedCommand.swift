@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import KafkaBench
+
+/// `kbench seed`: a topic filled with keyed events, placed by murmur2 like Java clients place them.
+struct SeedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Create a topic and fill it with keyed events (key user-<id>, murmur2 partitioner, idempotent producer).")
+
+    @OptionGroup(title: "Cluster") var connection: ConnectionOptions
+
+    @Option(help: "Topic to fill.") var topic: String
+    @Option(help: "Partition count the topic must have (created with it if missing on a real cluster).") var partitions: Int
+    @Option(help: "Number of events.") var messages: Int = 1_000_000
+    @Option(help: "Number of distinct user ids (keys).") var keys: Int = 100_000
+    @Option(help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+            transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
+    var keyDistribution: KeyDistribution = .uniform
+    @Option(help: "Bytes per event value (at least 24, the event header).") var valueBytes: Int = 100
+    @Option(help: "Replication factor when creating the topic on a real cluster (default: min(3, brokers)).")
+    var replicationFactor: Int?
+    @Option(help: "Seed of the key sequence (same seed, same keys).") var seed: UInt64 = 42
+
+    var plan: SeedPlan {
+        SeedPlan(topic: topic, partitions: partitions, messages: messages, keys: keys,
+                 distribution: keyDistribution, valueBytes: valueBytes, seed: seed)
+    }
+
+    func validate() throws {
+        try wrap { try plan.validate() }
+        if let rf = replicationFactor, rf < 1 { throw ValidationError("--replication-factor must be at least 1 (got \(rf))") }
+    }
+
+    func run() throws {
+        let cluster = try connection.connect(embeddedBrokers: nil)
+        let md = try cluster.metadata()
+        let ids = plan.userIds()
+        if md.isEmbeddedBroker {
+            let counts = SeedPlan.partitionCounts(userIds: ids, partitions: partitions)
+            try wrap { try plan.checkEmbeddedRetention(partitionCounts: counts) }
+        }
+        let outcome = try cluster.ensureTopic(topic, partitions: partitions, replicationFactor: replicationFactor)
+        Console.info("\(outcome == .created ? "created" : "using existing") topic \(topic) (\(partitions) partitions) on \(md.brokerKind)")
+        let showProgress = Console.stderrIsTerminal
+        let result = try Seeder.run(plan: plan, config: cluster.baseConfig, userIds: ids) { n in
+            if showProgress { Console.info("  \(n) / \(messages) enqueued") }
+        }
+        let rate = Int(result.messagesPerSecond.rounded())
+        print("delivered \(result.delivered) of \(messages) events to \(topic) in \(String(format: "%.2f", result.seconds)) s (\(rate) msg/s)")
+        print("partition  delivered  expected(murmur2)")
+        for p in 0..<partitions {
+            print(String(format: "%9d  %9d  %9d", p, result.deliveredPerPartition[p], result.expectedPerPartition[p]))
+        }
+        if result.failed > 0 || result.delivered != messages {
+            throw ValidationError("\(result.failed) event(s) failed delivery (first failure: \(result.firstFailure ?? "none reported")); \(result.delivered) of \(messages) delivered")
+        }
+        if result.deliveredPerPartition != result.expectedPerPartition {
+            throw ValidationError("delivered per-partition counts differ from murmur2 placement: is partitioner=murmur2_random overridden?")
+        }
+    }
+}
