@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "kbench",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "kbench", targets: ["kbench"]),
         .library(name: "KafkaBench", targets: ["KafkaBench"]),

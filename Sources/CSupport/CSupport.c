@@ -1,3 +1,6 @@
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <unistd.h>
 #include "CSupport.h"
 #include <signal.h>
 #include <time.h>
@@ -25,4 +28,29 @@ void kbench_spin_ns(long long nanoseconds) {
     while (now_ns() < end) {
         for (int i = 0; i < 64; i++) sink += (unsigned long long)i;
     }
+}
+
+static volatile sig_atomic_t stop_signal = 0;
+
+static void record_stop(int sig) {
+    if (stop_signal == 0) stop_signal = sig;
+}
+
+void kbench_install_stop_handler(void) {
+    struct sigaction sa;
+    sa.sa_handler = record_stop;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int kbench_stop_signal(void) {
+    return stop_signal;
+}
+
+int kbench_pipe_cloexec(int fds[2]) {
+    return pipe2(fds, O_CLOEXEC);
 }

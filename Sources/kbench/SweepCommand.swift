@@ -1,7 +1,142 @@
 import ArgumentParser
+import CSupport
+import Foundation
 import KafkaBench
 
+/// `kbench sweep`: consumer processes against partitions, per assignor.
 struct SweepCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sweep", abstract: "Run a consumer-group scaling sweep.")
-    func run() throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "sweep",
+        abstract: "Measure consumer-group throughput for every (partitions, consumers, assignor) combination.",
+        discussion: """
+            Each consumer is its own process. Each trial uses a fresh group that starts from the beginning of a
+            backlog seeded once per partition count. Numbers accept 10, 6,10,20, 1...15, 1..<16 or 2...16:2.
+            """)
+
+    @Option(help: ArgumentHelp("Partitions per topic.", valueName: "set"),
+            transform: { try parseArgument($0) { (t) throws(UsageError) in try IntegerSet(parsing: t, name: "--partitions") } })
+    var partitions: IntegerSet
+
+    @Option(help: ArgumentHelp("Consumers (processes) in the group.", valueName: "set"),
+            transform: { try parseArgument($0) { (t) throws(UsageError) in try IntegerSet(parsing: t, name: "--consumers", limit: 200) } })
+    var consumers: IntegerSet
+
+    @Option(help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
+            transform: { try parseArgument($0, Assignor.parseList) })
+    var assignor: [Assignor] = [.range]
+
+    @Option(help: "Topics the group subscribes to, each with --partitions partitions.")
+    var topics: Int = 1
+
+    @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+            transform: { try parseArgument($0, WorkModel.init(parsing:)) })
+    var work: WorkModel = .sleep(.milliseconds(1))
+
+    @Option(help: "Messages per topic (default: sized so no partition drains inside the window).")
+    var messages: Int?
+
+    @Option(help: "Distinct keys (user ids).") var keys: Int = 100_000
+
+    @Option(help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+            transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
+    var keyDistribution: KeyDistribution = .uniform
+
+    @Option(help: "Bytes per event value.") var valueBytes: Int = 100
+
+    @Option(help: ArgumentHelp("window (throughput over --duration) or drain (time to consume the backlog).", valueName: "mode"),
+            transform: { try parseArgument($0) { (t) throws(UsageError) in
+                guard let m = SweepMode(rawValue: t.lowercased()) else { throw UsageError("invalid mode '\(t)': accepted forms are window or drain") }
+                return m
+            } })
+    var mode: SweepMode = .window
+
+    @Option(help: ArgumentHelp("Measurement window (window mode).", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var duration: DurationValue = .seconds(4)
+
+    @Option(help: ArgumentHelp("Time between 'go' and the window's start.", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var warmup: DurationValue = .milliseconds(500)
+
+    @Option(name: .customLong("repeat"), help: "Runs per point; medians and min/max are reported.")
+    var repeats: Int = 1
+
+    @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
+            transform: { try parseArgument($0, CommitMode.init(parsing:)) })
+    var commit: CommitMode = .auto
+
+    @Flag(help: "Stop at the first failed trial.") var failFast = false
+
+    @Option(help: ArgumentHelp("Bound for a trial's group to become stable.", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var joinTimeout: DurationValue = .seconds(30)
+
+    @Option(help: ArgumentHelp("Bound for one drain.", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var trialTimeout: DurationValue = .seconds(600)
+
+    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = 1
+
+    @Option(help: ArgumentHelp("Results CSV (default Results/sweep-<UTC timestamp>.csv).", valueName: "path"))
+    var out: String?
+
+    @Flag(help: "Do not render plots and the summary at the end.") var noReport = false
+
+    @OptionGroup(title: "Cluster") var connection: ConnectionOptions
+
+    func makeConfiguration() throws -> SweepConfiguration {
+        var c = SweepConfiguration(partitions: partitions.values, consumers: consumers.values)
+        c.assignors = assignor
+        c.topics = topics
+        c.work = work
+        c.messages = messages
+        c.keys = keys
+        c.keyDistribution = keyDistribution
+        c.valueBytes = valueBytes
+        c.mode = mode
+        c.duration = duration
+        c.warmup = warmup
+        c.repeats = repeats
+        c.commit = commit
+        c.failFast = failFast
+        c.joinTimeout = joinTimeout
+        c.trialTimeout = trialTimeout
+        c.embeddedBrokers = embeddedBrokers
+        c.userProperties = try connection.userProperties()
+        return c
+    }
+
+    func validate() throws {
+        let c = try makeConfiguration()
+        try wrap { try c.validate() }
+        if assignor.isEmpty { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
+        guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
+        if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; the sweep accepts auto, sync, async or none") }
+    }
+
+    func run() throws {
+        kbench_install_stop_handler()
+        let configuration = try makeConfiguration()
+        let path = out ?? "Results/sweep-\(RunMetadata.utcTimestamp(compact: true)).csv"
+        let cluster = try connection.connect(embeddedBrokers: configuration.embeddedBrokers)
+        let runner = try wrap {
+            try SweepRunner(configuration: configuration, cluster: cluster, csvPath: path,
+                            commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
+        }
+        let display = SweepDisplay(interactive: Console.stderrIsTerminal)
+        Console.info("kbench sweep: \(configuration.points.count) trial(s), results in \(path)")
+        let outcome = try wrap { try runner.run(progress: display.show) }
+        display.finish()
+        Console.output(SweepTable.render(outcome.rows))
+        Console.info("results: \(outcome.csvPath)\nmetadata: \(outcome.metadataPath)")
+        if !noReport && !outcome.rows.isEmpty { ReportHook.run(csvPath: outcome.csvPath) }
+        if outcome.interrupted {
+            Console.info("interrupted: \(outcome.rows.count) finished trial(s) kept in \(outcome.csvPath); all consumer processes ended")
+            throw ExitCode(130)
+        }
+        if outcome.failedTrials > 0 {
+            Console.info("\(outcome.failedTrials) trial(s) failed (lost messages: \(outcome.lostTotal)); see the reason column")
+            throw ExitCode(1)
+        }
+    }
 }

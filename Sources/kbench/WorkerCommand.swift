@@ -1,12 +1,48 @@
 import ArgumentParser
+import CSupport
+import Foundation
 import KafkaBench
 
-/// The hidden subcommand a sweep runs in each consumer process.
+/// The hidden subcommand a sweep runs in each consumer process: reads a `WorkerSpec` line and commands from
+/// stdin, writes `WorkerEvent` lines to stdout. Exits as soon as stdin closes or its parent dies, so a worker
+/// never outlives its runner.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Internal: one consumer process of a sweep.", shouldDisplay: false)
 
+    @Option(help: "Run id (lets tests and operators find a run's processes).") var runId: String = ""
+
     func run() throws {
-        throw ValidationError("not implemented yet")
+        _ = kbench_set_parent_death_signal()
+        if getppid() == 1 { _exit(0) }
+        signal(SIGINT, SIG_IGN)
+        guard let line = readLine(), let spec = try? JSONDecoder().decode(WorkerSpec.self, from: Data(line.utf8)) else {
+            throw ValidationError("the worker expects a WorkerSpec JSON line on stdin; it is started by 'kbench sweep'")
+        }
+        let inbox = WorkerInbox()
+        let reader = Thread {
+            let decoder = JSONDecoder()
+            while let line = readLine() {
+                if let command = try? decoder.decode(RunnerCommand.self, from: Data(line.utf8)) { inbox.deliver(command) }
+            }
+            _exit(0)  // the runner closed our stdin or died: stop at once
+        }
+        reader.start()
+        let encoder = JSONEncoder()
+        let emit: (WorkerEvent) -> Void = { event in
+            guard var data = try? encoder.encode(event) else { return }
+            data.append(0x0A)
+            FileHandle.standardOutput.write(data)
+        }
+        do {
+            try ConsumerWorker(spec: spec, inbox: inbox, emit: emit).run()
+        } catch {
+            var ev = WorkerEvent(event: .error)
+            ev.message = "\(error)"
+            ev.fatal = true
+            emit(ev)
+            _exit(1)
+        }
+        _exit(0)
     }
 }

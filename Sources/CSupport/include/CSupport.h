@@ -8,4 +8,15 @@ int kbench_set_parent_death_signal(void);
 /// Busy-waits for the given number of nanoseconds (the `spin` work model).
 void kbench_spin_ns(long long nanoseconds);
 
+
+/// Installs SIGINT/SIGTERM/SIGHUP handlers that only record the signal (no SA_RESTART, so blocking calls
+/// return EINTR), and ignores SIGPIPE. Query with kbench_stop_signal().
+void kbench_install_stop_handler(void);
+
+/// The first stop signal received since kbench_install_stop_handler(), or 0.
+int kbench_stop_signal(void);
+
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends are not inherited by spawned children (except via dup2).
+int kbench_pipe_cloexec(int fds[2]);
+
 #endif

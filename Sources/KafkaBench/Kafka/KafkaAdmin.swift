@@ -62,6 +62,13 @@ public final class KafkaAdmin: @unchecked Sendable {
             brokers: brokers.sorted { $0.id < $1.id }, topics: topics)
     }
 
+    /// Low and high watermarks of a partition, asked of its leader.
+    public func watermarks(_ tp: TopicPartition, timeoutMs: Int32 = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
+        var low: Int64 = 0, high: Int64 = 0
+        try check(rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, timeoutMs), "watermarks of \(tp)")
+        return (low, high)
+    }
+
     /// Creates a topic through the admin API (not supported by the embedded broker: see `EmbeddedBroker`).
     public func createTopic(_ name: String, partitions: Int, replicationFactor: Int, timeoutMs: Int32 = 30_000) throws(KafkaError) {
         guard partitions > 0 else { throw .usage("cannot create topic \(name) with \(partitions) partitions: a topic needs at least 1") }

@@ -1,0 +1,180 @@
+/// One consumer of a sweep trial, as run inside a worker process: joins the group, pauses what it is assigned
+/// until the runner says "go", consumes with the work model, measures its window, audits every offset and reports
+/// over `emit`.
+///
+/// Runs entirely on the calling thread (the consumer, its rebalance callback, pause/resume and commits), as
+/// librdkafka 2.0.2's batch consume requires.
+public final class ConsumerWorker {
+    private let spec: WorkerSpec
+    private let inbox: WorkerInbox
+    private let emit: (WorkerEvent) -> Void
+    private let work: WorkModel
+    private let commit: CommitMode
+    private let drain: Bool
+
+    private var running = false
+    private var goNs: UInt64 = 0
+    private var rebalancesAfterGo = 0
+    /// audits[topicIndex][partition]
+    private var audits: [[PartitionAudit]] = []
+    private var eofPartitions = Set<TopicPartition>()
+    private var drainedInWindow: [TopicPartition] = []
+
+    public init(spec: WorkerSpec, inbox: WorkerInbox, emit: @escaping (WorkerEvent) -> Void) throws(UsageError) {
+        self.spec = spec
+        self.inbox = inbox
+        self.emit = emit
+        work = try WorkModel(parsing: spec.work)
+        commit = try CommitMode(parsing: spec.commit)
+        drain = spec.mode == "drain"
+    }
+
+    /// Messages per `consumeBatch` call: small enough that a batch of work takes about 10 ms, so commands and
+    /// the window's end are noticed promptly.
+    var batchSize: Int {
+        guard let d = work.perMessage else { return 1000 }
+        return max(1, min(1000, Int(10_000_000 / max(1, d.nanoseconds))))
+    }
+
+    /// Runs until the runner says stop (or the process is told to exit). Throws on setup failures.
+    public func run() throws {
+        let config = KafkaConfig(spec.properties).merging(commit.properties).merging(["enable.partition.eof": "true"])
+        let consumer = try KafkaConsumer(config: config, batchSize: batchSize)
+        consumer.setRebalanceHandler { [unowned self, unowned consumer] change in
+            self.onRebalance(change, consumer)
+        }
+        try consumer.subscribe(spec.topics)
+        emit(WorkerEvent(event: .ready))
+
+        var consumed = 0, bytes = 0, windowMessages = 0, windowBytes = 0
+        var sinceCommit = 0
+        var windowStart: UInt64 = 0, windowEnd: UInt64 = .max
+        var final: WorkerFinal?
+        var doneNs: UInt64?
+        var nextProgress = MonotonicClock.nanoseconds()
+        let progressInterval = UInt64(spec.progressIntervalMs) * 1_000_000
+        let inWindowMode = !drain
+
+        func makeFinal() -> WorkerFinal {
+            let usage = ResourceUsage.current()
+            var reports: [PartitionAuditReport] = []
+            for (ti, row) in audits.enumerated() {
+                for (p, a) in row.enumerated() where a.seen {
+                    reports.append(a.report(TopicPartition(consumer.topicNames[ti], Int32(p))))
+                }
+            }
+            return WorkerFinal(
+                consumed: consumed, bytes: bytes, windowMessages: windowMessages, windowBytes: windowBytes,
+                goNs: goNs, doneNs: doneNs, cpuSeconds: usage.cpuSeconds, peakRssMb: usage.peakRssMb,
+                audits: reports, drainedInWindow: drainedInWindow, rebalancesAfterGo: rebalancesAfterGo)
+        }
+
+        while !inbox.stopRequested {
+            if !running, let go = inbox.go {
+                if let s = go.windowStartNs, let e = go.windowEndNs { windowStart = s; windowEnd = e }
+                goNs = MonotonicClock.nanoseconds()
+                running = true
+                try consumer.resume(Array(consumer.assignment))
+                emit(WorkerEvent(event: .started, t: goNs))
+            }
+            let measuring = running && final == nil
+            var processed = 0
+            consumer.consumeBatch(timeoutMs: measuring ? 10 : 50) { event in
+                switch event {
+                case .message(let m):
+                    work.perform()
+                    recordOffset(m.topicIndex, m.partition, m.offset)
+                    let size = m.value.count + m.key.count
+                    consumed += 1
+                    bytes += size
+                    processed += 1
+                    if inWindowMode && measuring {
+                        let t = MonotonicClock.nanoseconds()
+                        if t >= windowStart && t < windowEnd { windowMessages += 1; windowBytes += size }
+                    }
+                    if commit.storesAfterProcessing { consumer.storeOffset(m) }
+                case .partitionEOF(let ti, let p, _):
+                    let tp = TopicPartition(consumer.topicNames[ti], p)
+                    eofPartitions.insert(tp)
+                    if inWindowMode && running && final == nil && MonotonicClock.nanoseconds() < windowEnd {
+                        drainedInWindow.append(tp)
+                    }
+                case .error(let e):
+                    var ev = WorkerEvent(event: .error)
+                    ev.message = e.description
+                    ev.fatal = false
+                    emit(ev)
+                }
+            }
+            if processed > 0 {
+                sinceCommit += processed
+                switch commit {
+                case .sync: try consumer.commit(async: false)
+                case .async: try consumer.commit(async: true)
+                case .batch(let n) where sinceCommit >= n:
+                    try consumer.commit(async: false)
+                    sinceCommit = 0
+                default: break
+                }
+            }
+            let now = MonotonicClock.nanoseconds()
+            if running && final == nil {
+                if inWindowMode && now >= windowEnd {
+                    try consumer.pause(Array(consumer.assignment))
+                    final = makeFinal()
+                } else if drain && eofPartitions.isSuperset(of: consumer.assignment) {
+                    doneNs = now
+                    final = makeFinal()
+                }
+                if let final {
+                    var ev = WorkerEvent(event: .final, t: now)
+                    ev.final = final
+                    emit(ev)
+                }
+            }
+            if now >= nextProgress && running {
+                var ev = WorkerEvent(event: .progress, t: now)
+                ev.messages = consumed
+                ev.bytes = bytes
+                emit(ev)
+                nextProgress = now + progressInterval
+            }
+        }
+        if final == nil {
+            var ev = WorkerEvent(event: .final)
+            ev.final = makeFinal()
+            emit(ev)
+        }
+        if case .async = commit { try? consumer.commit(async: false) }
+        try consumer.close()
+        emit(WorkerEvent(event: .closed))
+    }
+
+    @inline(__always)
+    private func recordOffset(_ topicIndex: Int, _ partition: Int32, _ offset: Int64) {
+        let p = Int(partition)
+        if topicIndex >= audits.count { audits += Array(repeating: [], count: topicIndex + 1 - audits.count) }
+        if p >= audits[topicIndex].count {
+            audits[topicIndex] += Array(repeating: PartitionAudit(), count: p + 1 - audits[topicIndex].count)
+        }
+        audits[topicIndex][p].record(offset)
+    }
+
+    private func onRebalance(_ change: AssignmentChange, _ consumer: KafkaConsumer) {
+        if running { rebalancesAfterGo += 1 }
+        if change.kind == .assigned && !running {
+            do { try consumer.pause(change.partitions) } catch {
+                var ev = WorkerEvent(event: .error)
+                ev.message = "cannot pause newly assigned partitions: \(error)"
+                ev.fatal = false
+                emit(ev)
+            }
+        }
+        if change.kind != .assigned { for tp in change.partitions { eofPartitions.remove(tp) } }
+        var ev = WorkerEvent(event: .assignment)
+        ev.partitions = change.assignment.sorted()
+        ev.change = change.kind.rawValue
+        if let e = change.error { ev.message = e.description }
+        emit(ev)
+    }
+}

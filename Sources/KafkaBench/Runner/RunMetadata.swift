@@ -1,0 +1,67 @@
+import Foundation
+
+/// The metadata JSON written beside every results CSV: how to reproduce the run and what it ran on.
+/// Secrets are masked before anything reaches it.
+public struct RunMetadata: Codable, Sendable {
+    public struct Host: Codable, Sendable {
+        public var cores: Int
+        public var memoryGb: Double
+        public var os: String
+        public var hostname: String
+    }
+    public var runId: String
+    public var kind: String
+    public var commandLine: String
+    public var started: String
+    public var finished: String?
+    public var kbenchVersion = KBenchVersion.string
+    public var librdkafkaVersion = KafkaBench.librdkafkaVersion
+    public var brokerKind: String
+    public var bootstrap: String
+    public var cluster: ClusterMetadata?
+    public var host: Host
+    /// Every librdkafka property the consumers used, secrets masked.
+    public var consumerProperties: [String: String]
+    public var settings: [String: String]
+    public var trials: Int
+    public var failedTrials: Int
+    public var status: String
+
+    enum CodingKeys: String, CodingKey {
+        case runId = "run_id", kind, commandLine = "command_line", started, finished
+        case kbenchVersion = "kbench_version", librdkafkaVersion = "librdkafka_version"
+        case brokerKind = "broker_kind", bootstrap, cluster, host
+        case consumerProperties = "consumer_properties", settings, trials, failedTrials = "failed_trials", status
+    }
+
+    public static func currentHost() -> Host {
+        let info = ProcessInfo.processInfo
+        return Host(cores: info.activeProcessorCount, memoryGb: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
+                    os: info.operatingSystemVersionString, hostname: info.hostName)
+    }
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+
+    /// The command line with every secret `-X key=value` (or `--config`-style assignment) value masked.
+    public static func redactedCommandLine(_ arguments: [String]) -> String {
+        arguments.map { arg -> String in
+            let body = arg.hasPrefix("-X") ? String(arg.dropFirst(2)) : arg
+            if let eq = body.firstIndex(of: "="), Secrets.isSecret(String(body[..<eq])) {
+                return (arg.hasPrefix("-X") ? "-X" : "") + body[..<eq] + "=" + Secrets.mask
+            }
+            return arg
+        }.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+    }
+
+    public static func utcTimestamp(_ date: Date = Date(), compact: Bool = false) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = compact ? "yyyyMMdd'T'HHmmss'Z'" : "yyyy-MM-dd'T'HH:mm:ss'Z'"
+        return f.string(from: date)
+    }
+}

@@ -1,0 +1,100 @@
+/// Measurement mode of a sweep.
+public enum SweepMode: String, Sendable, Codable, CaseIterable {
+    /// Aggregate throughput over a fixed window while every partition still has backlog.
+    case window
+    /// Time until the whole backlog is consumed (makespan).
+    case drain
+}
+
+/// Everything a sweep needs, validated: the trial points and how each trial runs.
+public struct SweepConfiguration: Sendable {
+    public var partitions: [Int]
+    public var consumers: [Int]
+    public var assignors: [Assignor] = [.range]
+    public var topics = 1
+    public var work: WorkModel = .sleep(.milliseconds(1))
+    /// Messages per topic; nil sizes the backlog automatically (see `messagesPerTopic(partitions:)`).
+    public var messages: Int?
+    public var keys = 100_000
+    public var keyDistribution: KeyDistribution = .uniform
+    public var valueBytes = 100
+    public var mode: SweepMode = .window
+    public var duration: DurationValue = .seconds(4)
+    public var warmup: DurationValue = .milliseconds(500)
+    public var repeats = 1
+    public var commit: CommitMode = .auto
+    public var failFast = false
+    /// Bound for the group to become stable (all consumers assigned, every partition held once).
+    public var joinTimeout: DurationValue = .seconds(30)
+    /// Bound for one trial's measurement (drain mode: the whole drain).
+    public var trialTimeout: DurationValue = .seconds(600)
+    /// Brokers of the embedded cluster when no bootstrap is given.
+    public var embeddedBrokers = 1
+    /// Librdkafka properties from the user (-X, --config); applied on top of kbench's consumer defaults.
+    public var userProperties: [String: String] = [:]
+    /// Topic name prefix.
+    public var topicPrefix = "kbench"
+
+    public init(partitions: [Int], consumers: [Int]) {
+        self.partitions = partitions
+        self.consumers = consumers
+    }
+
+    /// Trial points in run order.
+    public var points: [TrialPoint] {
+        var out: [TrialPoint] = []
+        for p in partitions {
+            for c in consumers {
+                for a in assignors {
+                    for r in 1...repeats { out.append(TrialPoint(partitions: p, consumers: c, assignor: a, repeat: r)) }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Messages each topic needs: given explicitly, or enough that the fastest single-partition consumer
+    /// cannot drain a partition within warm-up + window (×1.5), bounded by what the embedded broker retains.
+    public func messagesPerTopic(partitions p: Int) -> Int {
+        if let messages { return messages }
+        let perMessageBytes = SeedPlan(topic: "", partitions: p, messages: 1, keys: keys, valueBytes: valueBytes).storedBytesPerMessage()
+        let retained = EmbeddedBroker.retainedBytesPerPartition * 9 / 10 / perMessageBytes
+        let perPartition: Int
+        switch (mode, work.perMessage) {
+        case (.window, let d?):
+            perPartition = min(retained, max(1000, Int((warmup.seconds + duration.seconds) / d.seconds * 1.5)))
+        case (.drain, let d?):
+            perPartition = min(retained, max(200, Int(2.0 / d.seconds)))
+        case (_, nil):
+            perPartition = retained
+        }
+        return perPartition * p
+    }
+
+    public func validate() throws(UsageError) {
+        guard !partitions.isEmpty, !consumers.isEmpty, !assignors.isEmpty else { throw UsageError("nothing to run") }
+        guard (1...20).contains(topics) else { throw UsageError("--topics must be between 1 and 20 (got \(topics))") }
+        guard (1...100).contains(repeats) else { throw UsageError("--repeat must be between 1 and 100 (got \(repeats))") }
+        guard consumers.max()! <= 200 else { throw UsageError("--consumers above 200 would start too many processes (got \(consumers.max()!))") }
+        guard duration.nanoseconds >= 100_000_000 else { throw UsageError("--duration must be at least 100ms (got \(duration))") }
+        if let m = messages, m < 1 { throw UsageError("--messages must be at least 1 (got \(m))") }
+        guard keys > 0 else { throw UsageError("--keys must be at least 1 (got \(keys))") }
+        guard valueBytes >= EventRecord.headerSize, valueBytes <= 1_000_000 else {
+            throw UsageError("--value-bytes must be between \(EventRecord.headerSize) and 1000000 (got \(valueBytes))")
+        }
+        for key in ["group.id", "partition.assignment.strategy", "bootstrap.servers"] where userProperties[key] != nil {
+            throw UsageError("-X \(key) is set by kbench itself (use --assignor, --bootstrap; group ids are unique per trial)")
+        }
+    }
+}
+
+/// One trial: a (partitions, consumers, assignor, repeat) combination.
+public struct TrialPoint: Sendable, Equatable, CustomStringConvertible {
+    public var partitions: Int
+    public var consumers: Int
+    public var assignor: Assignor
+    public var `repeat`: Int
+    public var description: String {
+        "P=\(partitions) C=\(consumers) \(assignor.rawValue)" + (`repeat` > 1 ? " #\(`repeat`)" : "")
+    }
+}

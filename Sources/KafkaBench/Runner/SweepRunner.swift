@@ -1,0 +1,193 @@
+import CSupport
+import Foundation
+
+/// Progress of a sweep, for terminal displays.
+public enum SweepProgress: Sendable {
+    case seeding(topic: String, messages: Int)
+    case seeded(topic: String, messages: Int, seconds: Double)
+    case trialPhase(index: Int, total: Int, point: TrialPoint, phase: String)
+    case trialDone(index: Int, total: Int, row: TrialRow, elapsedSeconds: Double, etaSeconds: Double)
+}
+
+/// What a sweep produced.
+public struct SweepOutcome: Sendable {
+    public var rows: [TrialRow]
+    public var csvPath: String
+    public var metadataPath: String
+    public var interrupted: Bool
+    public var failedTrials: Int { rows.filter { $0.status != "ok" }.count }
+    public var lostTotal: Int { rows.reduce(0) { $0 + $1.lost } }
+}
+
+/// Runs a whole sweep: prepares and seeds topics once per partition count, runs every trial point, computes
+/// the model and efficiency, and appends each row to the CSV as it finishes.
+public final class SweepRunner {
+    /// Consumer properties kbench sets unless the user overrides them with -X or --config.
+    /// The small pre-fetch queue keeps each worker's RSS low so dozens of consumer processes fit on a small machine.
+    public static let consumerDefaults: [String: String] = [
+        "auto.offset.reset": "earliest",
+        "fetch.wait.max.ms": "100",
+        "queued.max.messages.kbytes": "8192",
+        "queued.min.messages": "20000",
+    ]
+    /// Group timers the embedded broker needs (see shared notes): sessions well above its 3 s initial join.
+    public static let embeddedGroupDefaults: [String: String] = [
+        "session.timeout.ms": "6000",
+        "heartbeat.interval.ms": "500",
+    ]
+
+    public let configuration: SweepConfiguration
+    public let cluster: ClusterConnection
+    public let runId: String
+    public let csvPath: String
+    public let commandLine: String
+    private let results: ResultsFile
+
+    /// Opens the output file at once, so an unwritable path is refused before anything runs.
+    public init(configuration: SweepConfiguration, cluster: ClusterConnection, csvPath: String, commandLine: String) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.cluster = cluster
+        self.csvPath = csvPath
+        self.commandLine = commandLine
+        runId = String(UInt64(Date().timeIntervalSince1970 * 1000) % 100_000_000, radix: 36) + String(getpid() % 1296, radix: 36)
+        results = try ResultsFile(path: csvPath)
+    }
+
+    public func run(progress: @escaping (SweepProgress) -> Void = { _ in }) throws -> SweepOutcome {
+        let executable = try WorkerLauncher.executablePath()
+        let md = try cluster.metadata()
+        let embedded = md.isEmbeddedBroker
+        var clientProperties = Self.consumerDefaults
+        if embedded { clientProperties.merge(Self.embeddedGroupDefaults) { a, _ in a } }
+        clientProperties.merge(cluster.baseConfig.properties) { _, user in user }
+
+        let metadataPath = ResultsFile.metadataPath(forCSV: csvPath)
+        var meta = RunMetadata(
+            runId: runId, kind: "sweep", commandLine: commandLine, started: RunMetadata.utcTimestamp(),
+            brokerKind: md.brokerKind, bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap,
+            cluster: md, host: RunMetadata.currentHost(),
+            consumerProperties: KafkaConfig(clientProperties).redacted,
+            settings: settings(), trials: configuration.points.count, failedTrials: 0, status: "running")
+        try meta.write(to: metadataPath)
+
+        let startNs = MonotonicClock.nanoseconds()
+        let points = configuration.points
+        var rows: [TrialRow] = []
+        var r1ByGroup: [String: [Double]] = [:]
+        var interrupted = false
+        var index = 0
+
+        partitionLoop: for p in configuration.partitions {
+            let topics = (0..<configuration.topics).map { i in
+                embedded ? "\(configuration.topicPrefix)-p\(p)-t\(i)" : "\(configuration.topicPrefix)-\(runId)-p\(p)-t\(i)"
+            }
+            let (low, high) = try prepareTopics(topics, partitions: p, embedded: embedded, progress: progress)
+            let runner = TrialRunner(
+                executable: executable, runId: runId, configuration: configuration, clientProperties: clientProperties,
+                topicNames: topics, lowWatermarks: low, highWatermarks: high)
+            for point in points where point.partitions == p {
+                index += 1
+                var trial = runner
+                let i = index
+                trial.onPhase = { phase in progress(.trialPhase(index: i, total: points.count, point: point, phase: phase)) }
+                let result = trial.run(point)
+                if result.interrupted || kbench_stop_signal() != 0 { interrupted = true; break partitionLoop }
+                let key = "\(p)/\(point.assignor.rawValue)"
+                if point.consumers == configuration.consumers.min()!, result.ok {
+                    let pt = Double(p * configuration.topics)
+                    r1ByGroup[key, default: []].append(result.msgsPerS / min(Double(point.consumers), pt))
+                }
+                let row = makeRow(result, r1: median(r1ByGroup[key] ?? []), broker: embedded ? "embedded" : cluster.bootstrap,
+                                  messages: configuration.messagesPerTopic(partitions: p))
+                results.append(row)
+                rows.append(row)
+                let elapsed = Double(MonotonicClock.nanoseconds() - startNs) / 1e9
+                let eta = elapsed / Double(index) * Double(points.count - index)
+                progress(.trialDone(index: index, total: points.count, row: row, elapsedSeconds: elapsed, etaSeconds: eta))
+                if configuration.failFast && row.status != "ok" { break partitionLoop }
+            }
+        }
+        meta.cluster = (try? cluster.metadata()) ?? meta.cluster
+        meta.finished = RunMetadata.utcTimestamp()
+        meta.failedTrials = rows.filter { $0.status != "ok" }.count
+        meta.status = interrupted ? "interrupted after \(rows.count) of \(points.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")
+        try meta.write(to: metadataPath)
+        return SweepOutcome(rows: rows, csvPath: csvPath, metadataPath: metadataPath, interrupted: interrupted)
+    }
+
+    private func settings() -> [String: String] {
+        let c = configuration
+        return [
+            "partitions": c.partitions.map(String.init).joined(separator: ","),
+            "consumers": c.consumers.map(String.init).joined(separator: ","),
+            "assignors": c.assignors.map(\.rawValue).joined(separator: ","),
+            "topics": String(c.topics), "work": c.work.description, "mode": c.mode.rawValue,
+            "duration": c.duration.description, "warmup": c.warmup.description, "repeat": String(c.repeats),
+            "commit": c.commit.description, "keys": String(c.keys), "key_distribution": c.keyDistribution.description,
+            "value_bytes": String(c.valueBytes),
+            "messages_per_topic": c.partitions.map { "P=\($0): \(c.messagesPerTopic(partitions: $0))" }.joined(separator: ", "),
+        ]
+    }
+
+    /// Creates (or checks) and seeds the topics for one partition count; returns their watermarks.
+    private func prepareTopics(_ topics: [String], partitions: Int, embedded: Bool, progress: (SweepProgress) -> Void)
+        throws -> ([TopicPartition: Int64], [TopicPartition: Int64])
+    {
+        let messages = configuration.messagesPerTopic(partitions: partitions)
+        var low: [TopicPartition: Int64] = [:], high: [TopicPartition: Int64] = [:]
+        let admin = try KafkaAdmin(config: cluster.baseConfig)
+        for (i, topic) in topics.enumerated() {
+            let plan = SeedPlan(topic: topic, partitions: partitions, messages: messages, keys: configuration.keys,
+                                distribution: configuration.keyDistribution, valueBytes: configuration.valueBytes,
+                                seed: 42 &+ UInt64(i))
+            try plan.validate()
+            let ids = plan.userIds()
+            if embedded {
+                try plan.checkEmbeddedRetention(partitionCounts: SeedPlan.partitionCounts(userIds: ids, partitions: partitions))
+            }
+            try cluster.ensureTopic(topic, partitions: partitions)
+            progress(.seeding(topic: topic, messages: messages))
+            let seeded = try Seeder.run(plan: plan, config: cluster.baseConfig, userIds: ids)
+            guard seeded.failed == 0, seeded.delivered == messages else {
+                throw UsageError("seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
+            }
+            progress(.seeded(topic: topic, messages: messages, seconds: seeded.seconds))
+            for p in 0..<partitions {
+                let tp = TopicPartition(topic, Int32(p))
+                let w = try admin.watermarks(tp, timeoutMs: cluster.connectTimeoutMs)
+                low[tp] = w.low
+                high[tp] = w.high
+            }
+        }
+        return (low, high)
+    }
+
+    private func makeRow(_ r: TrialResult, r1: Double, broker: String, messages: Int) -> TrialRow {
+        let pt = Double(r.point.partitions * configuration.topics)
+        let c = Double(r.point.consumers)
+        let modelWindow = r1 * min(c, pt)
+        let modelDrain = r1 * pt / (pt / c).rounded(.up)
+        let model = configuration.mode == .window ? modelWindow : modelDrain
+        let rates = r.consumerRates.sorted()
+        return TrialRow(
+            runId: runId, timestamp: RunMetadata.utcTimestamp(), broker: broker, librdkafka: librdkafkaVersion,
+            topics: configuration.topics, partitions: r.point.partitions, consumers: r.point.consumers,
+            assignor: r.point.assignor.rawValue, work: configuration.work.description, mode: configuration.mode.rawValue,
+            messages: messages, repeat: r.point.repeat, activeConsumers: r.activeConsumers.count,
+            idleConsumers: r.idleConsumers.count, idleNames: r.idleConsumers.joined(separator: " "),
+            minPartitionsPerConsumer: r.minPartitionsPerConsumer, maxPartitionsPerConsumer: r.maxPartitionsPerConsumer,
+            joinMs: r.joinMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
+            consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
+            r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : 0,
+            consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds,
+            maxWorkerRssMb: r.maxWorkerRssMb, status: r.ok ? "ok" : "failed", reason: r.reason)
+    }
+}
+
+/// The median of `values` (0 for none).
+public func median(_ values: [Double]) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let s = values.sorted()
+    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}

@@ -1,0 +1,31 @@
+/// What one trial measured, before the sweep adds the model.
+public struct TrialResult: Sendable {
+    public var point: TrialPoint
+    public var ok: Bool { reason.isEmpty }
+    /// Why the trial failed; empty when it succeeded.
+    public var reason = ""
+    public var joinMs = 0.0
+    public var teardownMs = 0.0
+    /// Window length or makespan, seconds.
+    public var seconds = 0.0
+    public var msgsPerS = 0.0
+    public var mbPerS = 0.0
+    /// msgs/s of each active consumer.
+    public var consumerRates: [Double] = []
+    public var consumed = 0
+    public var duplicates = 0
+    public var lost = 0
+    public var workerCpuSeconds = 0.0
+    public var maxWorkerRssMb = 0.0
+    /// Partitions held by each consumer at the barrier, by consumer name.
+    public var assignment: [String: [TopicPartition]] = [:]
+    /// True when the sweep was interrupted during this trial (it is then not recorded).
+    public var interrupted = false
+
+    public init(point: TrialPoint) { self.point = point }
+
+    public var activeConsumers: [String] { assignment.filter { !$0.value.isEmpty }.keys.sorted() }
+    public var idleConsumers: [String] { assignment.filter { $0.value.isEmpty }.keys.sorted() }
+    public var minPartitionsPerConsumer: Int { assignment.values.map(\.count).min() ?? 0 }
+    public var maxPartitionsPerConsumer: Int { assignment.values.map(\.count).max() ?? 0 }
+}

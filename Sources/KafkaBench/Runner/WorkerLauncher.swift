@@ -1,0 +1,18 @@
+import Foundation
+
+/// Finds the `kbench` binary that worker processes run: `$KBENCH_EXECUTABLE`, this process when it is kbench,
+/// or a `kbench` beside this process's executable (as in `swift test`, where the test runner sits next to it).
+public enum WorkerLauncher {
+    public static func executablePath() throws -> String {
+        if let env = ProcessInfo.processInfo.environment["KBENCH_EXECUTABLE"], !env.isEmpty { return env }
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        if (me as NSString).lastPathComponent == "kbench" { return me }
+        var dir = (me as NSString).deletingLastPathComponent
+        for _ in 0..<4 {
+            let candidate = (dir as NSString).appendingPathComponent("kbench")
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = (dir as NSString).deletingLastPathComponent
+        }
+        throw UsageError("cannot find the kbench executable for worker processes; set KBENCH_EXECUTABLE to its path")
+    }
+}

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSupport
+import Foundation
+
+/// A worker child process: spawned without a shell in its own process group (so a terminal's Ctrl-C reaches
+/// only the runner, which ends its workers itself), with pipes for stdin, stdout and stderr.
+public final class WorkerProcess {
+    public let name: String
+    public let pid: pid_t
+    private var stdinFd: Int32
+    let stdoutFd: Int32
+    let stderrFd: Int32
+    private var stdoutOpen = true
+    private var stderrOpen = true
+    private var pending: [UInt8] = []
+    /// The last few KB of the worker's stderr, for failure reasons.
+    public private(set) var stderrTail = ""
+    public private(set) var exitStatus: Int32?
+    public private(set) var exitDescription: String?
+
+    /// Starts `executable args…`.
+    public init(name: String, executable: String, arguments: [String]) throws {
+        self.name = name
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard kbench_pipe_cloexec(&inPipe) == 0, kbench_pipe_cloexec(&outPipe) == 0, kbench_pipe_cloexec(&errPipe) == 0 else {
+            throw UsageError("cannot create pipes for worker \(name): \(String(cString: strerror(errno)))")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for s in [SIGINT, SIGTERM, SIGPIPE, SIGHUP] { sigaddset(&defaults, s) }
+        posix_spawnattr_setsigmask(&attr, &noSignals)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setpgroup(&attr, 0)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attr, argv, environ)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard rc == 0 else {
+            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            throw UsageError("cannot start worker \(name) (\(executable)): \(String(cString: strerror(rc)))")
+        }
+        pid = child
+        stdinFd = inPipe[1]
+        stdoutFd = outPipe[0]
+        stderrFd = errPipe[0]
+        _ = fcntl(stdoutFd, F_SETFL, fcntl(stdoutFd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(stderrFd, F_SETFL, fcntl(stderrFd, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        kill()
+        reap(wait: true)
+        closeStdin()
+        if stdoutOpen { close(stdoutFd) }
+        if stderrOpen { close(stderrFd) }
+    }
+
+    /// Sends one line; false when the worker no longer reads (it exited).
+    @discardableResult
+    public func send(_ line: String) -> Bool {
+        guard stdinFd >= 0 else { return false }
+        let bytes = Array((line + "\n").utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(stdinFd, $0.baseAddress, $0.count) }
+            if n < 0 { if errno == EINTR { continue }; return false }
+            offset += n
+        }
+        return true
+    }
+
+    /// Closing stdin tells the worker to exit at once.
+    public func closeStdin() {
+        if stdinFd >= 0 { close(stdinFd); stdinFd = -1 }
+    }
+
+    public func terminate() { if exitStatus == nil { _ = Glibc.kill(pid, SIGTERM) } }
+    public func kill() { if exitStatus == nil { _ = Glibc.kill(pid, SIGKILL) } }
+
+    public var hasExited: Bool { exitStatus != nil }
+    var openOutputFds: [Int32] { (stdoutOpen ? [stdoutFd] : []) + (stderrOpen ? [stderrFd] : []) }
+
+    /// Collects the exit status if the worker has ended (or waits for it with `wait`).
+    @discardableResult
+    public func reap(wait: Bool = false) -> Bool {
+        if exitStatus != nil { return true }
+        var status: Int32 = 0
+        let r = waitpid(pid, &status, wait ? 0 : WNOHANG)
+        guard r == pid else { return false }
+        exitStatus = status
+        let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
+        exitDescription = signaled ? "killed by signal \(status & 0x7f)" : "exited with status \((status >> 8) & 0xff)"
+        return true
+    }
+
+    /// Reads what is available on `fd` and returns complete stdout lines.
+    func drain(_ fd: Int32) -> [String] {
+        var lines: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                if fd == stdoutFd {
+                    pending.append(contentsOf: buffer[0..<n])
+                } else {
+                    stderrTail += String(decoding: buffer[0..<n], as: UTF8.self)
+                    if stderrTail.utf8.count > 4096 { stderrTail = String(stderrTail.suffix(2048)) }
+                }
+                continue
+            }
+            if n == 0 {
+                close(fd)
+                if fd == stdoutFd { stdoutOpen = false } else { stderrOpen = false }
+            } else if errno == EINTR {
+                continue
+            }
+            break
+        }
+        if fd == stdoutFd {
+            while let nl = pending.firstIndex(of: 0x0A) {
+                lines.append(String(decoding: pending[..<nl], as: UTF8.self))
+                pending.removeSubrange(...nl)
+            }
+        }
+        return lines
+    }
+}

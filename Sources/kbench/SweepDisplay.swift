@@ -1,0 +1,86 @@
+import Foundation
+import KafkaBench
+
+/// Terminal progress for a sweep: one updating line on a TTY, plain lines otherwise.
+final class SweepDisplay: @unchecked Sendable {
+    let interactive: Bool
+    private var lineOpen = false
+
+    init(interactive: Bool) { self.interactive = interactive }
+
+    func show(_ p: SweepProgress) {
+        switch p {
+        case .seeding(let topic, let messages):
+            line("seeding \(topic) with \(messages) messages…", final: !interactive)
+        case .seeded(let topic, let messages, let seconds):
+            line("seeded \(topic): \(messages) messages in \(String(format: "%.1f", seconds)) s", final: true)
+        case .trialPhase(let i, let n, let point, let phase):
+            if interactive { line("[\(i)/\(n)] \(point): \(phase)…", final: false) }
+        case .trialDone(let i, let n, let row, let elapsed, let eta):
+            var text = "[\(i)/\(n)] P=\(row.partitions) C=\(row.consumers) \(row.assignor)"
+                + (row.repeat > 1 ? " #\(row.repeat)" : "") + ": "
+            if row.status == "ok" {
+                text += "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(String(format: "%.2f", row.efficiency)), idle \(row.idleConsumers), lost \(row.lost)"
+            } else {
+                text += "FAILED: \(row.reason)"
+            }
+            text += " · elapsed \(clock(elapsed)), ETA \(clock(eta))"
+            line(text, final: true)
+        }
+    }
+
+    func finish() { if lineOpen { Console.info("") ; lineOpen = false } }
+
+    private func line(_ text: String, final: Bool) {
+        if interactive {
+            FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text + (final ? "\n" : "")).utf8))
+            lineOpen = !final
+        } else {
+            Console.info(text)
+        }
+    }
+
+    private func clock(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        return String(format: "%d:%02d", t / 60, t % 60)
+    }
+}
+
+/// The end-of-sweep table: per (partitions, assignor), consumers against throughput, speedup, efficiency, idle.
+enum SweepTable {
+    static func render(_ rows: [TrialRow]) -> String {
+        var out: [String] = []
+        let groups = Dictionary(grouping: rows) { "\($0.partitions)|\($0.assignor)" }
+        let keys = groups.keys.sorted { a, b in
+            let (pa, aa) = (Int(a.split(separator: "|")[0])!, a.split(separator: "|")[1])
+            let (pb, ab) = (Int(b.split(separator: "|")[0])!, b.split(separator: "|")[1])
+            return (pa, aa) < (pb, ab)
+        }
+        for key in keys {
+            let g = groups[key]!
+            let first = g[0]
+            out.append("")
+            out.append("partitions=\(first.partitions) topics=\(first.topics) assignor=\(first.assignor) work=\(first.work) mode=\(first.mode)")
+            out.append("consumers      msgs/s   speedup  efficiency  idle  lost  status")
+            let byC = Dictionary(grouping: g, by: \.consumers)
+            let base = median(byC[byC.keys.min()!]!.filter { $0.status == "ok" }.map(\.msgsPerS))
+            for c in byC.keys.sorted() {
+                let rs = byC[c]!
+                let ok = rs.filter { $0.status == "ok" }
+                let m = median(ok.map(\.msgsPerS))
+                let speedup = base > 0 ? m / base : 0
+                let eff = median(ok.map(\.efficiency))
+                let idle = rs.map(\.idleConsumers).max() ?? 0
+                let lost = rs.reduce(0) { $0 + $1.lost }
+                let status = ok.count == rs.count ? "ok" : "\(rs.count - ok.count) failed"
+                out.append(String(format: "%9d %11.0f %8.2fx %11.2f %5d %5d  %@", c, m, speedup, eff, idle, lost, status))
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+}
+
+/// Renders the report at the end of a sweep.
+enum ReportHook {
+    static func run(csvPath: String) {}
+}
