@@ -23,6 +23,8 @@ final class SignalWaiter {
         sigemptyset(&set)
         for s in signals { sigaddset(&set, s) }
         pthread_sigmask(SIG_BLOCK, &set, nil)
+        // an inherited SIG_IGN (e.g. a background job of a script) would discard the signal before sigwait sees it
+        for s in signals { signal(s, SIG_DFL) }
     }
 
     /// Blocks until one of the signals arrives and returns it.

@@ -1,4 +1,7 @@
 import CRdKafka
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A message as librdkafka delivered it: a view valid only inside the `consumeBatch` body that received it.
 public struct ConsumedMessage {
@@ -62,6 +65,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     ///   - onRebalance: told about every assignment change, after librdkafka applied it, on the polling thread.
     ///   - batchSize: at most this many messages per `consumeBatch` call.
     public init(config: KafkaConfig, batchSize: Int = 1000, onRebalance: ((AssignmentChange) -> Void)? = nil) throws(KafkaError) {
+        var config = config
+        if config["group.id"] == nil {
+            // librdkafka's consumer needs a group id even for assign(); this one never joins or commits.
+            config["group.id"] = "kbench-assign-\(getpid())"
+            config["enable.auto.commit"] = "false"
+        }
         self.config = config
         let context = self.context
         context.handler = onRebalance

@@ -1,0 +1,102 @@
+import Foundation
+@testable import KafkaBench
+
+/// Helpers shared by the tests: the kbench binary, subprocesses with deadlines, and kcat.
+enum TestSupport {
+    /// The kbench executable built beside the test bundle.
+    static func kbenchPath() throws -> String { try WorkerLauncher.executablePath() }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var seconds: Double
+    }
+
+    /// Runs a program to completion (killed after `timeout` seconds) and captures its output.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil,
+                    currentDirectory: String? = nil) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, n in n } }
+        if let currentDirectory { p.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+        let outFile = tempPath("out"), errFile = tempPath("err")
+        FileManager.default.createFile(atPath: outFile, contents: nil)
+        FileManager.default.createFile(atPath: errFile, contents: nil)
+        p.standardOutput = FileHandle(forWritingAtPath: outFile)
+        p.standardError = FileHandle(forWritingAtPath: errFile)
+        p.standardInput = FileHandle.nullDevice
+        let start = Date()
+        try p.run()
+        while p.isRunning && Date().timeIntervalSince(start) < timeout { usleep(20_000) }
+        if p.isRunning { p.terminate(); usleep(200_000); if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
+        p.waitUntilExit()
+        let out = (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? ""
+        let err = (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? ""
+        return Run(status: p.terminationStatus, stdout: out, stderr: err, seconds: Date().timeIntervalSince(start))
+    }
+
+    static func kbench(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil,
+                       currentDirectory: String? = nil) throws -> Run {
+        try run(try kbenchPath(), arguments, timeout: timeout, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    static func kcatPath() throws -> String {
+        for p in ["/usr/bin/kcat", "/usr/local/bin/kcat", "/usr/bin/kafkacat"] where FileManager.default.isExecutableFile(atPath: p) {
+            return p
+        }
+        throw UsageError("kcat is not installed (apt-get install kcat); the test script installs it")
+    }
+
+    static func tempPath(_ name: String) -> String {
+        NSTemporaryDirectory() + "kbench-test-\(getpid())-\(UUID().uuidString.prefix(8))-\(name)"
+    }
+
+    static func tempDirectory() throws -> String {
+        let d = tempPath("dir")
+        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    /// Direct children of `pid` (from /proc).
+    static func children(of pid: pid_t) -> [pid_t] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
+        return entries.compactMap { e -> pid_t? in
+            guard let child = pid_t(e), let stat = try? String(contentsOfFile: "/proc/\(e)/stat", encoding: .utf8) else { return nil }
+            // format: pid (comm) state ppid ...
+            guard let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
+            return fields.count > 1 && pid_t(fields[1]) == pid ? child : nil
+        }
+    }
+
+    /// True when a process exists and is not a zombie.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(close, offsetBy: 2)] != "Z"
+    }
+
+    /// Reads the data rows of a sweep CSV.
+    static func csvRows(_ path: String) throws -> [[String: String]] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        guard lines.count >= 2 else { return [] }
+        let header = try CSV.split(lines[1])
+        return try lines.dropFirst(2).map { line in
+            let cells = try CSV.split(line)
+            return Dictionary(uniqueKeysWithValues: zip(header, cells))
+        }
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+func eventually(timeout: Double, _ condition: () -> Bool) -> Bool {
+    let start = Date()
+    while Date().timeIntervalSince(start) < timeout {
+        if condition() { return true }
+        usleep(50_000)
+    }
+    return condition()
+}
