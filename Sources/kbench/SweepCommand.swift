@@ -77,6 +77,19 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = 1
 
+    @Option(help: "Prefix of the topics (<prefix>-p<P>-t<i>) and groups kbench creates.") var topicPrefix: String = "kbench"
+
+    @Option(help: "Replication factor of created topics (default: min(3, brokers)).") var replicationFactor: Int?
+
+    @Flag(help: "Delete and recreate existing kbench topics whose partition count or content does not match (real clusters).")
+    var recreate = false
+
+    @Flag(help: "At the end, delete the topics and groups this run created (never any other).") var cleanup = false
+
+    @Option(help: ArgumentHelp("Bound for creating or deleting a topic.", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var createTimeout: DurationValue = .seconds(30)
+
     @Option(help: ArgumentHelp("Results CSV (default Results/sweep-<UTC timestamp>.csv).", valueName: "path"))
     var out: String?
 
@@ -102,6 +115,11 @@ struct SweepCommand: ParsableCommand {
         c.joinTimeout = joinTimeout
         c.trialTimeout = trialTimeout
         c.embeddedBrokers = embeddedBrokers
+        c.topicPrefix = topicPrefix
+        c.replicationFactor = replicationFactor
+        c.recreate = recreate
+        c.cleanup = cleanup
+        c.createTimeout = createTimeout
         c.userProperties = try connection.userProperties()
         return c
     }

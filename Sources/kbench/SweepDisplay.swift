@@ -14,6 +14,8 @@ final class SweepDisplay: @unchecked Sendable {
             line("seeding \(topic) with \(messages) messages…", final: !interactive)
         case .seeded(let topic, let messages, let seconds):
             line("seeded \(topic): \(messages) messages in \(String(format: "%.1f", seconds)) s", final: true)
+        case .note(let text):
+            line(text, final: true)
         case .trialPhase(let i, let n, let point, let phase):
             if interactive { line("[\(i)/\(n)] \(point): \(phase)…", final: false) }
         case .trialDone(let i, let n, let row, let elapsed, let eta):

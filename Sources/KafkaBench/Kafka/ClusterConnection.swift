@@ -38,18 +38,31 @@ public final class ClusterConnection: @unchecked Sendable {
     /// missing one (hosted embedded broker: directly; real cluster: through the admin API), and refuses a topic
     /// with another partition count or a missing topic on an embedded broker hosted elsewhere.
     @discardableResult
-    public func ensureTopic(_ name: String, partitions: Int, replicationFactor: Int? = nil) throws(KafkaError) -> TopicOutcome {
+    /// - Parameter recreate: delete an existing topic first (real clusters only; callers pass it only for
+    ///   topics named with kbench's prefix, so kbench never deletes a topic it did not create).
+    public func ensureTopic(_ name: String, partitions: Int, replicationFactor: Int? = nil, recreate: Bool = false,
+                            createTimeoutMs: Int32 = 30_000) throws(KafkaError) -> TopicOutcome {
         guard partitions > 0 else {
             throw .usage("cannot use topic \(name) with \(partitions) partitions: a topic needs at least 1")
         }
-        let md = try metadata()
+        var md = try metadata()
         if let existing = md.topics[name], existing.error == nil {
-            guard existing.partitions == partitions else {
-                throw .usage(
-                    "topic \(name) already exists with \(existing.partitions) partitions, but \(partitions) were asked for; "
-                        + "kbench never reuses a topic with another partition count: choose another topic name, or ask for \(existing.partitions) partitions")
+            if recreate {
+                guard !md.isEmbeddedBroker else {
+                    throw .usage("--recreate cannot delete \(name): librdkafka 2.0.2's embedded broker has no DeleteTopics; restart 'kbench broker' instead")
+                }
+                try KafkaAdmin(config: baseConfig).deleteTopics([name], timeoutMs: createTimeoutMs)
+                try waitForTopicGone(name, timeoutMs: createTimeoutMs)
+                md = try metadata()
+            } else {
+                guard existing.partitions == partitions else {
+                    throw .usage(
+                        "topic \(name) already exists with \(existing.partitions) partitions, but \(partitions) were asked for; "
+                            + "kbench never reuses a topic with another partition count: choose another topic name (or --topic-prefix), "
+                            + "ask for \(existing.partitions) partitions, or pass --recreate to delete and recreate it")
+                }
+                return .reused
             }
-            return .reused
         }
         if let hostedBroker {
             try hostedBroker.createTopic(name, partitions: partitions)
@@ -59,20 +72,34 @@ public final class ClusterConnection: @unchecked Sendable {
                     + "cannot create topics over the network; create it where the broker runs: kbench broker --topic \(name):\(partitions)")
         } else {
             let rf = replicationFactor ?? min(3, max(1, md.brokers.count))
-            try KafkaAdmin(config: baseConfig).createTopic(name, partitions: partitions, replicationFactor: rf, timeoutMs: max(connectTimeoutMs, 30_000))
+            do {
+                try KafkaAdmin(config: baseConfig).createTopic(name, partitions: partitions, replicationFactor: rf, timeoutMs: createTimeoutMs)
+            } catch {
+                throw KafkaError(code: error.code, message: error.message + (error.code == -185 /* _TIMED_OUT */ ? "; raise the bound with --create-timeout" : ""))
+            }
         }
-        try waitForTopic(name, partitions: partitions)
+        try waitForTopic(name, partitions: partitions, timeoutMs: createTimeoutMs)
         return .created
     }
 
+    private func waitForTopicGone(_ name: String, timeoutMs: Int32) throws(KafkaError) {
+        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
+        while try metadata().topics[name] != nil {
+            if MonotonicClock.nanoseconds() > deadline {
+                throw .usage("topic \(name) was deleted but metadata still showed it after \(timeoutMs) ms (--create-timeout)")
+            }
+            Sleep.milliseconds(200)
+        }
+    }
+
     /// Waits until metadata shows `name` with `partitions` partitions (topic creation propagates asynchronously).
-    private func waitForTopic(_ name: String, partitions: Int) throws(KafkaError) {
-        let deadline = MonotonicClock.nanoseconds() + UInt64(max(connectTimeoutMs, 10_000)) * 1_000_000
+    private func waitForTopic(_ name: String, partitions: Int, timeoutMs: Int32) throws(KafkaError) {
+        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
         while true {
             let md = try metadata()
             if let t = md.topics[name], t.error == nil, t.partitions == partitions { return }
             if MonotonicClock.nanoseconds() > deadline {
-                throw .usage("topic \(name) was created but metadata did not show its \(partitions) partitions within \(max(connectTimeoutMs, 10_000)) ms")
+                throw .usage("topic \(name) was created but metadata did not show its \(partitions) partitions within \(timeoutMs) ms; raise the bound with --create-timeout")
             }
             Sleep.milliseconds(100)
         }

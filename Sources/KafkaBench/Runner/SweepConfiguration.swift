@@ -32,8 +32,21 @@ public struct SweepConfiguration: Sendable {
     public var embeddedBrokers = 1
     /// Librdkafka properties from the user (-X, --config); applied on top of kbench's consumer defaults.
     public var userProperties: [String: String] = [:]
-    /// Topic name prefix.
+    /// Topic and group name prefix: topics are `<prefix>-p<P>-t<i>`.
     public var topicPrefix = "kbench"
+    /// Delete and recreate existing kbench topics instead of refusing a mismatch (real clusters).
+    public var recreate = false
+    /// Replication factor of created topics (default min(3, brokers)).
+    public var replicationFactor: Int?
+    /// Delete at the end the topics and groups this run created (where the broker supports it).
+    public var cleanup = false
+    /// Bound for creating (or deleting) a topic.
+    public var createTimeout: DurationValue = .seconds(30)
+
+    /// The topics of one partition count.
+    public func topicNames(partitions p: Int) -> [String] {
+        (0..<topics).map { "\(topicPrefix)-p\(p)-t\($0)" }
+    }
 
     public init(partitions: [Int], consumers: [Int]) {
         self.partitions = partitions
@@ -82,6 +95,10 @@ public struct SweepConfiguration: Sendable {
         guard valueBytes >= EventRecord.headerSize, valueBytes <= 1_000_000 else {
             throw UsageError("--value-bytes must be between \(EventRecord.headerSize) and 1000000 (got \(valueBytes))")
         }
+        guard !topicPrefix.isEmpty, topicPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
+            throw UsageError("--topic-prefix '\(topicPrefix)' is not a valid topic name start: use [a-zA-Z0-9._-]")
+        }
+        if let rf = replicationFactor, rf < 1 { throw UsageError("--replication-factor must be at least 1 (got \(rf))") }
         for key in ["group.id", "partition.assignment.strategy", "bootstrap.servers"] where userProperties[key] != nil {
             throw UsageError("-X \(key) is set by kbench itself (use --assignor, --bootstrap; group ids are unique per trial)")
         }

@@ -7,6 +7,8 @@ public enum SweepProgress: Sendable {
     case seeded(topic: String, messages: Int, seconds: Double)
     case trialPhase(index: Int, total: Int, point: TrialPoint, phase: String)
     case trialDone(index: Int, total: Int, row: TrialRow, elapsedSeconds: Double, etaSeconds: Double)
+    /// Something the user should know (topic reuse, cleanup).
+    case note(String)
 }
 
 /// What a sweep produced.
@@ -77,11 +79,11 @@ public final class SweepRunner {
         var r1ByGroup: [String: [Double]] = [:]
         var interrupted = false
         var index = 0
+        var groupsUsed: [String] = []
+        defer { cleanUp(groups: groupsUsed, embedded: embedded, progress: progress) }
 
         partitionLoop: for p in configuration.partitions {
-            let topics = (0..<configuration.topics).map { i in
-                embedded ? "\(configuration.topicPrefix)-p\(p)-t\(i)" : "\(configuration.topicPrefix)-\(runId)-p\(p)-t\(i)"
-            }
+            let topics = configuration.topicNames(partitions: p)
             let (low, high) = try prepareTopics(topics, partitions: p, embedded: embedded, progress: progress)
             let runner = TrialRunner(
                 executable: executable, runId: runId, configuration: configuration, clientProperties: clientProperties,
@@ -92,6 +94,7 @@ public final class SweepRunner {
                 let i = index
                 trial.onPhase = { phase in progress(.trialPhase(index: i, total: points.count, point: point, phase: phase)) }
                 let result = trial.run(point)
+                groupsUsed.append(trial.groupId(point))
                 if result.interrupted || kbench_stop_signal() != 0 { interrupted = true; break partitionLoop }
                 let key = "\(p)/\(point.assignor.rawValue)"
                 if point.consumers == configuration.consumers.min()!, result.ok {
@@ -130,13 +133,54 @@ public final class SweepRunner {
         ]
     }
 
+    /// Topics this run created (the only ones `--cleanup` may delete).
+    public private(set) var createdTopics: [String] = []
+
+    /// With `--cleanup`: deletes the topics and groups this run created, where the broker supports it.
+    private func cleanUp(groups: [String], embedded: Bool, progress: (SweepProgress) -> Void) {
+        guard configuration.cleanup, cluster.hostedBroker == nil else { return }
+        if embedded {
+            progress(.note("--cleanup: the embedded broker cannot delete topics or groups (librdkafka 2.0.2's mock has no DeleteTopics/DeleteGroups); "
+                + "\(createdTopics.isEmpty ? "its topics" : createdTopics.joined(separator: ", ")) go away when 'kbench broker' stops"))
+            return
+        }
+        do {
+            let admin = try KafkaAdmin(config: cluster.baseConfig)
+            let timeout = Int32(clamping: Int(configuration.createTimeout.milliseconds))
+            try admin.deleteTopics(createdTopics, timeoutMs: timeout)
+            if !createdTopics.isEmpty { progress(.note("--cleanup: deleted topics \(createdTopics.joined(separator: ", "))")) }
+            do {
+                try admin.deleteGroups(groups, timeoutMs: timeout)
+                progress(.note("--cleanup: deleted \(groups.count) consumer group(s)"))
+            } catch {
+                progress(.note("--cleanup: could not delete the consumer groups: \(error)"))
+            }
+        } catch {
+            progress(.note("--cleanup failed: \(error)"))
+        }
+    }
+
     /// Creates (or checks) and seeds the topics for one partition count; returns their watermarks.
+    /// An existing topic is reused only with the same partition count and either empty (it is seeded) or holding
+    /// exactly the planned backlog (a previous identical run seeded it).
     private func prepareTopics(_ topics: [String], partitions: Int, embedded: Bool, progress: (SweepProgress) -> Void)
         throws -> ([TopicPartition: Int64], [TopicPartition: Int64])
     {
         let messages = configuration.messagesPerTopic(partitions: partitions)
         var low: [TopicPartition: Int64] = [:], high: [TopicPartition: Int64] = [:]
         let admin = try KafkaAdmin(config: cluster.baseConfig)
+        let timeout = Int32(clamping: Int(configuration.createTimeout.milliseconds))
+        func watermarks(_ topic: String) throws -> Int64 {
+            var total: Int64 = 0
+            for p in 0..<partitions {
+                let tp = TopicPartition(topic, Int32(p))
+                let w = try admin.watermarks(tp, timeoutMs: cluster.connectTimeoutMs)
+                low[tp] = w.low
+                high[tp] = w.high
+                total += w.high - w.low
+            }
+            return total
+        }
         for (i, topic) in topics.enumerated() {
             let plan = SeedPlan(topic: topic, partitions: partitions, messages: messages, keys: configuration.keys,
                                 distribution: configuration.keyDistribution, valueBytes: configuration.valueBytes,
@@ -146,19 +190,28 @@ public final class SweepRunner {
             if embedded {
                 try plan.checkEmbeddedRetention(partitionCounts: SeedPlan.partitionCounts(userIds: ids, partitions: partitions))
             }
-            try cluster.ensureTopic(topic, partitions: partitions)
+            let outcome = try cluster.ensureTopic(topic, partitions: partitions, replicationFactor: configuration.replicationFactor,
+                                                  recreate: configuration.recreate, createTimeoutMs: timeout)
+            if outcome == .created { createdTopics.append(topic) }
+            if outcome == .reused {
+                let existing = try watermarks(topic)
+                if existing == Int64(messages) {
+                    progress(.note("reusing \(topic): it already holds the planned \(messages) messages"))
+                    continue
+                }
+                if existing != 0 {
+                    throw UsageError("topic \(topic) already holds \(existing) messages but this sweep needs exactly \(messages): "
+                        + (embedded ? "restart 'kbench broker' to empty it, or use another --topic-prefix"
+                                    : "pass --recreate to delete and recreate it, or use another --topic-prefix"))
+                }
+            }
             progress(.seeding(topic: topic, messages: messages))
             let seeded = try Seeder.run(plan: plan, config: cluster.baseConfig, userIds: ids)
             guard seeded.failed == 0, seeded.delivered == messages else {
                 throw UsageError("seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
             }
             progress(.seeded(topic: topic, messages: messages, seconds: seeded.seconds))
-            for p in 0..<partitions {
-                let tp = TopicPartition(topic, Int32(p))
-                let w = try admin.watermarks(tp, timeoutMs: cluster.connectTimeoutMs)
-                low[tp] = w.low
-                high[tp] = w.high
-            }
+            _ = try watermarks(topic)
         }
         return (low, high)
     }

@@ -27,11 +27,16 @@ public struct TrialRunner {
 
     static func consumerName(_ i: Int) -> String { String(format: "c%02d", i + 1) }
 
+    /// The trial's consumer group: unique per run and trial.
+    public func groupId(_ point: TrialPoint) -> String {
+        "\(configuration.topicPrefix)-\(runId)-p\(point.partitions)-c\(point.consumers)-\(point.assignor.rawValue)-r\(point.repeat)"
+    }
+
     public func run(_ point: TrialPoint) -> TrialResult {
         var result = TrialResult(point: point)
         let group = WorkerGroup()
         defer { group.killAll() }
-        let groupId = "\(configuration.topicPrefix)-\(runId)-p\(point.partitions)-c\(point.consumers)-\(point.assignor.rawValue)-r\(point.repeat)"
+        let groupId = groupId(point)
         var properties = clientProperties
         properties["group.id"] = groupId
         properties["partition.assignment.strategy"] = point.assignor.rawValue
