@@ -12,7 +12,8 @@ struct KBench: ParsableCommand {
             """,
         version: KBenchVersion.string,
         subcommands: [
-            SweepCommand.self, ReportCommand.self, SeedCommand.self, BrokerCommand.self, WorkerCommand.self,
+            SweepCommand.self, RebalanceCommand.self, ReportCommand.self, SeedCommand.self, BrokerCommand.self,
+            ConsumeCommand.self, ProduceCommand.self, WorkerCommand.self,
         ]
     )
 }

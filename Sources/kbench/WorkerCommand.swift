@@ -35,7 +35,7 @@ struct WorkerCommand: ParsableCommand {
             FileHandle.standardOutput.write(data)
         }
         do {
-            try ConsumerWorker(spec: spec, inbox: inbox, emit: emit).run()
+            try ConsumerLoop(spec: spec, inbox: inbox, emit: emit).run()
         } catch {
             var ev = WorkerEvent(event: .error)
             ev.message = "\(error)"
