@@ -1,7 +1,134 @@
 import ArgumentParser
+import CSupport
+import Foundation
 import KafkaBench
 
+/// `kbench rebalance`: consumers join, leave and crash under live traffic; per assignor, the detection time,
+/// rebalance time, pauses, partitions moved, latency, duplicates and losses.
 struct RebalanceCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "rebalance", abstract: "Measure rebalances as consumers join, leave and crash.")
-    func run() throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "rebalance",
+        abstract: "Measure rebalances while consumers join, leave and crash under steady keyed traffic.",
+        discussion: """
+            Example: kbench rebalance --partitions 6 --consumers 3 --script "join@5s, kill@12s, leave@20s, restart@26s" --assignor all --rate 2000 --duration 35s
+            leave and kill act on the live consumer with the lowest name; restart restarts the consumer that left or died last.
+            """)
+
+    @Option(help: "Partitions of the topic.") var partitions: Int
+    @Option(help: "Consumers at the start.") var consumers: Int
+    @Option(help: ArgumentHelp("Steps like \"join@5s, kill@12s, leave@20s, restart@26s\".", valueName: "script"))
+    var script: String
+    @Option(help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
+            transform: { try parseArgument($0, Assignor.parseList) })
+    var assignor: [Assignor] = [.range]
+    @Option(help: "Events per second for the whole run.") var rate: Double = 2000
+    @Option(help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var duration: DurationValue
+    @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
+            transform: { try parseArgument($0, CommitMode.init(parsing:)) })
+    var commit: CommitMode = .sync
+    @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
+    var staticMembership = false
+    @Option(help: ArgumentHelp("session.timeout.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var sessionTimeout: DurationValue = .seconds(6)
+    @Option(help: ArgumentHelp("heartbeat.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var heartbeatInterval: DurationValue = .milliseconds(500)
+    @Option(help: ArgumentHelp("max.poll.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var maxPollInterval: DurationValue = .seconds(300)
+    @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+            transform: { try parseArgument($0, WorkModel.init(parsing:)) })
+    var work: WorkModel = .none
+    @Option(help: "Bytes per event value.") var valueBytes: Int = 100
+    @Option(help: ArgumentHelp("Bound for draining what was produced after the traffic stops.", valueName: "duration"),
+            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var drainTimeout: DurationValue = .seconds(30)
+    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = 1
+    @Option(help: ArgumentHelp("Timeline CSV (default Results/rebalance-<UTC timestamp>.csv); events CSV and metadata go beside it.", valueName: "path"))
+    var out: String?
+    @Option(help: ArgumentHelp("Where the gnuplot timeline goes.", valueName: "dir")) var plotsDir: String = "plots"
+    @Flag(help: "Do not run gnuplot (the script is still written).") var noReport = false
+    @OptionGroup(title: "Cluster") var connection: ConnectionOptions
+
+    func makeConfiguration() throws -> RebalanceConfiguration {
+        let parsed = try wrap { try RebalanceScript(parsing: script, consumers: consumers, duration: duration) }
+        var c = RebalanceConfiguration(partitions: partitions, consumers: consumers, script: parsed, duration: duration)
+        c.assignors = assignor
+        c.rate = rate
+        c.commit = commit
+        c.work = work
+        c.staticMembership = staticMembership
+        c.sessionTimeout = sessionTimeout
+        c.heartbeatInterval = heartbeatInterval
+        c.maxPollInterval = maxPollInterval
+        c.valueBytes = valueBytes
+        c.drainTimeout = drainTimeout
+        c.embeddedBrokers = embeddedBrokers
+        c.userProperties = try connection.userProperties()
+        return c
+    }
+
+    func validate() throws {
+        let c = try makeConfiguration()
+        try wrap { try c.validate() }
+        if connection.effectiveBootstrap == nil && sessionTimeout.nanoseconds <= 3_500_000_000 {
+            throw ValidationError("--session-timeout \(sessionTimeout) is too short for the embedded broker, whose first rebalance waits 3 s: use at least 4s (6s works well)")
+        }
+    }
+
+    func run() throws {
+        kbench_install_stop_handler()
+        let c = try makeConfiguration()
+        let path = out ?? "Results/rebalance-\(RunMetadata.utcTimestamp(compact: true)).csv"
+        // refuse an unwritable or existing output before anything runs
+        _ = try wrap { try ResultsFile(path: path) }
+        let cluster = try connection.connect(embeddedBrokers: c.embeddedBrokers)
+        let md = try cluster.metadata()
+        if c.staticMembership && md.isEmbeddedBroker {
+            throw ValidationError("--static is unsupported on the embedded broker: librdkafka 2.0.2's mock parses group.instance.id but ignores it (a restart causes a full rebalance), so kbench would report a false result; use --static against a real cluster")
+        }
+        let runId = String(UInt64(Date().timeIntervalSince1970 * 1000) % 100_000_000, radix: 36)
+        let runner = try wrap { try RebalanceRunner(configuration: c, cluster: cluster, runId: runId) }
+        runner.onProgress = { Console.info($0) }
+        let broker = md.isEmbeddedBroker ? "embedded" : cluster.bootstrap
+        var meta = RunMetadata(
+            runId: runId, kind: "rebalance",
+            commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())),
+            started: RunMetadata.utcTimestamp(), brokerKind: md.brokerKind,
+            bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap, cluster: md,
+            host: RunMetadata.currentHost(), consumerProperties: KafkaConfig(c.userProperties).redacted,
+            settings: ["partitions": String(c.partitions), "consumers": String(c.consumers), "script": c.script.description,
+                       "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
+                       "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
+                       "work": c.work.description, "static": String(c.staticMembership)],
+            trials: c.assignors.count, failedTrials: 0, status: "running")
+        var analyses: [RebalanceAnalysis] = []
+        var files: RebalanceOutput.Files?
+        for a in c.assignors {
+            let recording: RebalanceRecording
+            do { recording = try wrap { try runner.run(assignor: a, embedded: md.isEmbeddedBroker) } } catch {
+                if kbench_stop_signal() != 0 { Console.info("interrupted; every consumer process ended"); throw ExitCode(130) }
+                throw error
+            }
+            analyses.append(RebalanceAnalysis.analyze(recording))
+            meta.finished = RunMetadata.utcTimestamp()
+            meta.status = analyses.count == c.assignors.count ? "completed" : "running"
+            meta.cluster = (try? cluster.metadata()) ?? meta.cluster
+            files = try RebalanceOutput.write(analyses, csvPath: path, plotsDir: plotsDir, runId: runId, broker: broker,
+                                              metadata: meta, render: !noReport && analyses.count == c.assignors.count)
+        }
+        Console.output(RebalanceOutput.summary(analyses, embedded: md.isEmbeddedBroker))
+        if let files {
+            Console.info("timeline: \(files.timeline)\nevents: \(files.events)\nmetadata: \(files.metadata)\nplot script: \(files.script)")
+            switch files.gnuplot {
+            case .rendered: Console.info("plot: \(files.png ?? "")")
+            case .notInstalled(let hint): Console.info(hint)
+            case .failed(let m): Console.info("gnuplot failed: \(m)")
+            }
+        }
+        let lost = analyses.reduce(0) { $0 + $1.lost }
+        if lost > 0 {
+            Console.info("\(lost) message(s) were produced but never processed (commit mode \(c.commit)); see the events CSV")
+        }
+    }
 }

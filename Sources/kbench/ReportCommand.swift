@@ -1,7 +1,59 @@
 import ArgumentParser
+import Foundation
 import KafkaBench
 
+/// `kbench report`: a sweep CSV turned into plots and a Markdown summary, or the index of published runs.
 struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "report", abstract: "Turn a sweep CSV into plots and a summary.")
-    func run() throws { throw ValidationError("not implemented yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Turn a sweep CSV into plots and a summary, or regenerate the index of published runs.",
+        discussion: """
+            kbench report RESULTS.csv writes OUT-DIR/NAME.gp (a gnuplot script), OUT-DIR/NAME.dat (its data), \
+            the PNG and SVG images when gnuplot is installed (apt-get install gnuplot-nox), and RESULTS-DIR/NAME.md. \
+            When the CSV lies in RESULTS-DIR, the index RESULTS-DIR/README.md is regenerated too.
+
+            kbench report --index Results/ regenerates only the index.
+            """)
+
+    @Argument(help: ArgumentHelp("The sweep CSV (NAME.meta.json beside it is read when present).", valueName: "results.csv"))
+    var csv: String?
+    @Option(help: ArgumentHelp("Directory for the gnuplot script, its data and the images.", valueName: "dir"))
+    var outDir: String = "plots"
+    @Option(help: ArgumentHelp("Directory for the Markdown summary.", valueName: "dir"))
+    var resultsDir: String = "Results"
+    @Option(help: ArgumentHelp("Regenerate DIR/README.md, the index of the sweep CSVs in DIR, instead of a report.", valueName: "dir"))
+    var index: String?
+
+    func validate() throws {
+        if csv == nil && index == nil { throw ValidationError("give a sweep CSV to report on, or --index DIR") }
+        if csv != nil && index != nil { throw ValidationError("give either a sweep CSV or --index DIR, not both") }
+    }
+
+    func run() throws {
+        if let dir = index {
+            print(try wrap { try SweepReport.writeIndex(resultsDir: dir) })
+            return
+        }
+        guard let csv else { return }
+        let outcome = try wrap { try SweepReport.generate(csvPath: csv, plotsDir: outDir, resultsDir: resultsDir) }
+        for file in outcome.filesWritten { print(file) }
+        if Self.standardized(URL(fileURLWithPath: csv).deletingLastPathComponent()) == Self.standardized(URL(fileURLWithPath: resultsDir)) {
+            print(try wrap { try SweepReport.writeIndex(resultsDir: resultsDir) })
+        }
+        Console.info(outcome.headline)
+        switch outcome.gnuplot {
+        case .rendered(let warnings):
+            if !warnings.isEmpty { Console.info("gnuplot said:\n\(warnings)") }
+        case .notInstalled(let hint):
+            Console.info(hint)
+        case .failed(let message):
+            Console.info("error: \(message)")
+            throw ExitCode.failure
+        }
+    }
+
+    private static func standardized(_ url: URL) -> String {
+        let path = url.standardizedFileURL.path
+        return path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+    }
 }

@@ -82,7 +82,22 @@ enum SweepTable {
     }
 }
 
-/// Renders the report at the end of a sweep.
+/// Renders the report at the end of a sweep: plots beside the CSV's sibling `plots/` directory, the summary
+/// beside the CSV, and the results index when the CSV is in `Results/`.
 enum ReportHook {
-    static func run(csvPath: String) {}
+    static func run(csvPath: String) {
+        let resultsDir = (csvPath as NSString).deletingLastPathComponent.isEmpty ? "." : (csvPath as NSString).deletingLastPathComponent
+        let plotsDir = ((resultsDir as NSString).deletingLastPathComponent as NSString).appendingPathComponent("plots")
+        do {
+            let outcome = try SweepReport.generate(csvPath: csvPath, plotsDir: plotsDir, resultsDir: resultsDir)
+            Console.info("report: " + outcome.filesWritten.joined(separator: ", "))
+            if case .notInstalled(let hint) = outcome.gnuplot { Console.info(hint) }
+            if case .failed(let message) = outcome.gnuplot { Console.info("gnuplot failed: \(message)") }
+            if (resultsDir as NSString).lastPathComponent == "Results" {
+                Console.info("index: \(try SweepReport.writeIndex(resultsDir: resultsDir))")
+            }
+        } catch {
+            Console.info("report failed (the CSV is kept): \(error)")
+        }
+    }
 }

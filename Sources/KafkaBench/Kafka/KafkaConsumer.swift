@@ -58,6 +58,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let batchCapacity: Int
     /// Topic handles seen on messages, parallel to `topicNames`.
     private var topicHandles: [OpaquePointer?] = []
+    /// Topic handles this consumer opened itself (`rd_kafka_topic_new`) so that `assign` can learn the partition
+    /// leaders first; destroyed before the `rd_kafka_t`.
+    private var ownedTopics: [OpaquePointer] = []
     /// Names of the topics messages came from, in first-seen order (subscribed topics first).
     public private(set) var topicNames: [String] = []
 
@@ -79,14 +82,21 @@ public final class KafkaConsumer: @unchecked Sendable {
             rd_kafka_conf_set_rebalance_cb(conf, kbenchRebalanceCallback)
         }
         rd_kafka_poll_set_consumer(rk)
-        queue = rd_kafka_queue_get_consumer(rk)
+        guard let queue = rd_kafka_queue_get_consumer(rk) else {
+            rd_kafka_destroy(rk)
+            throw .usage("librdkafka gave the consumer no queue (is group.id set?)")
+        }
+        self.queue = queue
         batchCapacity = max(1, batchSize)
         batch = .allocate(capacity: batchCapacity)
     }
 
     deinit {
+        // callbacks during destroy must not reach an owner that is itself going away
+        context.handler = nil
         if !closed {
             rd_kafka_queue_destroy(queue)
+            for rkt in ownedTopics { rd_kafka_topic_destroy(rkt) }
             rd_kafka_destroy(rk)
         }
         batch.deallocate()
@@ -111,13 +121,36 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Consumes the given partitions without a group, from `start`.
+    ///
+    /// Learns the partitions' leaders first (one Metadata request on this client): librdkafka 2.0.2 starts a
+    /// partition whose leader it does not know yet with a fixed 500 ms offset-query backoff
+    /// (`rd_kafka_toppar_offset_request`), which would delay the first message by half a second.
     public func assign(_ partitions: [TopicPartition], from start: StartOffset = .beginning) throws(KafkaError) {
         for tp in partitions where !topicNames.contains(tp.topic) { registerName(tp.topic) }
+        learnLeaders(of: partitions.map(\.topic))
         let list = PartitionList.make(partitions)
         defer { rd_kafka_topic_partition_list_destroy(list) }
         for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = start.raw }
         try check(rd_kafka_assign(rk, list), "assign \(partitions.count) partition(s)")
         context.assignment = Set(partitions)
+    }
+
+    /// Opens a topic handle for each topic (so the client tracks it) and waits for one Metadata response that
+    /// maps their partitions to leader brokers. Best effort: on failure or timeout, librdkafka finds the leaders
+    /// itself, only later.
+    private func learnLeaders(of topics: [String], timeoutMs: Int32 = 5_000) {
+        var opened = false
+        for name in Set(topics) where !ownedTopics.contains(where: { String(cString: rd_kafka_topic_name($0)) == name }) {
+            guard let rkt = rd_kafka_topic_new(rk, name, nil) else { continue }
+            ownedTopics.append(rkt)
+            opened = true
+        }
+        guard opened else { return }
+        // all_topics=0 without a topic asks for every topic this client knows: exactly the ones opened above.
+        var md: UnsafePointer<rd_kafka_metadata>?
+        if rd_kafka_metadata(rk, 0, nil, &md, timeoutMs) == RD_KAFKA_RESP_ERR_NO_ERROR, let md {
+            rd_kafka_metadata_destroy(md)
+        }
     }
 
     private func registerName(_ name: String) {
@@ -227,6 +260,7 @@ public final class KafkaConsumer: @unchecked Sendable {
         closed = true
         let err = rd_kafka_consumer_close(rk)
         rd_kafka_queue_destroy(queue)
+        for rkt in ownedTopics { rd_kafka_topic_destroy(rkt) }
         rd_kafka_destroy(rk)
         try check(err, "consumer close")
     }

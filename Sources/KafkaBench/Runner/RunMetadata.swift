@@ -27,6 +27,15 @@ public struct RunMetadata: Codable, Sendable {
     public var failedTrials: Int
     public var status: String
 
+    public init(runId: String, kind: String, commandLine: String, started: String, finished: String? = nil,
+                brokerKind: String, bootstrap: String, cluster: ClusterMetadata?, host: Host,
+                consumerProperties: [String: String], settings: [String: String], trials: Int, failedTrials: Int, status: String) {
+        self.runId = runId; self.kind = kind; self.commandLine = commandLine; self.started = started; self.finished = finished
+        self.brokerKind = brokerKind; self.bootstrap = bootstrap; self.cluster = cluster; self.host = host
+        self.consumerProperties = consumerProperties; self.settings = settings; self.trials = trials
+        self.failedTrials = failedTrials; self.status = status
+    }
+
     enum CodingKeys: String, CodingKey {
         case runId = "run_id", kind, commandLine = "command_line", started, finished
         case kbenchVersion = "kbench_version", librdkafkaVersion = "librdkafka_version"

@@ -49,7 +49,7 @@ public struct TrialRunner {
         for name in names {
             let spec = WorkerSpec(name: name, topics: topicNames, properties: properties,
                                   work: configuration.work.description, commit: configuration.commit.description,
-                                  mode: configuration.mode.rawValue)
+                                  mode: configuration.mode == .window ? .window : .drain)
             do {
                 try group.spawn(name: name, executable: executable, arguments: ["worker", "--run-id", runId], spec: spec)
             } catch {

@@ -20,6 +20,12 @@ public final class WorkerGroup {
         w.send(line)
     }
 
+    /// Sends a command to one worker.
+    public func send(_ command: RunnerCommand, to index: Int) {
+        let line = String(decoding: try! encoder.encode(command), as: UTF8.self)
+        if !workers[index].hasExited { workers[index].send(line) }
+    }
+
     public func broadcast(_ command: RunnerCommand) {
         let line = String(decoding: try! encoder.encode(command), as: UTF8.self)
         for w in workers where !w.hasExited { w.send(line) }

@@ -13,15 +13,45 @@ public struct WorkerSpec: Codable, Sendable {
     public var properties: [String: String]
     public var work: String
     public var commit: String
-    /// "window" or "drain".
-    public var mode: String
+    /// How the loop runs; see `ConsumerLoopMode`.
+    public var mode: ConsumerLoopMode
     public var progressIntervalMs: Int
+    /// Partitions to assign directly instead of joining a group (nil: subscribe to `topics` in the group).
+    public var assign: [TopicPartition]?
+    /// `count` mode: stop after this many messages (nil: when every assigned partition reached its end).
+    public var maxMessages: Int?
 
     public init(name: String, topics: [String], properties: [String: String], work: String, commit: String,
-                mode: String, progressIntervalMs: Int = 100) {
+                mode: ConsumerLoopMode, progressIntervalMs: Int = 100, assign: [TopicPartition]? = nil, maxMessages: Int? = nil) {
         self.name = name; self.topics = topics; self.properties = properties; self.work = work
         self.commit = commit; self.mode = mode; self.progressIntervalMs = progressIntervalMs
+        self.assign = assign; self.maxMessages = maxMessages
     }
+}
+
+/// How a consumer loop starts, what it records and when it stops.
+public enum ConsumerLoopMode: String, Codable, Sendable {
+    /// Sweep, window mode: paused until "go", counts messages inside the runner's window.
+    case window
+    /// Sweep, drain mode: paused until "go", done when every assigned partition reached its end.
+    case drain
+    /// Rebalance runs: consumes at once, reports every message (partition, offset, time, latency) after each
+    /// batch and before committing it, until "stop".
+    case live
+    /// `kbench consume`: consumes at once until `maxMessages` or the end of every assigned partition.
+    case count
+
+    var gated: Bool { self == .window || self == .drain }
+}
+
+/// One consumed message as a `live` worker reports it.
+public struct MessageSample: Codable, Sendable, Equatable {
+    public var partition: Int32
+    public var offset: Int64
+    /// CLOCK_MONOTONIC microseconds when processing finished.
+    public var atMicros: UInt64
+    /// End-to-end latency in microseconds: processing end minus the event's (intended) produce time.
+    public var latencyMicros: UInt64
 }
 
 /// A command from the runner.
@@ -81,6 +111,9 @@ public struct WorkerEvent: Codable, Sendable {
     /// `progress`: messages and bytes consumed so far.
     public var messages: Int?
     public var bytes: Int?
+    /// `progress` in live mode: every message processed since the previous report, flattened as
+    /// [partition, offset, atMicros, latencyMicros] quadruples (compact on the pipe).
+    public var samples: [Int64]?
     public var final: WorkerFinal?
     /// `error`: what went wrong; `fatal` when the worker is giving up.
     public var message: String?

@@ -120,7 +120,7 @@ public final class WorkerProcess {
                     pending.append(contentsOf: buffer[0..<n])
                 } else {
                     stderrTail += String(decoding: buffer[0..<n], as: UTF8.self)
-                    if stderrTail.utf8.count > 4096 { stderrTail = String(stderrTail.suffix(2048)) }
+                    if stderrTail.utf8.count > 16384 { stderrTail = String(stderrTail.suffix(8192)) }
                 }
                 continue
             }

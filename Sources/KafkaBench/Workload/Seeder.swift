@@ -103,27 +103,13 @@ public enum Seeder {
         let ids = userIds ?? plan.userIds()
         let expected = SeedPlan.partitionCounts(userIds: ids, partitions: plan.partitions)
         let producer = try KafkaProducer(config: KafkaConfig(producerDefaults).merging(config.properties))
-        let rkt = try producer.topicHandle(plan.topic)
         let start = MonotonicClock.nanoseconds()
-        var formatter = KeyFormatter()
-        var value = [UInt8](repeating: 0, count: plan.valueBytes)
-        let types = EventType.allCases
-        try value.withUnsafeMutableBytes { valueBuffer in
-            let readOnly = UnsafeRawBufferPointer(valueBuffer)
-            for (seq, id) in ids.enumerated() {
-                EventRecord(
-                    type: types[(seq &* 7 &+ Int(id)) % types.count], userId: id, sequence: UInt64(seq),
-                    timestampNanos: MonotonicClock.wallNanoseconds()
-                ).encode(into: valueBuffer)
-                try formatter.withKey(Int(id)) { key in
-                    try producer.send(rkt, key: key, value: readOnly, partition: -1)
-                }
-                if seq & 1023 == 1023 {
-                    producer.poll()
-                    if seq % 100_000 == 99_999 { progress(seq + 1) }
-                }
-            }
-        }
+        var next = 0
+        _ = try ProducerLoop(topic: plan.topic, valueBytes: plan.valueBytes).run(
+            producer: producer, count: ids.count, nextUserId: {
+                defer { next += 1 }
+                return ids[next]
+            }, progress: progress)
         try producer.flush(timeoutMs: flushTimeoutMs)
         let seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
         var perPartition = producer.deliveredPerPartition(topic: plan.topic)

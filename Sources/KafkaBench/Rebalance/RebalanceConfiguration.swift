@@ -1,0 +1,58 @@
+/// Everything a rebalance run needs.
+public struct RebalanceConfiguration: Sendable {
+    public var partitions: Int
+    public var consumers: Int
+    public var script: RebalanceScript
+    public var assignors: [Assignor] = [.range]
+    /// Events per second produced for the whole run.
+    public var rate: Double = 2000
+    public var duration: DurationValue
+    public var commit: CommitMode = .sync
+    public var work: WorkModel = .none
+    /// Reuse `group.instance.id` across restarts (KIP-345); real clusters only.
+    public var staticMembership = false
+    public var sessionTimeout: DurationValue = .seconds(6)
+    public var heartbeatInterval: DurationValue = .milliseconds(500)
+    public var maxPollInterval: DurationValue = .seconds(300)
+    public var valueBytes = 100
+    public var keys = 10_000
+    /// Bound for the group's first stable assignment, and for the final drain.
+    public var joinTimeout: DurationValue = .seconds(30)
+    public var drainTimeout: DurationValue = .seconds(30)
+    public var topicPrefix = "kbench"
+    public var embeddedBrokers = 1
+    public var userProperties: [String: String] = [:]
+
+    public init(partitions: Int, consumers: Int, script: RebalanceScript, duration: DurationValue) {
+        self.partitions = partitions
+        self.consumers = consumers
+        self.script = script
+        self.duration = duration
+    }
+
+    public func validate() throws(UsageError) {
+        guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
+        guard (1...100).contains(consumers) else { throw UsageError("--consumers must be between 1 and 100 (got \(consumers))") }
+        guard rate > 0, rate <= 50_000 else { throw UsageError("--rate must be above 0 and at most 50000 events/s (every event is reported to the runner) (got \(rate))") }
+        guard duration.nanoseconds >= 1_000_000_000 else { throw UsageError("--duration must be at least 1s (got \(duration))") }
+        guard heartbeatInterval < sessionTimeout else {
+            throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")
+        }
+        guard valueBytes >= EventRecord.headerSize else { throw UsageError("--value-bytes must be at least \(EventRecord.headerSize)") }
+        for key in ["group.id", "partition.assignment.strategy", "bootstrap.servers", "group.instance.id"] where userProperties[key] != nil {
+            throw UsageError("-X \(key) is set by kbench itself")
+        }
+    }
+
+    /// Consumer properties for this run's group timers.
+    var groupProperties: [String: String] {
+        [
+            "session.timeout.ms": String(Int(sessionTimeout.milliseconds)),
+            "heartbeat.interval.ms": String(Int(heartbeatInterval.milliseconds)),
+            "max.poll.interval.ms": String(Int(maxPollInterval.milliseconds)),
+            // new data should end a fetch wait quickly: end-to-end latency, not throughput, is measured here
+            "fetch.wait.max.ms": "10",
+            "auto.offset.reset": "earliest",
+        ]
+    }
+}

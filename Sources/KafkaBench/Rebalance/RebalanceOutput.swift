@@ -1,0 +1,143 @@
+import Foundation
+
+/// Writes a rebalance run's files: the timeline CSV (`--out`), the events CSV and metadata beside it, and a
+/// gnuplot timeline (one panel per assignor, events marked) with its PNG when gnuplot is installed.
+public enum RebalanceOutput {
+    public static let timelineColumns = ["run_id", "broker", "assignor", "t_s", "consumer", "msgs_per_s", "assigned", "latency_p99_ms"]
+    public static let eventColumns = [
+        "run_id", "broker", "assignor", "event", "at_s", "target", "detection_ms", "rebalance_ms", "pause_ms",
+        "paused_partitions", "max_partition_pause_ms", "moved", "assignment_before", "assignment_after",
+        "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "duplicates", "lost",
+    ]
+
+    /// `X-events.csv` for `X.csv`.
+    public static func eventsPath(forCSV path: String) -> String {
+        (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + "-events.csv"
+    }
+
+    static func f(_ v: Double?, _ digits: Int = 1) -> String {
+        guard let v, v.isFinite else { return "" }
+        return String(format: "%.\(digits)f", v)
+    }
+
+    public static func timelineCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
+        var lines = ["# kbench rebalance timeline schema 1", timelineColumns.joined(separator: ",")]
+        for a in analyses {
+            for p in a.timeline {
+                lines.append([runId, broker, a.assignor.rawValue, f(p.tSeconds, 2), p.consumer, f(p.msgsPerS, 0), String(p.assigned),
+                              f(p.latencyP99Ms, 2)].map(CSV.quote).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func eventsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
+        var lines = ["# kbench rebalance events schema 1", eventColumns.joined(separator: ",")]
+        for a in analyses {
+            for e in a.events {
+                lines.append([runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), e.target, f(e.detectionMs, 0),
+                              f(e.rebalanceMs, 0), f(e.pauseMs, 0), String(e.pausedPartitions), f(e.maxPartitionPauseMs, 0),
+                              String(e.moved), e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms),
+                              f(e.latencyMaxMs), String(e.duplicates), String(e.lost)].map(CSV.quote).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A terminal table per assignor with the measured numbers.
+    public static func summary(_ analyses: [RebalanceAnalysis], embedded: Bool) -> String {
+        var out: [String] = []
+        for a in analyses {
+            out.append("")
+            out.append("assignor \(a.assignor.rawValue): produced \(a.produced), processed \(a.processedUnique) distinct, "
+                + "duplicates \(a.duplicates), lost \(a.lost); latency p50 \(f(a.latencyP50Ms)) ms, p99 \(f(a.latencyP99Ms)) ms, "
+                + "p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
+            out.append("  event        at   target  detect_ms  rebalance_ms  pause_ms  paused  moved  p99_ms  dups  lost")
+            for e in a.events {
+                out.append(String(format: "  %-8@ %5.1fs  %-6@ %10@ %13@ %9.0f %7d %6d %7.1f %5d %5d",
+                                  e.action, e.atSeconds, e.target, f(e.detectionMs, 0).isEmpty ? "-" : f(e.detectionMs, 0),
+                                  f(e.rebalanceMs, 0).isEmpty ? "incomplete" : f(e.rebalanceMs, 0), e.pauseMs,
+                                  e.pausedPartitions, e.moved, e.latencyP99Ms, e.duplicates, e.lost))
+            }
+            for n in a.notes.prefix(5) { out.append("  note: \(n)") }
+        }
+        if embedded {
+            out.append("")
+            out.append("Durations are from the embedded broker, whose group coordinator has fixed timers (3 s initial join, "
+                + "session.timeout.ms − 1 s per later round, eviction only by session timeout): they show the protocols' shape, not a real cluster's timings.")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// A self-contained gnuplot script drawing group throughput over time, one panel per assignor, with each
+    /// event marked; it reads the timeline CSV itself.
+    public static func gnuplotScript(csvPath: String, pngPath: String, analyses: [RebalanceAnalysis], title: String) -> String {
+        let panels = analyses.count
+        var s = """
+            # kbench rebalance timeline: group throughput over time, one panel per assignor, events marked.
+            # Re-run with: gnuplot \((pngPath as NSString).deletingPathExtension).gp
+            set terminal pngcairo size 1400,\(300 * panels + 120) font "Sans,11"
+            set output '\(pngPath)'
+            set datafile separator ','
+            set multiplot layout \(panels),1 title "\(title)" font "Sans,13"
+            set grid ytics
+            set key top right
+            set ylabel 'msgs/s'
+            set yrange [0:*]
+
+            """
+        let maxT = analyses.flatMap { $0.timeline.map(\.tSeconds) }.max() ?? 1
+        for (i, a) in analyses.enumerated() {
+            s += "unset arrow\nunset label\n"
+            s += "set title '\(a.assignor.rawValue)'\n"
+            s += "set xrange [0:\(String(format: "%.1f", maxT))]\n"
+            s += i == analyses.count - 1 ? "set xlabel 'time since traffic started (s)'\n" : "unset xlabel\n"
+            for (k, e) in a.events.enumerated() {
+                let x = String(format: "%.2f", e.atSeconds)
+                s += "set arrow from \(x), graph 0 to \(x), graph 1 nohead dashtype 2 linecolor rgb '#cc3333'\n"
+                let pause = e.pauseMs >= 1 ? String(format: ", pause %.1f s", e.pauseMs / 1000) : ""
+                s += "set label \(k + 1) '\(e.action) \(e.target)\(pause)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
+            }
+            s += "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
+                + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins)'\n"
+        }
+        s += "unset multiplot\n"
+        return s
+    }
+}
+
+extension RebalanceOutput {
+    /// The files one `write` produced.
+    public struct Files: Sendable {
+        public var timeline: String
+        public var events: String
+        public var metadata: String
+        public var script: String
+        public var png: String?
+        public var gnuplot: GnuplotStatus
+    }
+
+    /// Writes (or rewrites, as assignors finish) every file of a run.
+    public static func write(_ analyses: [RebalanceAnalysis], csvPath: String, plotsDir: String, runId: String,
+                             broker: String, metadata: RunMetadata, render: Bool = true) throws -> Files {
+        try timelineCSV(analyses, runId: runId, broker: broker).write(toFile: csvPath, atomically: true, encoding: .utf8)
+        let events = eventsPath(forCSV: csvPath)
+        try eventsCSV(analyses, runId: runId, broker: broker).write(toFile: events, atomically: true, encoding: .utf8)
+        let meta = ResultsFile.metadataPath(forCSV: csvPath)
+        try metadata.write(to: meta)
+        try FileManager.default.createDirectory(atPath: plotsDir, withIntermediateDirectories: true)
+        let name = ((csvPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let script = RelativePath.join(plotsDir, name + "-timeline.gp")
+        let pngName = name + "-timeline.png"
+        let title = "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))"
+            + (broker == "embedded" ? "\\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
+        try gnuplotScript(csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title)
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        var status = GnuplotStatus.notInstalled(hint: GnuplotRunner.installHint)
+        if render {
+            status = GnuplotRunner.run(executable: GnuplotRunner.locate(), scriptFile: (script as NSString).lastPathComponent, directory: plotsDir)
+        }
+        let png: String? = if case .rendered = status { RelativePath.join(plotsDir, pngName) } else { nil }
+        return Files(timeline: csvPath, events: events, metadata: meta, script: script, png: png, gnuplot: status)
+    }
+}

@@ -1,0 +1,58 @@
+/// Everything observed during one assignor's rebalance run, in CLOCK_MONOTONIC nanoseconds; the input of
+/// `RebalanceAnalysis`.
+public struct RebalanceRecording: Sendable {
+    public struct Worker: Sendable {
+        public var name: String
+        public var spawnNs: UInt64
+        /// When it was killed, told to leave, or exited on its own.
+        public var endNs: UInt64?
+    }
+    public struct Assignment: Sendable {
+        public var ns: UInt64
+        public var worker: Int
+        public var partitions: [Int32]
+    }
+    public struct Sample: Sendable {
+        public var ns: UInt64
+        public var worker: Int
+        public var partition: Int32
+        public var offset: Int64
+        public var latencyMicros: UInt64
+    }
+    public struct Event: Sendable {
+        public var action: RebalanceScript.Action
+        public var ns: UInt64
+        /// The worker the event acted on (for join/restart: the new process).
+        public var worker: Int
+    }
+
+    public var assignor: Assignor
+    public var partitions: Int
+    /// Start of traffic (the script's time zero).
+    public var startNs: UInt64
+    /// End of traffic.
+    public var endNs: UInt64
+    public var workers: [Worker] = []
+    public var assignments: [Assignment] = []
+    public var samples: [Sample] = []
+    public var events: [Event] = []
+    /// Each partition's end offset after the producer finished.
+    public var highWatermarks: [Int64] = []
+    public var lowWatermarks: [Int64] = []
+    public var produced = 0
+    public var deliveryFailures = 0
+    /// Problems worth reporting (unexpected worker exits, consumer errors, an incomplete drain).
+    public var notes: [String] = []
+
+    public init(assignor: Assignor, partitions: Int, startNs: UInt64, endNs: UInt64) {
+        self.assignor = assignor
+        self.partitions = partitions
+        self.startNs = startNs
+        self.endNs = endNs
+    }
+
+    func alive(_ worker: Int, at ns: UInt64) -> Bool {
+        let w = workers[worker]
+        return w.spawnNs <= ns && (w.endNs.map { ns < $0 } ?? true)
+    }
+}

@@ -1,0 +1,97 @@
+/// One consumer count of a series: its trials with status ok aggregated over repeats.
+public struct ScalingPoint: Sendable, Equatable {
+    public var consumers: Int
+    /// Trials with status ok behind this point.
+    public var trials: Int
+    /// Group msgs/s over repeats: median, min, max.
+    public var throughputMedian: Double
+    public var throughputMin: Double
+    public var throughputMax: Double
+    /// Per-consumer msgs/s: medians over repeats of each trial's slowest, median and fastest active consumer.
+    public var consumerRateMin: Double
+    public var consumerRateMedian: Double
+    public var consumerRateMax: Double
+    /// Fewest and most partitions any consumer held in any repeat.
+    public var minPartitionsPerConsumer: Int
+    public var maxPartitionsPerConsumer: Int
+    /// Most idle consumers (no partitions) in any repeat.
+    public var idleConsumers: Int
+    /// Messages lost and duplicated, summed over repeats.
+    public var lost: Int
+    public var duplicates: Int
+    /// Median over repeats of measured / model.
+    public var efficiency: Double
+}
+
+/// The trials of one sweep line, (work, mode, topics, partitions, assignor), aggregated per consumer count.
+public struct ScalingSeries: Sendable, Equatable {
+    /// What the trials of a series share.
+    public struct Key: Hashable, Sendable, Comparable {
+        public var work: String
+        public var mode: String
+        public var topics: Int
+        public var partitions: Int
+        public var assignor: String
+
+        /// Window series first, then drain; within a mode by work, topics, partitions, assignor.
+        public static func < (a: Key, b: Key) -> Bool {
+            (a.modeRank, a.mode, a.work, a.topics, a.partitions, a.assignor)
+                < (b.modeRank, b.mode, b.work, b.topics, b.partitions, b.assignor)
+        }
+
+        private var modeRank: Int { mode == "window" ? 0 : 1 }
+    }
+
+    public var key: Key
+    /// Ascending consumer counts; counts where every trial failed are left out.
+    public var points: [ScalingPoint]
+    /// The single-consumer rate the model scales (median of the rows' r1), msgs/s.
+    public var r1: Double
+
+    /// P·T: partitions per topic times topics, the most consumers that can hold a partition.
+    public var partitionSlots: Int { key.partitions * key.topics }
+
+    /// The model throughput at `consumers`: r1 × min(C, P·T) in window mode, r1·P·T / ceil(P·T / C) in drain mode.
+    public func model(consumers: Int) -> Double {
+        let pt = partitionSlots
+        if key.mode == "drain" {
+            let rounds = (pt + consumers - 1) / consumers
+            return r1 * Double(pt) / Double(rounds)
+        }
+        return r1 * Double(min(consumers, pt))
+    }
+
+    /// The series in `rows`, from the trials with status ok, in key order.
+    public static func group(_ rows: [TrialRow]) -> [ScalingSeries] {
+        let ok = rows.filter { $0.status == "ok" }
+        let byKey = Dictionary(grouping: ok) {
+            Key(work: $0.work, mode: $0.mode, topics: $0.topics, partitions: $0.partitions, assignor: $0.assignor)
+        }
+        return byKey.keys.sorted().map { key in
+            let trials = byKey[key]!
+            var series = ScalingSeries(key: key, points: [], r1: Statistics.median(trials.map(\.r1)))
+            series.points = Dictionary(grouping: trials, by: \.consumers).sorted { $0.key < $1.key }.map { c, t in
+                var p = point(consumers: c, trials: t)
+                if !p.efficiency.isFinite { p.efficiency = p.throughputMedian / series.model(consumers: c) }
+                return p
+            }
+            return series
+        }
+    }
+
+    private static func point(consumers: Int, trials t: [TrialRow]) -> ScalingPoint {
+        let rates = t.map(\.msgsPerS)
+        return ScalingPoint(
+            consumers: consumers, trials: t.count,
+            throughputMedian: Statistics.median(rates), throughputMin: Statistics.minimum(rates),
+            throughputMax: Statistics.maximum(rates),
+            consumerRateMin: Statistics.median(t.map(\.consumerRateMin)),
+            consumerRateMedian: Statistics.median(t.map(\.consumerRateMedian)),
+            consumerRateMax: Statistics.median(t.map(\.consumerRateMax)),
+            minPartitionsPerConsumer: t.map(\.minPartitionsPerConsumer).min()!,
+            maxPartitionsPerConsumer: t.map(\.maxPartitionsPerConsumer).max()!,
+            idleConsumers: t.map(\.idleConsumers).max()!,
+            lost: t.reduce(0) { $0 + $1.lost }, duplicates: t.reduce(0) { $0 + $1.duplicates },
+            efficiency: Statistics.median(t.map(\.efficiency)))
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+
+/// A sweep read back and analysed: its series, their knees, and what a reader should take away, in words.
+public struct SweepAnalysis: Sendable {
+    /// The CSV's base name, without `.csv`.
+    public let name: String
+    public let rows: [TrialRow]
+    public let meta: SweepMeta
+    public let series: [ScalingSeries]
+    /// The knee of each series that stops scaling within the sweep.
+    public let knees: [ScalingSeries.Key: Knee]
+
+    public init(name: String, rows: [TrialRow], meta: SweepMeta) {
+        self.name = name; self.rows = rows; self.meta = meta
+        series = ScalingSeries.group(rows)
+        var k: [ScalingSeries.Key: Knee] = [:]
+        for s in series { k[s.key] = Knee.detect(in: s, meta: meta) }
+        knees = k
+    }
+
+    /// Reads `X.csv` and `X.meta.json` and analyses them; a sweep without a single ok trial is an error.
+    public static func load(csvPath: String) throws(UsageError) -> SweepAnalysis {
+        let rows = try SweepCSVReader.read(path: csvPath)
+        let meta = try SweepMeta.load(csvPath: csvPath)
+        let file = (csvPath as NSString).lastPathComponent
+        let name = file.hasSuffix(".csv") ? String(file.dropLast(4)) : file
+        let analysis = SweepAnalysis(name: name, rows: rows, meta: meta)
+        if analysis.series.isEmpty {
+            throw UsageError("\(csvPath) has no trial with status ok (\(rows.count) row(s)), so there is nothing to plot")
+        }
+        return analysis
+    }
+
+    public var brokerKind: String { ReportText.brokerKind(meta: meta, rows: rows) }
+    /// When the sweep started: the meta's "started", else the first trial's timestamp.
+    public var started: String? { meta.started ?? rows.first?.timestamp }
+    public var failedTrials: [TrialRow] { rows.filter { $0.status != "ok" } }
+
+    /// The mode of the headline figure: window when there are window trials, else drain.
+    public var primaryMode: String { series.contains { $0.key.mode == "window" } ? "window" : "drain" }
+    var primarySeries: [ScalingSeries] { series.filter { $0.key.mode == primaryMode } }
+
+    /// The series with the highest median throughput, and that point.
+    var best: (series: ScalingSeries, point: ScalingPoint)? {
+        primarySeries.compactMap { s in s.points.max { $0.throughputMedian < $1.throughputMedian }.map { (s, $0) } }
+            .max { $0.1.throughputMedian < $1.1.throughputMedian }
+    }
+
+    /// One line for the results index: the peak and the knee.
+    public var headline: String {
+        guard let b = best else { return "no ok trials" }
+        let (s, p) = (b.series, b.point)
+        var text = "\(ReportText.rate(p.throughputMedian)) msgs/s peak at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key)))"
+        if let k = knees[s.key] {
+            text += "; knee at \(ReportText.count(k.consumers, "consumer")), bound: \(k.bound.rawValue)"
+        } else {
+            text += "; still rising at the largest consumer count"
+        }
+        return text
+    }
+
+    /// "P=10, range" (with topics and work when they matter).
+    func seriesName(_ k: ScalingSeries.Key) -> String {
+        var parts = [k.topics == 1 ? "P=\(k.partitions)" : "P=\(k.partitions)×\(k.topics) topics", k.assignor]
+        if Set(series.map(\.key.work)).count > 1 { parts.append("work \(k.work)") }
+        if Set(series.map(\.key.mode)).count > 1 { parts.append(k.mode) }
+        return parts.joined(separator: ", ")
+    }
+
+    /// A plain-words paragraph of what the sweep shows.
+    public var findings: String {
+        guard let s = best?.series, let first = s.points.first else { return "The sweep has no ok trials." }
+        var out: [String] = []
+        let k = knees[s.key]
+        let end = k.flatMap { k in s.points.first { $0.consumers == k.consumers } } ?? s.points.last!
+        let gain = end.throughputMedian / first.throughputMedian
+        let pt = s.partitionSlots
+        let slots = s.key.topics == 1 ? ReportText.count(pt, "partition") : "\(pt) partitions (\(s.key.partitions) × \(s.key.topics) topics)"
+        var lead = "With \(slots) and the \(s.key.assignor) assignor (\(s.key.mode) mode, work \(s.key.work)), group throughput went from "
+            + "\(ReportText.rate(first.throughputMedian)) msgs/s with \(ReportText.count(first.consumers, "consumer")) to "
+            + "\(ReportText.rate(end.throughputMedian)) msgs/s with \(ReportText.grouped(end.consumers)) "
+            + "(\(ReportText.factor(gain)), \(ReportText.percent(end.efficiency)) of the model)"
+        let largest = s.points.last!.consumers
+        if let k {
+            switch k.bound {
+            case .partitions:
+                lead += largest > pt
+                    ? " and no further: each partition is read by one consumer of the group, so consumers beyond the \(pt)th got no partition and sat idle."
+                    : " and then flattened as the consumers reached the \(slots)."
+            case .cpuCores:
+                lead += " and then flattened: the spin work is CPU-bound and the host has \(ReportText.count(meta.hostCores ?? k.consumers, "core")), so more consumers only share those cores."
+            case .keySkew:
+                let cause = meta.keysSkewed ? "the keys are \(meta.keyDistribution ?? "zipf")-skewed" : "the per-consumer rates were very uneven"
+                lead += ", well short of the \(slots), and then flattened: \(cause), so the consumer of a hot partition limits the group."
+            case .broker:
+                lead += " and then flattened although \(slots) were available and the work is not CPU-bound on this host: the broker (or the path to it) is the likely limit."
+            }
+        } else {
+            lead += " and was still rising at \(ReportText.count(largest, "consumer")): there is no knee within this sweep."
+        }
+        out.append(lead)
+        if let sentence = assignorComparison(s) { out.append(sentence) }
+        let otherKnees = primarySeries.filter { $0.key != s.key && $0.key.partitions != s.key.partitions }
+        if !otherKnees.isEmpty {
+            let parts = otherKnees.map { o in "\(seriesName(o.key)): " + (knees[o.key].map { "knee at \($0.consumers) (\($0.bound.rawValue))" } ?? "no knee") }
+            out.append("Other partition counts: " + parts.joined(separator: "; ") + ".")
+        }
+        if primaryMode == "window", let d = series.filter({ $0.key.mode == "drain" }).compactMap({ s in s.points.max { $0.throughputMedian < $1.throughputMedian }.map { (s, $0) } }).max(by: { $0.1.throughputMedian < $1.1.throughputMedian }) {
+            out.append("Draining the whole backlog peaked at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model).")
+        }
+        let ok = rows.filter { $0.status == "ok" }
+        let lost = ok.reduce(0) { $0 + $1.lost }, dups = ok.reduce(0) { $0 + $1.duplicates }
+        out.append(lost == 0 && dups == 0
+                   ? "No message was lost or duplicated in any trial."
+                   : "\(ReportText.count(lost, "message")) lost and \(ReportText.grouped(dups)) duplicated over all trials (see the tables).")
+        let failed = failedTrials.count
+        if failed > 0 {
+            out.append("\(failed) of \(rows.count) trials failed; they are listed below and left out of the figures.")
+        }
+        return out.joined(separator: " ")
+    }
+
+    /// How far apart the assignors were, when the sweep compares several on the same partitions.
+    private func assignorComparison(_ s: ScalingSeries) -> String? {
+        let peers = primarySeries.filter { $0.key.work == s.key.work && $0.key.topics == s.key.topics && $0.key.partitions == s.key.partitions }
+        guard peers.count > 1 else { return nil }
+        let names = peers.map(\.key.assignor).joined(separator: ", ")
+        var worst: (consumers: Int, spread: Double, hi: ScalingPoint, lo: ScalingPoint, hiName: String, loName: String)? = nil
+        let counts = Set(peers.flatMap { $0.points.map(\.consumers) }).sorted()
+        for c in counts {
+            let at = peers.compactMap { p in p.points.first { $0.consumers == c }.map { (p.key.assignor, $0) } }
+            guard at.count > 1, let hi = at.max(by: { $0.1.throughputMedian < $1.1.throughputMedian }),
+                  let lo = at.min(by: { $0.1.throughputMedian < $1.1.throughputMedian }), hi.1.throughputMedian > 0 else { continue }
+            let spread = (hi.1.throughputMedian - lo.1.throughputMedian) / hi.1.throughputMedian
+            if worst == nil || spread > worst!.spread { worst = (c, spread, hi.1, lo.1, hi.0, lo.0) }
+        }
+        guard let w = worst else { return nil }
+        if w.spread < Knee.minimumGain {
+            return "The assignors (\(names)) made no real difference: their medians were within \(ReportText.percent(w.spread)) of each other at every consumer count."
+        }
+        let beyondNoise = w.hi.throughputMin > w.lo.throughputMax
+        return "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.percent(w.spread)) faster than \(w.loName)"
+            + (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
+    }
+}

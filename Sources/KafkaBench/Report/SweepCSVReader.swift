@@ -1,0 +1,178 @@
+import Foundation
+
+/// Reads a sweep CSV (`TrialRow.schemaLine`, a header of `TrialRow.columns`, one row per trial) back into rows.
+///
+/// Anything that is not a well-formed sweep CSV of this schema is rejected with a `UsageError` naming the file,
+/// the line and the column, so a report is never drawn from garbage.
+public enum SweepCSVReader {
+    /// Reads and parses the CSV at `path`.
+    public static func read(path: String) throws(UsageError) -> [TrialRow] {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw UsageError("cannot read sweep CSV \(path): \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw UsageError("\(path) is not UTF-8 text, so it is not a kbench sweep CSV")
+        }
+        return try parse(text, source: path)
+    }
+
+    /// Parses CSV text; `source` names the file in error messages.
+    public static func parse(_ text: String, source: String) throws(UsageError) -> [TrialRow] {
+        let records = logicalRecords(text)
+        guard let first = records.first, !(records.count == 1 && first.text.trimmingWhitespace().isEmpty) else {
+            throw UsageError("\(source) is empty: a sweep CSV starts with '\(TrialRow.schemaLine)'")
+        }
+        try checkSchemaLine(first.text, source: source)
+        guard records.count > 1, !records[1].text.trimmingWhitespace().isEmpty else {
+            throw UsageError("\(source) line 2: missing the header line (the column names \(TrialRow.columns.first!),\(TrialRow.columns[1]),…)")
+        }
+        let header = try columnIndex(records[1], source: source)
+        var rows: [TrialRow] = []
+        for record in records.dropFirst(2) where !record.text.trimmingWhitespace().isEmpty {
+            let cells: [String]
+            do { cells = try CSV.split(Substring(record.text)) } catch {
+                throw UsageError("\(source) line \(record.line): \(error.message)")
+            }
+            guard cells.count == header.count else {
+                throw UsageError("\(source) line \(record.line): \(cells.count) cells, but the header (line 2) has \(header.count) columns")
+            }
+            rows.append(try RowCells(cells: cells, index: header.index, source: source, line: record.line).trialRow())
+        }
+        return rows
+    }
+
+    /// A CSV record with the 1-based line it starts on; quoted cells may span lines.
+    struct Record {
+        var line: Int
+        var text: String
+    }
+
+    static func logicalRecords(_ text: String) -> [Record] {
+        var records: [Record] = []
+        var pending: Record? = nil
+        var quotes = 0
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
+            if var p = pending {
+                p.text += "\n" + line
+                pending = p
+            } else {
+                pending = Record(line: i + 1, text: line)
+            }
+            quotes += line.reduce(0) { $0 + ($1 == "\"" ? 1 : 0) }
+            if quotes % 2 == 0, let p = pending {
+                records.append(p)
+                pending = nil
+                quotes = 0
+            }
+        }
+        if let p = pending { records.append(p) }
+        while records.count > 1, let last = records.last, last.text.isEmpty { records.removeLast() }
+        return records
+    }
+
+    private static func checkSchemaLine(_ line: String, source: String) throws(UsageError) {
+        let found = line.trimmingWhitespace()
+        if found == TrialRow.schemaLine { return }
+        let prefix = "# kbench sweep schema "
+        if found.hasPrefix(prefix) {
+            let version = found.dropFirst(prefix.count)
+            throw UsageError("\(source) line 1: sweep schema \(version), but this kbench reads schema \(TrialRow.schemaVersion); use the kbench version that wrote it")
+        }
+        throw UsageError("\(source) line 1: expected '\(TrialRow.schemaLine)', found '\(found.prefix(60))': is this a kbench sweep CSV?")
+    }
+
+    private static func columnIndex(_ record: Record, source: String) throws(UsageError) -> (index: [String: Int], count: Int) {
+        let names: [String]
+        do { names = try CSV.split(Substring(record.text)).map { $0.trimmingWhitespace() } } catch {
+            throw UsageError("\(source) line \(record.line): \(error.message)")
+        }
+        var index: [String: Int] = [:]
+        for (i, name) in names.enumerated() {
+            if index[name] != nil {
+                throw UsageError("\(source) line \(record.line), column \(i + 1): column '\(name)' appears twice in the header")
+            }
+            index[name] = i
+        }
+        let missing = TrialRow.columns.filter { index[$0] == nil }
+        if missing.count > 5 {
+            throw UsageError("\(source) line \(record.line): missing \(missing.count) of the \(TrialRow.columns.count) columns (\(missing.prefix(3).joined(separator: ", ")), …): is this the header of a kbench sweep CSV?")
+        }
+        if !missing.isEmpty {
+            throw UsageError("\(source) line \(record.line): missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) in the header")
+        }
+        return (index, names.count)
+    }
+}
+
+/// One data row's cells with typed, position-reporting accessors.
+private struct RowCells {
+    let cells: [String]
+    let index: [String: Int]
+    let source: String
+    let line: Int
+
+    private func cell(_ name: String) -> (text: String, column: Int) {
+        let i = index[name]!
+        return (cells[i].trimmingWhitespace(), i + 1)
+    }
+
+    private func fail(_ name: String, _ column: Int, _ why: String) -> UsageError {
+        UsageError("\(source) line \(line), column \(column) (\(name)): \(why)")
+    }
+
+    func string(_ name: String) -> String { cells[index[name]!] }
+
+    func int(_ name: String, atLeast minimum: Int = 0) throws(UsageError) -> Int {
+        let (text, column) = cell(name)
+        guard let v = Int(text) else {
+            throw fail(name, column, text.isEmpty ? "empty, expected a whole number" : "'\(text)' is not a whole number")
+        }
+        guard v >= minimum else { throw fail(name, column, "\(v) is below the minimum \(minimum)") }
+        return v
+    }
+
+    /// An empty cell is a value the sweep could not compute (written as empty): NaN.
+    func double(_ name: String, required: Bool = false) throws(UsageError) -> Double {
+        let (text, column) = cell(name)
+        if text.isEmpty {
+            if required { throw fail(name, column, "empty, expected a number") }
+            return .nan
+        }
+        guard let v = Double(text), v.isFinite, text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }) else {
+            throw fail(name, column, "'\(text)' is not a number")
+        }
+        guard v >= 0 else { throw fail(name, column, "\(text) is negative") }
+        return v
+    }
+
+    func oneOf(_ name: String, _ accepted: [String]) throws(UsageError) -> String {
+        let (text, column) = cell(name)
+        guard accepted.contains(text) else {
+            throw fail(name, column, "'\(text)' is not one of \(accepted.joined(separator: ", "))")
+        }
+        return text
+    }
+
+    func trialRow() throws(UsageError) -> TrialRow {
+        let status = try oneOf("status", ["ok", "failed"])
+        return TrialRow(
+            runId: string("run_id"), timestamp: string("timestamp"), broker: string("broker"),
+            librdkafka: string("librdkafka"), topics: try int("topics", atLeast: 1),
+            partitions: try int("partitions", atLeast: 1), consumers: try int("consumers", atLeast: 1),
+            assignor: string("assignor"), work: string("work"), mode: try oneOf("mode", ["window", "drain"]),
+            messages: try int("messages"), repeat: try int("repeat", atLeast: 1),
+            activeConsumers: try int("active_consumers"), idleConsumers: try int("idle_consumers"),
+            idleNames: string("idle_names"), minPartitionsPerConsumer: try int("min_partitions_per_consumer"),
+            maxPartitionsPerConsumer: try int("max_partitions_per_consumer"), joinMs: try double("join_ms"),
+            teardownMs: try double("teardown_ms"), seconds: try double("seconds"),
+            msgsPerS: try double("msgs_per_s", required: status == "ok"), mbPerS: try double("mb_per_s"),
+            consumerRateMin: try double("consumer_rate_min"), consumerRateMedian: try double("consumer_rate_median"),
+            consumerRateMax: try double("consumer_rate_max"), r1: try double("r1"),
+            modelWindow: try double("model_window"), modelDrain: try double("model_drain"),
+            efficiency: try double("efficiency"), consumed: try int("consumed"), duplicates: try int("duplicates"),
+            lost: try int("lost"), workerCpuS: try double("worker_cpu_s"),
+            maxWorkerRssMb: try double("max_worker_rss_mb"), status: status, reason: string("reason"))
+    }
+}

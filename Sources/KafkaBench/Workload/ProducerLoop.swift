@@ -1,0 +1,77 @@
+/// kbench's one producer loop, used by seeding, `kbench produce` and the rebalance runner's live traffic:
+/// keyed events (`user-<id>` keys, `EventRecord` values), as fast as possible or paced at a fixed rate.
+///
+/// Paced, each event is stamped with its *intended* send time (start + i/rate), so latency measured from it
+/// includes any time the producer fell behind (no coordinated omission).
+public struct ProducerLoop {
+    public var topic: String
+    public var valueBytes: Int
+    /// Events per second; nil produces as fast as librdkafka accepts them.
+    public var rate: Double?
+    /// First producer sequence number.
+    public var firstSequence: UInt64 = 0
+
+    public init(topic: String, valueBytes: Int, rate: Double? = nil) {
+        self.topic = topic
+        self.valueBytes = valueBytes
+        self.rate = rate
+    }
+
+    /// What the loop did.
+    public struct Stats: Sendable {
+        public var enqueued: Int
+        public var seconds: Double
+    }
+
+    /// Produces events until `count` are enqueued, `deadlineNs` (CLOCK_MONOTONIC) passes or `shouldStop` says so.
+    /// `nextUserId` gives each event's user. Does not flush: the caller decides how long to wait for deliveries.
+    public func run(
+        producer: KafkaProducer, count: Int? = nil, deadlineNs: UInt64? = nil,
+        nextUserId: () -> UInt32, shouldStop: () -> Bool = { false }, progress: (Int) -> Void = { _ in }
+    ) throws -> Stats {
+        let rkt = try producer.topicHandle(topic)
+        var formatter = KeyFormatter()
+        var value = [UInt8](repeating: 0, count: valueBytes)
+        let types = EventType.allCases
+        let startMono = MonotonicClock.nanoseconds()
+        let startWall = MonotonicClock.wallNanoseconds()
+        let interval = rate.map { UInt64(1e9 / $0) }
+        let limit = count ?? .max
+        var i = 0
+        try value.withUnsafeMutableBytes { valueBuffer in
+            let readOnly = UnsafeRawBufferPointer(valueBuffer)
+            while i < limit {
+                var stamp: UInt64
+                if let interval {
+                    let intended = startMono + UInt64(i) * interval
+                    var now = MonotonicClock.nanoseconds()
+                    while now < intended {
+                        producer.poll(timeoutMs: Int32(min(5, (intended - now) / 1_000_000)))
+                        now = MonotonicClock.nanoseconds()
+                    }
+                    stamp = startWall + (intended - startMono)
+                    if let deadlineNs, intended >= deadlineNs { break }
+                } else {
+                    stamp = MonotonicClock.wallNanoseconds()
+                    if let deadlineNs, i & 255 == 0, MonotonicClock.nanoseconds() >= deadlineNs { break }
+                }
+                let id = nextUserId()
+                let seq = firstSequence + UInt64(i)
+                EventRecord(type: types[Int((seq &* 7 &+ UInt64(id)) % UInt64(types.count))], userId: id, sequence: seq,
+                            timestampNanos: stamp).encode(into: valueBuffer)
+                try formatter.withKey(Int(id)) { key in
+                    try producer.send(rkt, key: key, value: readOnly, partition: -1)
+                }
+                i += 1
+                if i & 1023 == 0 {
+                    producer.poll()
+                    if i % 100_000 == 0 { progress(i) }
+                    if shouldStop() { break }
+                } else if interval != nil && i & 63 == 0 && shouldStop() {
+                    break
+                }
+            }
+        }
+        return Stats(enqueued: i, seconds: Double(MonotonicClock.nanoseconds() - startMono) / 1e9)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import KafkaBench
+
+/// `kbench consume`: one consumer process, as fast as it goes (kbench's counterpart of kafka-consumer-perf-test
+/// and `kcat -C`). Runs the same consumer loop as the sweep's workers.
+struct ConsumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consume",
+        abstract: "Consume a topic in one process and print msgs/s, MB/s, CPU seconds and peak RSS.",
+        discussion: "Without --group it assigns every partition directly from the beginning (like kcat -C -e); with --group it joins that group.")
+
+    @OptionGroup(title: "Cluster") var connection: ConnectionOptions
+    @Option(help: "Topic to read.") var topic: String
+    @Option(help: "Join this consumer group instead of assigning all partitions.") var group: String?
+    @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+            transform: { try parseArgument($0, WorkModel.init(parsing:)) })
+    var work: WorkModel = .none
+    @Option(help: "Stop after this many messages (default: at the end of every partition).") var messages: Int?
+    @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
+            transform: { try parseArgument($0, CommitMode.init(parsing:)) })
+    var commit: CommitMode = .none
+
+    func validate() throws {
+        if let m = messages, m < 1 { throw ValidationError("--messages must be at least 1 (got \(m))") }
+        if group == nil, messages == nil, commit != .none {
+            throw ValidationError("--commit needs --group: without a group nothing is committed")
+        }
+    }
+
+    func run() throws {
+        let cluster = try connection.connect(embeddedBrokers: nil)
+        let md = try cluster.metadata()
+        guard let info = md.topics[topic], info.error == nil, info.partitions > 0 else {
+            throw ValidationError("topic \(topic) does not exist at \(cluster.bootstrap)")
+        }
+        var properties = SweepRunner.consumerDefaults.merging(cluster.baseConfig.properties) { _, user in user }
+        if let group { properties["group.id"] = group }
+        let spec = WorkerSpec(
+            name: "consume", topics: [topic], properties: properties, work: work.description, commit: commit.description,
+            mode: .count, assign: group == nil ? (0..<info.partitions).map { TopicPartition(topic, Int32($0)) } : nil,
+            maxMessages: messages)
+        let start = MonotonicClock.nanoseconds()
+        var firstError: String?
+        let final = try ConsumerLoop(spec: spec) { event in
+            if event.event == .error, firstError == nil { firstError = event.message }
+        }.run()
+        let seconds = Double((final.doneNs ?? MonotonicClock.nanoseconds()) - start) / 1e9
+        let usage = ResourceUsage.current()
+        print(String(format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MB",
+                     final.consumed, Double(final.bytes) / 1e6, topic, seconds, Double(final.consumed) / seconds,
+                     Double(final.bytes) / 1e6 / seconds, usage.cpuSeconds, usage.peakRssMb))
+        if let firstError { Console.info("consumer reported: \(firstError)") }
+    }
+}
