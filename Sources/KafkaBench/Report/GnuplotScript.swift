@@ -152,10 +152,10 @@ struct GnuplotScript {
 
     private func title(_ plot: Plot) -> String {
         switch plot {
-        case .throughput: return "Group throughput vs consumers (\(primaryMode) mode) — broker: \(brokerKind)"
-        case .drain: return "Drain throughput vs consumers — broker: \(brokerKind)"
-        case .balance: return "Partitions per consumer vs consumers — broker: \(brokerKind)"
-        case .perConsumer: return "Per-consumer throughput vs consumers — broker: \(brokerKind)"
+        case .throughput: return "Group throughput vs consumers (\(primaryMode) mode)"
+        case .drain: return "Drain throughput vs consumers"
+        case .balance: return "Partitions per consumer vs consumers"
+        case .perConsumer: return "Per-consumer throughput vs consumers"
         }
     }
 
@@ -172,7 +172,7 @@ struct GnuplotScript {
         case .balance: reading = "solid: most on one consumer, dashed: fewest"
         case .perConsumer: reading = "median consumer; bars: slowest–fastest"
         }
-        return "work \(works)\(plot == .balance ? "" : r1) · \(reading)"
+        return "broker: \(brokerKind) · work \(works)\(plot == .balance ? "" : r1)\n\(reading)"
     }
 
     /// The series a plot shows, as indices into `series` (= data file blocks).

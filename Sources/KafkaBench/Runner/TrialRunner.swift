@@ -16,7 +16,8 @@ public struct TrialRunner {
     public var onPhase: (String) -> Void = { _ in }
 
     /// How long the assignment must stay unchanged before the barrier releases.
-    static let settleNs: UInt64 = 300_000_000
+    /// (Longer than the embedded broker's 500 ms heartbeat, so a follow-up rebalance is seen before "go".)
+    static let settleNs: UInt64 = 1_000_000_000
 
     public init(executable: String, runId: String, configuration: SweepConfiguration, clientProperties: [String: String],
                 topicNames: [String], lowWatermarks: [TopicPartition: Int64], highWatermarks: [TopicPartition: Int64]) {
