@@ -71,7 +71,9 @@ public enum RebalanceOutput {
 
     /// A self-contained gnuplot script drawing group throughput over time, one panel per assignor, with each
     /// event marked; it reads the timeline CSV itself.
-    public static func gnuplotScript(csvPath: String, pngPath: String, analyses: [RebalanceAnalysis], title: String) -> String {
+    /// - Parameter yMax: top of the throughput axis (catch-up bursts above it are clipped), or nil for automatic.
+    public static func gnuplotScript(csvPath: String, pngPath: String, analyses: [RebalanceAnalysis], title: String,
+                                     yMax: Double? = nil) -> String {
         let panels = analyses.count
         var s = """
             # kbench rebalance timeline: group throughput over time, one panel per assignor, events marked.
@@ -83,7 +85,7 @@ public enum RebalanceOutput {
             set grid ytics
             set key top right
             set ylabel 'msgs/s'
-            set yrange [0:*]
+            set yrange [0:\(yMax.map { String(format: "%.0f", $0) } ?? "*")]
 
             """
         let maxT = analyses.flatMap { $0.timeline.map(\.tSeconds) }.max() ?? 1
@@ -95,11 +97,11 @@ public enum RebalanceOutput {
             for (k, e) in a.events.enumerated() {
                 let x = String(format: "%.2f", e.atSeconds)
                 s += "set arrow from \(x), graph 0 to \(x), graph 1 nohead dashtype 2 linecolor rgb '#cc3333'\n"
-                let pause = e.pauseMs >= 1 ? String(format: ", pause %.1f s", e.pauseMs / 1000) : ""
+                let pause = e.pauseMs >= 1000 ? String(format: ", pause %.1f s", e.pauseMs / 1000) : String(format: ", pause %.0f ms", e.pauseMs)
                 s += "set label \(k + 1) '\(e.action) \(e.target)\(pause)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
             }
             s += "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
-                + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins)'\n"
+                + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)'\n"
         }
         s += "unset multiplot\n"
         return s
@@ -131,7 +133,10 @@ extension RebalanceOutput {
         let pngName = name + "-timeline.png"
         let title = "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))"
             + (broker == "embedded" ? "\\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
-        try gnuplotScript(csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title)
+        // Scale to the steady traffic: three times the median group throughput; catch-up bursts are clipped.
+        let steady = median(analyses.flatMap { $0.timeline.filter { $0.consumer == "group" && $0.msgsPerS > 0 }.map(\.msgsPerS) })
+        try gnuplotScript(csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title,
+                          yMax: steady > 0 ? steady * 3 : nil)
             .write(toFile: script, atomically: true, encoding: .utf8)
         var status = GnuplotStatus.notInstalled(hint: GnuplotRunner.installHint)
         if render {
