@@ -61,6 +61,21 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Topic handles this consumer opened itself (`rd_kafka_topic_new`) so that `assign` can learn the partition
     /// leaders first; destroyed before the `rd_kafka_t`.
     private var ownedTopics: [OpaquePointer] = []
+    /// Messages (and events) the last `consumeBatch` delivered.
+    private var lastBatchCount = 0
+    /// librdkafka's pre-fetch queue limits as configured (`queued.min.messages`, `queued.max.messages.kbytes`),
+    /// whether `consumeBatch` saw the queue near them, the mean value size of the last batch (librdkafka counts
+    /// value bytes), and how often a stalled fetcher was woken up.
+    private let queueLimitMessages: Int
+    private let queueLimitBytes: Int
+    private var queueWasFull = false
+    private var meanValueBytes = 100
+    private(set) var fetcherWakeUps = 0
+    /// When `consumeBatch` finds the queue empty just after messages were flowing, it sleeps this long before
+    /// waiting on librdkafka's queue (0: never). The fetcher then appends several message sets without waking
+    /// this thread for each one (a futex wake-up per message set cost librdkafka's fetch thread, the bottleneck
+    /// of a fast drain, ~15% of its time). Adds at most this much latency while data flows; none when idle.
+    public var coalesceMicros = 0
     /// Names of the topics messages came from, in first-seen order (subscribed topics first).
     public private(set) var topicNames: [String] = []
 
@@ -75,6 +90,8 @@ public final class KafkaConsumer: @unchecked Sendable {
             config["enable.auto.commit"] = "false"
         }
         self.config = config
+        queueLimitMessages = max(1, Int(config["queued.min.messages"] ?? "") ?? 100_000)
+        queueLimitBytes = max(1, Int(config["queued.max.messages.kbytes"] ?? "") ?? 65_536) * 1024
         let context = self.context
         context.handler = onRebalance
         rk = try ClientHandle.make(RD_KAFKA_CONSUMER, config) { conf in
@@ -172,18 +189,38 @@ public final class KafkaConsumer: @unchecked Sendable {
         return topicNames.count - 1
     }
 
-    /// Serves callbacks (rebalances, errors) and delivers up to `batchSize` messages to `body`, waiting up to
-    /// `timeoutMs` for the batch to fill. Returns the number of events delivered.
+    /// Serves callbacks (rebalances, errors) and delivers up to `batchSize` messages to `body`: what is already
+    /// queued, or, when nothing is, the first message to arrive within `timeoutMs` together with whatever came
+    /// with it. Returns the number of events delivered.
     @discardableResult
     public func consumeBatch(timeoutMs: Int32, _ body: (ConsumerEvent) -> Void) -> Int {
-        let n = rd_kafka_consume_batch_queue(queue, timeoutMs, batch, batchCapacity)
+        // rd_kafka_consume_batch_queue returns only when the batch is *full* or the timeout expires, so a single
+        // blocking call holds a partial batch back for the whole timeout (the last batch of every drain, every
+        // batch at low rates). Take what is queued without waiting; only if that is nothing, wait for one
+        // message and then take what followed it.
+        wakeStalledFetcher()
+        var n = rd_kafka_consume_batch_queue(queue, 0, batch, batchCapacity)
+        if n == 0 && timeoutMs != 0 && coalesceMicros > 0 && lastBatchCount > 0 {
+            usleep(UInt32(coalesceMicros))
+            n = rd_kafka_consume_batch_queue(queue, 0, batch, batchCapacity)
+        }
+        if n == 0 && timeoutMs != 0 {
+            n = rd_kafka_consume_batch_queue(queue, timeoutMs, batch, 1)
+            if n == 1 && batchCapacity > 1 {
+                let more = rd_kafka_consume_batch_queue(queue, 0, batch + 1, batchCapacity - 1)
+                if more > 0 { n += more }
+            }
+        }
+        lastBatchCount = max(0, n)
         if n < 0 {
             body(.error(KafkaError.rd(rd_kafka_last_error(), "consume")))
             return 0
         }
+        var valueBytes = 0
         for i in 0..<n {
             let m = batch[i]!
             let err = m.pointee.err
+            valueBytes &+= m.pointee.len
             if err == RD_KAFKA_RESP_ERR_NO_ERROR {
                 body(.message(ConsumedMessage(raw: m, topicIndex: topicIndex(m.pointee.rkt))))
             } else if err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
@@ -197,7 +234,31 @@ public final class KafkaConsumer: @unchecked Sendable {
             }
             rd_kafka_message_destroy(m)
         }
+        if n > 0 { meanValueBytes = max(1, valueBytes / n) }
         return n
+    }
+
+    /// librdkafka 2.0.2 stops fetching while the pre-fetch queue is at its limits and looks again only when its
+    /// broker thread next wakes up, up to 1 s later when nothing else happens (`fetch.queue.backoff.ms` came in
+    /// 2.2): a consumer faster than ~limit/s but slower than the fetcher then idles most of the time (a spin:2us
+    /// drain of 1 M events took 16 s instead of 2.3 s). So once the queue was near a limit and has drained to
+    /// half of it, a read-only ListOffsets request to the leaders of the assignment wakes their broker threads,
+    /// which then fetch again before the queue runs dry. One request per fill of the queue, none otherwise.
+    private func wakeStalledFetcher() {
+        let queued = Int(rd_kafka_queue_length(queue))
+        let bytes = queued * meanValueBytes
+        if queued >= queueLimitMessages / 10 * 9 || bytes >= queueLimitBytes / 10 * 9 {
+            queueWasFull = true
+        } else if queueWasFull && queued <= queueLimitMessages / 2 && bytes <= queueLimitBytes / 2 {
+            queueWasFull = false
+            let partitions = Array(context.assignment)
+            guard !partitions.isEmpty else { return }
+            let list = PartitionList.make(partitions)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = -1 }  // "latest": any answer will do
+            _ = rd_kafka_offsets_for_times(rk, list, 500)
+            fetcherWakeUps += 1
+        }
     }
 
     /// Stops fetching the given partitions (their pre-fetched messages are discarded).

@@ -9,8 +9,11 @@ final class DeliveryContext: ClientContext, @unchecked Sendable {
     var delivered = 0
     var failed = 0
     var firstFailure: String?
-    /// Delivery latency (enqueue to acknowledgement) in microseconds, when tracking is on.
-    var latency: Histogram<UInt64>?
+    /// Whether `latency` records deliveries. A plain flag, so the per-message path never tests or copies an
+    /// `Optional<Histogram>` (which went through generic value witnesses).
+    var tracksLatency = false
+    /// Delivery latency (enqueue to acknowledgement) in microseconds; meaningful only when `tracksLatency`.
+    var latency = Histogram<UInt64>(highestTrackableValue: 2, numberOfSignificantValueDigits: .one)
 }
 
 /// librdkafka's `dr_msg_cb`: counts each delivery per partition, and its latency when asked.
@@ -33,10 +36,11 @@ func kbenchDeliveryCallback(_ rk: OpaquePointer?, _ msg: UnsafePointer<rd_kafka_
         }
         context.perPartition[index][p] += 1
     }
-    if context.latency != nil, let enqueued = m._private {
-        let sent = UInt64(UInt(bitPattern: enqueued))
-        let now = MonotonicClock.nanoseconds()
-        _ = context.latency!.record(now > sent ? (now - sent) / 1000 : 0)
+    if context.tracksLatency {
+        // librdkafka stamps every message when produce() enqueues it (rd_clock, monotonic µs); asking it for the
+        // latency saves a clock read per send and the opaque that used to carry the send time.
+        let micros = rd_kafka_message_latency(msg)
+        _ = context.latency.record(UInt64(max(0, micros)))
     }
 }
 
@@ -55,6 +59,7 @@ public final class KafkaProducer: @unchecked Sendable {
         self.config = config
         let context = self.context
         if trackLatency {
+            context.tracksLatency = true
             context.latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
         }
         rk = try ClientHandle.make(RD_KAFKA_PRODUCER, config) { conf in
@@ -75,7 +80,7 @@ public final class KafkaProducer: @unchecked Sendable {
     /// Messages handed to librdkafka but not yet acknowledged or failed.
     public var inFlight: Int { Int(rd_kafka_outq_len(rk)) }
     /// Delivery latency histogram in microseconds (only with `trackLatency`).
-    public var deliveryLatencyMicros: Histogram<UInt64>? { context.latency }
+    public var deliveryLatencyMicros: Histogram<UInt64>? { context.tracksLatency ? context.latency : nil }
 
     /// Delivered messages per partition of `topic` (index = partition).
     public func deliveredPerPartition(topic: String) -> [Int] {
@@ -106,13 +111,11 @@ public final class KafkaProducer: @unchecked Sendable {
 
     @inline(__always)
     func send(_ rkt: OpaquePointer, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, partition: Int32) throws(KafkaError) {
-        let opaque: UnsafeMutableRawPointer? =
-            context.latency == nil ? nil : UnsafeMutableRawPointer(bitPattern: UInt(MonotonicClock.nanoseconds()))
         while true {
             let rc = rd_kafka_produce(
                 rkt, partition, 0x2 /* RD_KAFKA_MSG_F_COPY */,
                 UnsafeMutableRawPointer(mutating: value.baseAddress), value.count,
-                key.baseAddress, key.count, opaque)
+                key.baseAddress, key.count, nil)
             if rc == 0 { return }
             let err = rd_kafka_last_error()
             if err == RD_KAFKA_RESP_ERR__QUEUE_FULL {

@@ -44,6 +44,9 @@ public final class ConsumerLoop {
         var config = KafkaConfig(spec.properties).merging(commit.properties)
         config["enable.partition.eof"] = "true"
         let consumer = try KafkaConsumer(config: config, batchSize: batchSize)
+        // Throughput modes let message sets accumulate for up to 1 ms when the queue runs dry; live mode measures
+        // latency and takes each message as soon as it arrives.
+        consumer.coalesceMicros = mode == .live ? 0 : 1000
         consumer.setRebalanceHandler { [unowned self, unowned consumer] change in
             self.onRebalance(change, consumer)
         }

@@ -24,13 +24,27 @@ public struct SweepOutcome: Sendable {
 /// Runs a whole sweep: prepares and seeds topics once per partition count, runs every trial point, computes
 /// the model and efficiency, and appends each row to the CSV as it finishes.
 public final class SweepRunner {
-    /// Consumer properties kbench sets unless the user overrides them with -X or --config.
-    /// The small pre-fetch queue keeps each worker's RSS low so dozens of consumer processes fit on a small machine.
+    /// Consumer properties kbench sets unless the user overrides them with -X or --config (chosen for librdkafka
+    /// 2.0.2; measurements in Benchmarks/README.md). In 2.0.2 a consumer whose pre-fetch queue reaches
+    /// `queued.min.messages` or `queued.max.messages.kbytes` stops fetching until its broker thread next wakes
+    /// up: up to 1 s later when nothing else is going on (`fetch.queue.backoff.ms` only came in 2.2).
+    /// (`topic.metadata.refresh.interval.ms` would wake it too, but its refreshes make a group leader that is
+    /// waiting for the assignor's metadata rejoin: a 44 s extra rebalance on the embedded broker.)
     public static let consumerDefaults: [String: String] = [
+        // A new group (every trial's) starts at the beginning of the seeded backlog.
         "auto.offset.reset": "earliest",
-        "fetch.wait.max.ms": "100",
-        "queued.max.messages.kbytes": "8192",
-        "queued.min.messages": "20000",
+        // The broker answers an empty fetch only after this wait, so it bounds how late the end of a partition
+        // (drain, kbench consume) and new data at low rates are seen; ≤ 100 empty fetches/s per consumer.
+        "fetch.wait.max.ms": "10",
+        // One fetch response (~8,000 events of 100 B) stays far below the queue limits, so a consumer that keeps
+        // up never trips them; it still returns at least one whole batch per partition.
+        "fetch.max.bytes": "1048576",
+        // Caps the pre-fetch queue (whole consumer, not per partition, in 2.0.2) at ~20 MB of 100 B events, so a
+        // worker's peak RSS stays well under 64 MB (the library's 100,000: ~70 MB). KafkaConsumer wakes a fetcher
+        // that stopped at this limit once the queue is half empty (see wakeStalledFetcher).
+        "queued.min.messages": "50000",
+        // The same bound in bytes, for large events (16 MB of values).
+        "queued.max.messages.kbytes": "16384",
     ]
     /// Group timers the embedded broker needs (see shared notes): sessions well above its 3 s initial join.
     public static let embeddedGroupDefaults: [String: String] = [

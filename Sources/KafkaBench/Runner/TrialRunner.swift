@@ -187,6 +187,8 @@ public struct TrialRunner {
         let rebalances = ordered.reduce(0) { $0 + $1.rebalancesAfterGo }
         if rebalances > 0 { problems.append("the group rebalanced \(rebalances) time(s) during measurement") }
         if result.lost > 0 { problems.append("\(result.lost) message(s) lost") }
+        // A message consumed twice inflates the throughput measured: the trial does not count.
+        if result.duplicates > 0 { problems.append("\(result.duplicates) message(s) consumed more than once") }
         result.reason = problems.joined(separator: "; ")
         return result
     }

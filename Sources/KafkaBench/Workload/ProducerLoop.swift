@@ -38,6 +38,7 @@ public struct ProducerLoop {
         let interval = rate.map { UInt64(1e9 / $0) }
         let limit = count ?? .max
         var i = 0
+        var unpacedStamp = startWall
         try value.withUnsafeMutableBytes { valueBuffer in
             let readOnly = UnsafeRawBufferPointer(valueBuffer)
             while i < limit {
@@ -52,7 +53,10 @@ public struct ProducerLoop {
                     stamp = startWall + (intended - startMono)
                     if let deadlineNs, intended >= deadlineNs { break }
                 } else {
-                    stamp = MonotonicClock.wallNanoseconds()
+                    // Unpaced: read the wall clock every 64 events, not for each one (a clock read costs ~20 ns
+                    // here, a noticeable share of a ~300 ns send); stamps lag by at most 63 sends (< 0.1 ms).
+                    if i & 63 == 0 { unpacedStamp = MonotonicClock.wallNanoseconds() }
+                    stamp = unpacedStamp
                     if let deadlineNs, i & 255 == 0, MonotonicClock.nanoseconds() >= deadlineNs { break }
                 }
                 let id = nextUserId()
