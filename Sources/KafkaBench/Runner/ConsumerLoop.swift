@@ -21,6 +21,8 @@ public final class ConsumerLoop {
     private var audits: [[PartitionAudit]] = []
     private var eofPartitions = Set<TopicPartition>()
     private var drainedInWindow: [TopicPartition] = []
+    /// Partitions assigned before "go", to pause once the current batch call has returned.
+    private var pendingPause: [TopicPartition] = []
 
     public init(spec: WorkerSpec, inbox: WorkerInbox = WorkerInbox(), emit: @escaping (WorkerEvent) -> Void) throws(UsageError) {
         self.spec = spec
@@ -133,6 +135,18 @@ public final class ConsumerLoop {
                     emit(ev)
                 }
             }
+            if !pendingPause.isEmpty {
+                let partitions = pendingPause.filter { consumer.assignment.contains($0) }
+                pendingPause.removeAll()
+                if !running {
+                    do { try consumer.pause(partitions) } catch {
+                        var ev = WorkerEvent(event: .error)
+                        ev.message = "cannot pause newly assigned partitions: \(error)"
+                        ev.fatal = false
+                        emit(ev)
+                    }
+                }
+            }
             // Live mode: report what was processed before committing it, so a crash after the commit
             // cannot hide a processed message from the runner.
             if !samples.isEmpty {
@@ -215,14 +229,9 @@ public final class ConsumerLoop {
 
     private func onRebalance(_ change: AssignmentChange, _ consumer: KafkaConsumer) {
         if running && spec.mode.gated { rebalancesAfterGo += 1 }
-        if change.kind == .assigned && !running {
-            do { try consumer.pause(change.partitions) } catch {
-                var ev = WorkerEvent(event: .error)
-                ev.message = "cannot pause newly assigned partitions: \(error)"
-                ev.fatal = false
-                emit(ev)
-            }
-        }
+        // Paused after the batch call returns, not here: librdkafka 2.0.2's batch consume is not safe against
+        // pause/resume made while it runs (this callback runs inside it), which re-delivered a partition's offsets.
+        if change.kind == .assigned && !running { pendingPause += change.partitions }
         if change.kind != .assigned { for tp in change.partitions { eofPartitions.remove(tp) } }
         var ev = WorkerEvent(event: .assignment)
         ev.partitions = change.assignment.sorted()
