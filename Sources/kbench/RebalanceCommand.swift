@@ -87,7 +87,7 @@ struct RebalanceCommand: ParsableCommand {
         if c.staticMembership && md.isEmbeddedBroker {
             throw ValidationError("--static is unsupported on the embedded broker: librdkafka 2.0.2's mock parses group.instance.id but ignores it (a restart causes a full rebalance), so kbench would report a false result; use --static against a real cluster")
         }
-        let runId = String(UInt64(Date().timeIntervalSince1970 * 1000) % 100_000_000, radix: 36)
+        let runId = RunMetadata.newRunId()
         let runner = try wrap { try RebalanceRunner(configuration: c, cluster: cluster, runId: runId) }
         runner.onProgress = { Console.info($0) }
         let broker = md.isEmbeddedBroker ? "embedded" : cluster.bootstrap

@@ -66,6 +66,12 @@ public struct RunMetadata: Codable, Sendable {
         }.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
     }
 
+    /// A short id for a run, unique enough to name its consumer groups (milliseconds and pid, base 36).
+    public static func newRunId() -> String {
+        String(UInt64(Date().timeIntervalSince1970 * 1000) % 100_000_000, radix: 36)
+            + String(ProcessInfo.processInfo.processIdentifier % 1296, radix: 36)
+    }
+
     public static func utcTimestamp(_ date: Date = Date(), compact: Bool = false) -> String {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")

@@ -66,7 +66,7 @@ public final class SweepRunner {
         self.cluster = cluster
         self.csvPath = csvPath
         self.commandLine = commandLine
-        runId = String(UInt64(Date().timeIntervalSince1970 * 1000) % 100_000_000, radix: 36) + String(getpid() % 1296, radix: 36)
+        runId = RunMetadata.newRunId()
         results = try ResultsFile(path: csvPath)
     }
 
