@@ -252,9 +252,8 @@ public final class SweepRunner {
     }
 }
 
-/// The median of `values` (0 for none).
+/// The median of `values` (0 for none), for CSV cells and tables that cannot hold NaN.
 public func median(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return 0 }
-    let s = values.sorted()
-    return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    let m = Statistics.median(values)
+    return m.isNaN ? 0 : m
 }
