@@ -23,6 +23,7 @@ struct ConnectionOptions: ParsableArguments {
 
     func validate() throws {
         for p in properties { _ = try wrap { try PropertySources.parseAssignment(p) } }
+        _ = try userProperties()
         if let b = effectiveBootstrap, b.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--bootstrap is empty: give HOST:PORT[,HOST:PORT…]")
         }
@@ -55,8 +56,9 @@ struct ConnectionOptions: ParsableArguments {
     }
 }
 
-/// Runs a library parser, turning its `UsageError` into an ArgumentParser `ValidationError` so the message
-/// shows with the usage line.
+/// For `validate()` only: runs a library check, turning its `UsageError` into an ArgumentParser `ValidationError`,
+/// so the message shows with the usage line and kbench exits 64. Failures in `run()` are not wrapped: they print
+/// their message alone and exit 1 (see `KBenchExit`).
 func wrap<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as UsageError { throw ValidationError(e.message) }
 }

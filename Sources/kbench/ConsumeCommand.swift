@@ -32,12 +32,12 @@ struct ConsumeCommand: ParsableCommand {
         let cluster = try connection.connect(embeddedBrokers: nil)
         let md = try cluster.metadata()
         guard let info = md.topics[topic], info.error == nil, info.partitions > 0 else {
-            throw ValidationError("topic \(topic) does not exist at \(cluster.bootstrap)")
+            throw RunError("topic \(topic) does not exist at \(cluster.bootstrap)")
         }
-        var properties = SweepRunner.consumerDefaults.merging(cluster.baseConfig.properties) { _, user in user }
+        var properties = ConsumerProperties(cluster: cluster.baseConfig, embedded: md.isEmbeddedBroker, commit: commit).withoutGroup
         if let group { properties["group.id"] = group }
         let spec = WorkerSpec(
-            name: "consume", topics: [topic], properties: properties, work: work.description, commit: commit.description,
+            name: "consume", topics: [topic], properties: properties, work: work, commit: commit,
             mode: .count, assign: group == nil ? (0..<info.partitions).map { TopicPartition(topic, Int32($0)) } : nil,
             maxMessages: messages)
         let start = MonotonicClock.nanoseconds()

@@ -34,7 +34,7 @@ struct ProduceCommand: ParsableCommand {
         let md = try cluster.metadata()
         if md.topics[topic] == nil || md.topics[topic]?.error != nil {
             guard let partitions else {
-                throw ValidationError("topic \(topic) does not exist at \(cluster.bootstrap); create it (kbench broker --topic \(topic):N on the embedded broker) or pass --partitions")
+                throw RunError("topic \(topic) does not exist at \(cluster.bootstrap); create it (kbench broker --topic \(topic):N on the embedded broker) or pass --partitions")
             }
             try cluster.ensureTopic(topic, partitions: partitions)
         }
@@ -52,7 +52,7 @@ struct ProduceCommand: ParsableCommand {
                      Double(producer.delivered * valueBytes) / 1e6 / elapsed, usage.cpuSeconds, usage.peakRssMb,
                      Double(latency?.valueAtPercentile(50) ?? 0) / 1000, Double(latency?.valueAtPercentile(99) ?? 0) / 1000))
         if producer.failed > 0 {
-            throw ValidationError("\(producer.failed) event(s) failed delivery: \(producer.firstFailure ?? "")")
+            throw RunError("\(producer.failed) event(s) failed delivery: \(producer.firstFailure ?? "")")
         }
     }
 }

@@ -20,33 +20,34 @@ struct RebalanceCommand: ParsableCommand {
     var script: String
     @Option(help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
             transform: { try parseArgument($0, Assignor.parseList) })
-    var assignor: [Assignor] = [.range]
-    @Option(help: "Events per second for the whole run.") var rate: Double = 2000
+    var assignor: [Assignor] = RebalanceConfiguration.standard.assignors
+    @Option(help: "Events per second for the whole run.") var rate: Double = RebalanceConfiguration.standard.rate
     @Option(help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue
     @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
             transform: { try parseArgument($0, CommitMode.init(parsing:)) })
-    var commit: CommitMode = .sync
+    var commit: CommitMode = RebalanceConfiguration.standard.commit
     @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
     var staticMembership = false
     @Option(help: ArgumentHelp("session.timeout.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var sessionTimeout: DurationValue = .seconds(6)
+    var sessionTimeout: DurationValue = RebalanceConfiguration.standard.sessionTimeout
     @Option(help: ArgumentHelp("heartbeat.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var heartbeatInterval: DurationValue = .milliseconds(500)
+    var heartbeatInterval: DurationValue = RebalanceConfiguration.standard.heartbeatInterval
     @Option(help: ArgumentHelp("max.poll.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var maxPollInterval: DurationValue = .seconds(300)
+    var maxPollInterval: DurationValue = RebalanceConfiguration.standard.maxPollInterval
     @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
             transform: { try parseArgument($0, WorkModel.init(parsing:)) })
-    var work: WorkModel = .none
-    @Option(help: "Bytes per event value.") var valueBytes: Int = 100
+    var work: WorkModel = RebalanceConfiguration.standard.work
+    @Option(help: "Bytes per event value.") var valueBytes: Int = RebalanceConfiguration.standard.valueBytes
     @Option(help: ArgumentHelp("Bound for draining what was produced after the traffic stops.", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var drainTimeout: DurationValue = .seconds(30)
-    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = 1
+    var drainTimeout: DurationValue = RebalanceConfiguration.standard.drainTimeout
+    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = RebalanceConfiguration.standard.embeddedBrokers
     @Option(help: ArgumentHelp("Timeline CSV (default Results/rebalance-<UTC timestamp>.csv); events CSV and metadata go beside it.", valueName: "path"))
     var out: String?
-    @Option(help: ArgumentHelp("Where the gnuplot timeline goes.", valueName: "dir")) var plotsDir: String = "plots"
+    @Option(help: ArgumentHelp("Where the gnuplot timeline goes (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
+    var plotsDir: String?
     @Flag(help: "Do not run gnuplot (the script is still written).") var noReport = false
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
 
@@ -80,15 +81,12 @@ struct RebalanceCommand: ParsableCommand {
         kbench_install_stop_handler()
         let c = try makeConfiguration()
         let path = out ?? "Results/rebalance-\(RunMetadata.utcTimestamp(compact: true)).csv"
-        // refuse an unwritable or existing output before anything runs
-        _ = try wrap { try ResultsFile(path: path) }
+        // refuse an unwritable or existing output before anything runs (and leave nothing behind)
+        try ResultsFile.checkWritable(path)
         let cluster = try connection.connect(embeddedBrokers: c.embeddedBrokers)
         let md = try cluster.metadata()
-        if c.staticMembership && md.isEmbeddedBroker {
-            throw ValidationError("--static is unsupported on the embedded broker: librdkafka 2.0.2's mock parses group.instance.id but ignores it (a restart causes a full rebalance), so kbench would report a false result; use --static against a real cluster")
-        }
         let runId = RunMetadata.newRunId()
-        let runner = try wrap { try RebalanceRunner(configuration: c, cluster: cluster, runId: runId) }
+        let runner = try RebalanceRunner(configuration: c, cluster: cluster, runId: runId)
         runner.onProgress = { Console.info($0) }
         let broker = md.isEmbeddedBroker ? "embedded" : cluster.bootstrap
         var meta = RunMetadata(
@@ -96,7 +94,7 @@ struct RebalanceCommand: ParsableCommand {
             commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())),
             started: RunMetadata.utcTimestamp(), brokerKind: md.brokerKind,
             bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap, cluster: md,
-            host: RunMetadata.currentHost(), consumerProperties: KafkaConfig(c.userProperties).redacted,
+            host: RunMetadata.currentHost(), consumerProperties: [:],
             settings: ["partitions": String(c.partitions), "consumers": String(c.consumers), "script": c.script.description,
                        "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
                        "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
@@ -104,17 +102,22 @@ struct RebalanceCommand: ParsableCommand {
             trials: c.assignors.count, failedTrials: 0, status: "running")
         var analyses: [RebalanceAnalysis] = []
         var files: RebalanceOutput.Files?
+        let plots = plotsDir ?? ResultPaths.defaultPlotsDirectory(forCSV: path)
         for a in c.assignors {
             let recording: RebalanceRecording
-            do { recording = try wrap { try runner.run(assignor: a, embedded: md.isEmbeddedBroker) } } catch {
-                if kbench_stop_signal() != 0 { Console.info("interrupted; every consumer process ended"); throw ExitCode(130) }
-                throw error
+            do { recording = try runner.run(assignor: a, embedded: md.isEmbeddedBroker) } catch let failure as TrialFailure where failure.interrupted {
+                Console.info("interrupted; every consumer process ended" + (analyses.isEmpty ? "" : "; the finished assignors are kept in \(path)"))
+                throw KBenchExit.interrupted
+            }
+            if let applied = runner.appliedProperties, meta.consumerProperties.isEmpty {
+                meta.consumerProperties = RunMetadata.perTrialKeysMarked(applied)
+                meta.consumerPropertiesSource = "applied, as reported by consumer c01 of the first assignor's run"
             }
             analyses.append(RebalanceAnalysis.analyze(recording))
             meta.finished = RunMetadata.utcTimestamp()
             meta.status = analyses.count == c.assignors.count ? "completed" : "running"
             meta.cluster = (try? cluster.metadata()) ?? meta.cluster
-            files = try RebalanceOutput.write(analyses, csvPath: path, plotsDir: plotsDir, runId: runId, broker: broker,
+            files = try RebalanceOutput.write(analyses, csvPath: path, plotsDir: plots, runId: runId, broker: broker,
                                               metadata: meta, render: !noReport && analyses.count == c.assignors.count)
         }
         Console.output(RebalanceOutput.summary(analyses, embedded: md.isEmbeddedBroker))
@@ -122,6 +125,7 @@ struct RebalanceCommand: ParsableCommand {
             Console.info("timeline: \(files.timeline)\nevents: \(files.events)\nmetadata: \(files.metadata)\nplot script: \(files.script)")
             switch files.gnuplot {
             case .rendered: Console.info("plot: \(files.png ?? "")")
+            case .skipped: break
             case .notInstalled(let hint): Console.info(hint)
             case .failed(let m): Console.info("gnuplot failed: \(m)")
             }
@@ -129,6 +133,7 @@ struct RebalanceCommand: ParsableCommand {
         let lost = analyses.reduce(0) { $0 + $1.lost }
         if lost > 0 {
             Console.info("\(lost) message(s) were produced but never processed (commit mode \(c.commit)); see the events CSV")
+            throw KBenchExit.measuredFailure
         }
     }
 }

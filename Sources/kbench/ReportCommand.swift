@@ -10,17 +10,19 @@ struct ReportCommand: ParsableCommand {
         discussion: """
             kbench report RESULTS.csv writes OUT-DIR/NAME.gp (a gnuplot script), OUT-DIR/NAME.dat (its data), \
             the PNG and SVG images when gnuplot is installed (apt-get install gnuplot-nox), and RESULTS-DIR/NAME.md. \
-            When the CSV lies in RESULTS-DIR, the index RESULTS-DIR/README.md is regenerated too.
+            By default everything goes beside the CSV, except that a CSV in a Results/ directory gets its plots in \
+            the plots/ directory next to it (the repository's published layout). When the CSV lies in RESULTS-DIR, \
+            the index RESULTS-DIR/README.md is regenerated too.
 
             kbench report --index Results/ regenerates only the index.
             """)
 
     @Argument(help: ArgumentHelp("The sweep CSV (NAME.meta.json beside it is read when present).", valueName: "results.csv"))
     var csv: String?
-    @Option(help: ArgumentHelp("Directory for the gnuplot script, its data and the images.", valueName: "dir"))
-    var outDir: String = "plots"
-    @Option(help: ArgumentHelp("Directory for the Markdown summary.", valueName: "dir"))
-    var resultsDir: String = "Results"
+    @Option(help: ArgumentHelp("Directory for the gnuplot script, its data and the images (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
+    var outDir: String?
+    @Option(help: ArgumentHelp("Directory for the Markdown summary (default: beside the CSV).", valueName: "dir"))
+    var resultsDir: String?
     @Option(help: ArgumentHelp("Regenerate DIR/README.md, the index of the sweep CSVs in DIR, instead of a report.", valueName: "dir"))
     var index: String?
 
@@ -31,14 +33,16 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         if let dir = index {
-            print(try wrap { try SweepReport.writeIndex(resultsDir: dir) })
+            print(try SweepReport.writeIndex(resultsDir: dir))
             return
         }
         guard let csv else { return }
-        let outcome = try wrap { try SweepReport.generate(csvPath: csv, plotsDir: outDir, resultsDir: resultsDir) }
+        let plotsDir = outDir ?? ResultPaths.defaultPlotsDirectory(forCSV: csv)
+        let summaryDir = resultsDir ?? ResultPaths.directory(csv)
+        let outcome = try SweepReport.generate(csvPath: csv, plotsDir: plotsDir, resultsDir: summaryDir)
         for file in outcome.filesWritten { print(file) }
-        if Self.standardized(URL(fileURLWithPath: csv).deletingLastPathComponent()) == Self.standardized(URL(fileURLWithPath: resultsDir)) {
-            print(try wrap { try SweepReport.writeIndex(resultsDir: resultsDir) })
+        if Self.standardized(URL(fileURLWithPath: csv).deletingLastPathComponent()) == Self.standardized(URL(fileURLWithPath: summaryDir)) {
+            print(try SweepReport.writeIndex(resultsDir: summaryDir))
         }
         Console.info(outcome.headline)
         switch outcome.gnuplot {
@@ -46,9 +50,10 @@ struct ReportCommand: ParsableCommand {
             if !warnings.isEmpty { Console.info("gnuplot said:\n\(warnings)") }
         case .notInstalled(let hint):
             Console.info(hint)
+        case .skipped:
+            break
         case .failed(let message):
-            Console.info("error: \(message)")
-            throw ExitCode.failure
+            throw RunError("gnuplot failed: \(message)")
         }
     }
 

@@ -38,7 +38,7 @@ struct SeedCommand: ParsableCommand {
         let ids = plan.userIds()
         if md.isEmbeddedBroker {
             let counts = SeedPlan.partitionCounts(userIds: ids, partitions: partitions)
-            try wrap { try plan.checkEmbeddedRetention(partitionCounts: counts) }
+            try plan.checkEmbeddedRetention(partitionCounts: counts)
         }
         let outcome = try cluster.ensureTopic(topic, partitions: partitions, replicationFactor: replicationFactor)
         Console.info("\(outcome == .created ? "created" : "using existing") topic \(topic) (\(partitions) partitions) on \(md.brokerKind)")
@@ -53,10 +53,10 @@ struct SeedCommand: ParsableCommand {
             print(String(format: "%9d  %9d  %9d", p, result.deliveredPerPartition[p], result.expectedPerPartition[p]))
         }
         if result.failed > 0 || result.delivered != messages {
-            throw ValidationError("\(result.failed) event(s) failed delivery (first failure: \(result.firstFailure ?? "none reported")); \(result.delivered) of \(messages) delivered")
+            throw RunError("\(result.failed) event(s) failed delivery (first failure: \(result.firstFailure ?? "none reported")); \(result.delivered) of \(messages) delivered")
         }
         if result.deliveredPerPartition != result.expectedPerPartition {
-            throw ValidationError("delivered per-partition counts differ from murmur2 placement: is partitioner=murmur2_random overridden?")
+            throw RunError("delivered per-partition counts differ from murmur2 placement: is partitioner=murmur2_random overridden?")
         }
     }
 }

@@ -23,61 +23,61 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
             transform: { try parseArgument($0, Assignor.parseList) })
-    var assignor: [Assignor] = [.range]
+    var assignor: [Assignor] = SweepConfiguration.standard.assignors
 
     @Option(help: "Topics the group subscribes to, each with --partitions partitions.")
-    var topics: Int = 1
+    var topics: Int = SweepConfiguration.standard.topics
 
     @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
             transform: { try parseArgument($0, WorkModel.init(parsing:)) })
-    var work: WorkModel = .sleep(.milliseconds(1))
+    var work: WorkModel = SweepConfiguration.standard.work
 
     @Option(help: "Messages per topic (default: sized so no partition drains inside the window).")
     var messages: Int?
 
-    @Option(help: "Distinct keys (user ids).") var keys: Int = 100_000
+    @Option(help: "Distinct keys (user ids).") var keys: Int = SweepConfiguration.standard.keys
 
     @Option(help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
             transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
-    var keyDistribution: KeyDistribution = .uniform
+    var keyDistribution: KeyDistribution = SweepConfiguration.standard.keyDistribution
 
-    @Option(help: "Bytes per event value.") var valueBytes: Int = 100
+    @Option(help: "Bytes per event value.") var valueBytes: Int = SweepConfiguration.standard.valueBytes
 
     @Option(help: ArgumentHelp("window (throughput over --duration) or drain (time to consume the backlog).", valueName: "mode"),
             transform: { try parseArgument($0) { (t) throws(UsageError) in
                 guard let m = SweepMode(rawValue: t.lowercased()) else { throw UsageError("invalid mode '\(t)': accepted forms are window or drain") }
                 return m
             } })
-    var mode: SweepMode = .window
+    var mode: SweepMode = SweepConfiguration.standard.mode
 
     @Option(help: ArgumentHelp("Measurement window (window mode).", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var duration: DurationValue = .seconds(4)
+    var duration: DurationValue = SweepConfiguration.standard.duration
 
     @Option(help: ArgumentHelp("Time between 'go' and the window's start.", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var warmup: DurationValue = .milliseconds(500)
+    var warmup: DurationValue = SweepConfiguration.standard.warmup
 
     @Option(name: .customLong("repeat"), help: "Runs per point; medians and min/max are reported.")
-    var repeats: Int = 1
+    var repeats: Int = SweepConfiguration.standard.repeats
 
     @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
             transform: { try parseArgument($0, CommitMode.init(parsing:)) })
-    var commit: CommitMode = .auto
+    var commit: CommitMode = SweepConfiguration.standard.commit
 
     @Flag(help: "Stop at the first failed trial.") var failFast = false
 
     @Option(help: ArgumentHelp("Bound for a trial's group to become stable.", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var joinTimeout: DurationValue = .seconds(30)
+    var joinTimeout: DurationValue = SweepConfiguration.standard.joinTimeout
 
     @Option(help: ArgumentHelp("Bound for one drain.", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var trialTimeout: DurationValue = .seconds(600)
+    var trialTimeout: DurationValue = SweepConfiguration.standard.trialTimeout
 
-    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = 1
+    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = SweepConfiguration.standard.embeddedBrokers
 
-    @Option(help: "Prefix of the topics (<prefix>-p<P>-t<i>) and groups kbench creates.") var topicPrefix: String = "kbench"
+    @Option(help: "Prefix of the topics (<prefix>-p<P>-t<i>) and groups kbench creates.") var topicPrefix: String = SweepConfiguration.standard.topicPrefix
 
     @Option(help: "Replication factor of created topics (default: min(3, brokers)).") var replicationFactor: Int?
 
@@ -88,7 +88,7 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Bound for creating or deleting a topic.", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var createTimeout: DurationValue = .seconds(30)
+    var createTimeout: DurationValue = SweepConfiguration.standard.createTimeout
 
     @Option(help: ArgumentHelp("Results CSV (default Results/sweep-<UTC timestamp>.csv).", valueName: "path"))
     var out: String?
@@ -137,24 +137,22 @@ struct SweepCommand: ParsableCommand {
         let configuration = try makeConfiguration()
         let path = out ?? "Results/sweep-\(RunMetadata.utcTimestamp(compact: true)).csv"
         let cluster = try connection.connect(embeddedBrokers: configuration.embeddedBrokers)
-        let runner = try wrap {
-            try SweepRunner(configuration: configuration, cluster: cluster, csvPath: path,
-                            commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
-        }
+        let runner = try SweepRunner(configuration: configuration, cluster: cluster, csvPath: path,
+                                     commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
         let display = SweepDisplay(interactive: Console.stderrIsTerminal)
         Console.info("kbench sweep: \(configuration.points.count) trial(s), results in \(path)")
-        let outcome = try wrap { try runner.run(progress: display.show) }
+        let outcome = try runner.run(progress: display.show)
         display.finish()
         Console.output(SweepTable.render(outcome.rows))
         Console.info("results: \(outcome.csvPath)\nmetadata: \(outcome.metadataPath)")
         if !noReport && !outcome.rows.isEmpty { ReportHook.run(csvPath: outcome.csvPath) }
         if outcome.interrupted {
             Console.info("interrupted: \(outcome.rows.count) finished trial(s) kept in \(outcome.csvPath); all consumer processes ended")
-            throw ExitCode(130)
+            throw KBenchExit.interrupted
         }
         if outcome.failedTrials > 0 {
             Console.info("\(outcome.failedTrials) trial(s) failed (lost messages: \(outcome.lostTotal)); see the reason column")
-            throw ExitCode(1)
+            throw KBenchExit.measuredFailure
         }
     }
 }

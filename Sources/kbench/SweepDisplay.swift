@@ -1,8 +1,9 @@
 import Foundation
 import KafkaBench
 
-/// Terminal progress for a sweep: one updating line on a TTY, plain lines otherwise.
-final class SweepDisplay: @unchecked Sendable {
+/// Terminal progress for a sweep: one updating line on a TTY, plain lines otherwise (every phase of every trial,
+/// so a log shows where a long run is). Used on the runner's thread only.
+final class SweepDisplay {
     let interactive: Bool
     private var lineOpen = false
 
@@ -17,11 +18,11 @@ final class SweepDisplay: @unchecked Sendable {
         case .note(let text):
             line(text, final: true)
         case .trialPhase(let i, let n, let point, let phase):
-            if interactive { line("[\(i)/\(n)] \(point): \(phase)…", final: false) }
+            line("[\(i)/\(n)] \(point): \(phase)…", final: !interactive)
         case .trialDone(let i, let n, let row, let elapsed, let eta):
             var text = "[\(i)/\(n)] P=\(row.partitions) C=\(row.consumers) \(row.assignor)"
                 + (row.repeat > 1 ? " #\(row.repeat)" : "") + ": "
-            if row.status == "ok" {
+            if row.status == .ok {
                 text += "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(String(format: "%.2f", row.efficiency)), idle \(row.idleConsumers), lost \(row.lost)"
             } else {
                 text += "FAILED: \(row.reason)"
@@ -65,10 +66,10 @@ enum SweepTable {
             out.append("partitions=\(first.partitions) topics=\(first.topics) assignor=\(first.assignor) work=\(first.work) mode=\(first.mode)")
             out.append("consumers      msgs/s   speedup  efficiency  idle  lost  status")
             let byC = Dictionary(grouping: g, by: \.consumers)
-            let base = median(byC[byC.keys.min()!]!.filter { $0.status == "ok" }.map(\.msgsPerS))
+            let base = median(byC[byC.keys.min()!]!.filter { $0.status == .ok }.map(\.msgsPerS))
             for c in byC.keys.sorted() {
                 let rs = byC[c]!
-                let ok = rs.filter { $0.status == "ok" }
+                let ok = rs.filter { $0.status == .ok }
                 let m = median(ok.map(\.msgsPerS))
                 let speedup = base > 0 ? m / base : 0
                 let eff = median(ok.map(\.efficiency))
@@ -82,12 +83,13 @@ enum SweepTable {
     }
 }
 
-/// Renders the report at the end of a sweep: plots beside the CSV's sibling `plots/` directory, the summary
-/// beside the CSV, and the results index when the CSV is in `Results/`.
+/// Renders the report at the end of a sweep, by the same rule as `kbench report`: the summary beside the CSV,
+/// the plots beside it too (or in `plots/` next to a `Results/` directory), and the results index when the CSV
+/// is in `Results/`.
 enum ReportHook {
     static func run(csvPath: String) {
-        let resultsDir = (csvPath as NSString).deletingLastPathComponent.isEmpty ? "." : (csvPath as NSString).deletingLastPathComponent
-        let plotsDir = ((resultsDir as NSString).deletingLastPathComponent as NSString).appendingPathComponent("plots")
+        let resultsDir = ResultPaths.directory(csvPath)
+        let plotsDir = ResultPaths.defaultPlotsDirectory(forCSV: csvPath)
         do {
             let outcome = try SweepReport.generate(csvPath: csvPath, plotsDir: plotsDir, resultsDir: resultsDir)
             Console.info("report: " + outcome.filesWritten.joined(separator: ", "))

@@ -16,8 +16,12 @@ struct WorkerCommand: ParsableCommand {
         _ = kbench_set_parent_death_signal()
         if getppid() == 1 { _exit(0) }
         signal(SIGINT, SIG_IGN)
-        guard let line = readLine(), let spec = try? JSONDecoder().decode(WorkerSpec.self, from: Data(line.utf8)) else {
-            throw ValidationError("the worker expects a WorkerSpec JSON line on stdin; it is started by 'kbench sweep'")
+        guard let line = readLine() else {
+            throw RunError("the worker expects a WorkerSpec JSON line on stdin; it is started by 'kbench sweep' and 'kbench rebalance'")
+        }
+        let spec: WorkerSpec
+        do { spec = try JSONDecoder().decode(WorkerSpec.self, from: Data(line.utf8)) } catch {
+            throw RunError("the worker's spec line is not a valid WorkerSpec: \(error)")
         }
         let inbox = WorkerInbox()
         let reader = Thread {
@@ -35,7 +39,8 @@ struct WorkerCommand: ParsableCommand {
             FileHandle.standardOutput.write(data)
         }
         do {
-            try ConsumerLoop(spec: spec, inbox: inbox, emit: emit).run()
+            let fault = ProcessInfo.processInfo.environment[InjectedFault.environmentVariable].flatMap(InjectedFault.init(parsing:))
+            try ConsumerLoop(spec: spec, inbox: inbox, fault: fault, emit: emit).run()
         } catch {
             var ev = WorkerEvent(event: .error)
             ev.message = "\(error)"

@@ -73,15 +73,18 @@ import Testing
         let box = Box()
         var threads: [Thread] = []
         for i in 0..<2 {
-            let consumer = try KafkaConsumer(config: config) { change in
-                box.lock.withLock {
-                    box.assignments[i] = change.assignment
-                    box.protocols.insert(change.rebalanceProtocol)
-                }
-            }
-            try consumer.subscribe(["split"])
+            // The consumer lives on its own thread, as KafkaConsumer requires; changes are taken after each poll.
             let t = Thread {
-                while !box.lock.withLock({ box.stop }) { consumer.consumeBatch(timeoutMs: 50) { _ in } }
+                guard let consumer = try? KafkaConsumer(config: config), (try? consumer.subscribe(["split"])) != nil else { return }
+                while !box.lock.withLock({ box.stop }) {
+                    consumer.consumeBatch(timeoutMs: 50) { _ in }
+                    for change in consumer.takeAssignmentChanges() {
+                        box.lock.withLock {
+                            box.assignments[i] = change.assignment
+                            box.protocols.insert(change.rebalanceProtocol)
+                        }
+                    }
+                }
                 try? consumer.close()
             }
             t.start()

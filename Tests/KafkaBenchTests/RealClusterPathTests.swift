@@ -33,7 +33,7 @@ import Testing
         #expect(rows.first?["status"] == "ok")
         #expect(rows.first?["broker"] == "embedded")
 
-        let metaPath = ResultsFile.metadataPath(forCSV: csv)
+        let metaPath = ResultPaths.metadata(forCSV: csv)
         let meta = try JSONDecoder().decode(RunMetadata.self, from: Data(contentsOf: URL(fileURLWithPath: metaPath)))
         #expect(meta.brokerKind == "embedded librdkafka mock cluster, 2 brokers")
         let cluster = try #require(meta.cluster)

@@ -9,13 +9,13 @@ import Testing
 
     @Test func roundTripsWhatTheSweepWrites() throws {
         var rows = [ReportFixtures.row(consumers: 3, msgsPerS: 2850.5),
-                    ReportFixtures.row(consumers: 12, msgsPerS: 9500, status: "failed", reason: "join timed out, \"c7\" never\nassigned"),
+                    ReportFixtures.row(consumers: 12, msgsPerS: 9500, status: .failed, reason: "join timed out, \"c7\" never\nassigned"),
                     ReportFixtures.row(consumers: 2, msgsPerS: 1900, broker: "k1:9092,k2:9092")]
         rows[0].efficiency = .nan
         let parsed = try SweepCSVReader.parse(ReportFixtures.csv(rows), source: "run.csv")
         #expect(parsed.count == 3)
         #expect(parsed[0].consumers == 3 && parsed[0].msgsPerS == 2850.5 && parsed[0].efficiency.isNaN)
-        #expect(parsed[1].reason == "join timed out, \"c7\" never\nassigned" && parsed[1].status == "failed")
+        #expect(parsed[1].reason == "join timed out, \"c7\" never\nassigned" && parsed[1].status == .failed)
         #expect(parsed[2].broker == "k1:9092,k2:9092")
         #expect(parsed[1].idleNames == "c11 c12")
     }

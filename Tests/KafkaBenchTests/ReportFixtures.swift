@@ -5,7 +5,7 @@ import Foundation
 enum ReportFixtures {
     static func row(partitions: Int = 10, consumers: Int, assignor: String = "range", repeat rep: Int = 1,
                     msgsPerS: Double, work: String = "none", mode: String = "window", r1: Double = 950,
-                    rateMin: Double? = nil, rateMax: Double? = nil, status: String = "ok", reason: String = "",
+                    rateMin: Double? = nil, rateMax: Double? = nil, status: TrialStatus = .ok, reason: String = "",
                     broker: String = "embedded") -> TrialRow {
         let active = min(consumers, partitions)
         let per = msgsPerS / Double(active)

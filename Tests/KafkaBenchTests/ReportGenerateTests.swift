@@ -5,7 +5,7 @@ import Testing
 @Suite struct ReportGenerateTests {
     @Test func withoutGnuplotTheScriptAndSummaryAreStillWritten() throws {
         var rows = ReportFixtures.linearThenFlat()
-        rows.append(ReportFixtures.row(consumers: 4, repeat: 4, msgsPerS: 0, status: "failed", reason: "join timed out | c3"))
+        rows.append(ReportFixtures.row(consumers: 4, repeat: 4, msgsPerS: 0, status: .failed, reason: "join timed out | c3"))
         let run = try ReportFixtures.publishedRun(rows, meta: ReportFixtures.meta)
         defer { try? FileManager.default.removeItem(atPath: run.root) }
         let outcome = try SweepReport.generate(csvPath: run.csv, plotsDir: run.root + "/plots",
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func noOkTrialIsAnError() throws {
-        let run = try ReportFixtures.publishedRun([ReportFixtures.row(consumers: 1, msgsPerS: 0, status: "failed", reason: "x")])
+        let run = try ReportFixtures.publishedRun([ReportFixtures.row(consumers: 1, msgsPerS: 0, status: .failed, reason: "x")])
         defer { try? FileManager.default.removeItem(atPath: run.root) }
         #expect(throws: UsageError.self) {
             try SweepReport.generate(csvPath: run.csv, plotsDir: run.root + "/plots", resultsDir: run.root + "/Results", gnuplot: nil)

@@ -65,7 +65,7 @@ import Testing
 
     @Test func seriesAggregateRepeatsAndSkipFailedTrials() throws {
         var rows = ReportFixtures.sweep(maxConsumers: 3, assignors: ["range"]) { 1000 * Double($0) }
-        rows.append(ReportFixtures.row(consumers: 3, repeat: 4, msgsPerS: 99_999, status: "failed", reason: "timeout"))
+        rows.append(ReportFixtures.row(consumers: 3, repeat: 4, msgsPerS: 99_999, status: .failed, reason: "timeout"))
         let series = try #require(ScalingSeries.group(rows).first)
         let p3 = try #require(series.points.last)
         #expect(p3.consumers == 3 && p3.trials == 3)

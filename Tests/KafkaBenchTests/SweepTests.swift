@@ -24,7 +24,7 @@ import Testing
         let rows = try Self.sweep({ _ in }, partitions: [2], consumers: [1, 2, 3])
         #expect(rows.count == 3)
         for r in rows {
-            #expect(r.status == "ok", "\(r.consumers): \(r.reason)")
+            #expect(r.status == .ok, "\(r.consumers): \(r.reason)")
             #expect(r.lost == 0)
             #expect(r.duplicates == 0)
             #expect(r.joinMs > 0)
@@ -66,7 +66,7 @@ import Testing
             c.assignors = [.cooperativeSticky]
         }, partitions: [3], consumers: [2])
         let r = try #require(rows.first)
-        #expect(r.status == "ok", "\(r.reason)")
+        #expect(r.status == .ok, "\(r.reason)")
         #expect(r.consumed == 3_000)
         #expect(r.lost == 0 && r.duplicates == 0)
         #expect(r.seconds > 0)
@@ -78,7 +78,7 @@ import Testing
             c.messages = 500
         }, partitions: [1], consumers: [1])
         let r = try #require(rows.first)
-        #expect(r.status == "failed")
+        #expect(r.status == .failed)
         #expect(r.reason.contains("ran out of backlog inside the window"))
     }
 }

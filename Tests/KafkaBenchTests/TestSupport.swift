@@ -72,6 +72,14 @@ enum TestSupport {
         }
     }
 
+    /// The `--run-id` a `kbench worker` process was started with (from /proc).
+    static func runId(ofWorker pid: pid_t) -> String? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+        let args = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+        guard let i = args.firstIndex(of: "--run-id"), i + 1 < args.count else { return nil }
+        return args[i + 1]
+    }
+
     /// True when a process exists and is not a zombie.
     static func isAlive(_ pid: pid_t) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }

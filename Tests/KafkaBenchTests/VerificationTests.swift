@@ -56,3 +56,33 @@ import Testing
         #expect(v.lost == 7)
     }
 }
+
+@Suite struct VerificationMergeTests {
+    static let tp = TopicPartition("t", 0)
+
+    /// Two readers who between them read every offset exactly once: nothing lost, nothing duplicated, however
+    /// they split the partition (the audit merges the readers' runs before judging).
+    @Test func readersSplittingAPartitionAreMergedBeforeJudging() {
+        let c01 = VerificationTests.audit(Array(0..<50) + Array(60..<100))
+        let c02 = VerificationTests.audit(Array(50..<60))
+        let v = Verification.verify(audits: [("c01", c01), ("c02", c02)], lowWatermarks: [Self.tp: 0], highWatermarks: [Self.tp: 100])
+        #expect(v.lost == 0 && v.duplicates == 0 && v.consumed == 100)
+        #expect(v.problems.count == 1, "two readers of one partition are still reported")
+    }
+
+    @Test func lostOffsetsAreListedAsRanges() {
+        let c01 = VerificationTests.audit(Array(0..<10) + Array(20..<30))
+        let c02 = VerificationTests.audit(Array(35..<40))
+        let v = Verification.verify(audits: [("c01", c01), ("c02", c02)], lowWatermarks: [Self.tp: 0], highWatermarks: [Self.tp: 45])
+        #expect(v.lostRanges[Self.tp] == [OffsetRange(10, 19), OffsetRange(30, 34), OffsetRange(40, 44)])
+        #expect(v.lost == 10 + 5 + 5)
+    }
+
+    @Test func overlappingReadersCountOnlyTheOverlapAsDuplicates() {
+        let c01 = VerificationTests.audit(Array(0..<30) + [5, 6])
+        let c02 = VerificationTests.audit(Array(25..<40))
+        let v = Verification.verify(audits: [("c01", c01), ("c02", c02)], lowWatermarks: [Self.tp: 0])
+        #expect(v.duplicates == 2 + 5)
+        #expect(v.lost == 0)
+    }
+}

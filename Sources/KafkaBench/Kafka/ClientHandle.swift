@@ -6,6 +6,11 @@ enum ClientHandle {
     /// limited to critical ones, since kbench reports errors itself (raise with `-X log_level=7`).
     static let defaults: [String: String] = ["log_level": "2"]
 
+    /// `config` with kbench's client defaults under it: exactly what a handle made from `config` applies.
+    static func effective(_ config: KafkaConfig) -> KafkaConfig {
+        KafkaConfig(defaults).merging(config.properties)
+    }
+
     /// Creates a handle of `type` from `config`. `prepare` may install callbacks and an opaque on the
     /// `rd_kafka_conf_t` before the handle takes ownership of it.
     static func make(
@@ -13,8 +18,7 @@ enum ClientHandle {
         _ config: KafkaConfig,
         prepare: (OpaquePointer) -> Void = { _ in }
     ) throws(KafkaError) -> OpaquePointer {
-        let effective = KafkaConfig(defaults).merging(config.properties)
-        let conf = try effective.makeHandle()
+        let conf = try effective(config).makeHandle()
         prepare(conf)
         var errbuf = [CChar](repeating: 0, count: 512)
         guard let rk = rd_kafka_new(type, conf, &errbuf, errbuf.count) else {
@@ -29,8 +33,9 @@ enum ClientHandle {
 /// The Swift object a librdkafka handle's opaque points at; callbacks reach it with `Unmanaged`.
 ///
 /// Lifetime: the owner (producer, consumer, admin) keeps a strong reference to its context and destroys the
-/// `rd_kafka_t` before releasing it, so no callback can run against a freed context.
-class ClientContext: @unchecked Sendable {
+/// `rd_kafka_t` before releasing it, so no callback can run against a freed context. Thread: written by
+/// librdkafka's callbacks, which run on the thread that polls the handle, and read on that same thread.
+class ClientContext {
     /// The last error librdkafka reported through `error_cb` (e.g. "Connect to … failed: Connection refused"),
     /// kept so that a timeout can say what was behind it. Written and read on the handle's polling thread.
     var lastError: String?

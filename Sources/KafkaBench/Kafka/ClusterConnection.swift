@@ -1,7 +1,9 @@
 /// Where kbench's clients connect: an embedded broker hosted by this process, or a cluster reached through a
 /// bootstrap address (a real cluster, or a `kbench broker` running elsewhere). Both paths share all code
 /// below topic creation.
-public final class ClusterConnection: @unchecked Sendable {
+///
+/// Sendable: immutable after `init`.
+public final class ClusterConnection: Sendable {
     /// The embedded broker when this process hosts it.
     public let hostedBroker: EmbeddedBroker?
     /// `bootstrap.servers` plus every user property: the base of every client this run creates.

@@ -5,7 +5,11 @@ import CRdKafka
 ///
 /// Topics on it can only be created here (`createTopic`): librdkafka 2.0.2's mock does not implement the admin
 /// CreateTopics or DeleteTopics requests. Everything it holds lives in memory and ends with `shutdown()` or the
-/// process. See `shared/notes/embedded-broker.md` for its retention and group-timer limits.
+/// process. It keeps about 5 MiB per partition and its group coordinator has fixed timers (3 s initial
+/// rebalance, `session.timeout.ms − 1 s` join phases); the README says what that changes.
+///
+/// Sendable: every stored property is immutable after `init`, and librdkafka's mock-cluster calls may be made
+/// from any thread (they post operations to the cluster's own thread).
 public final class EmbeddedBroker: @unchecked Sendable {
     /// Bytes the mock keeps per partition before it drops the oldest data (librdkafka 2.0.2, hard-coded).
     public static let retainedBytesPerPartition = 5 * 1024 * 1024

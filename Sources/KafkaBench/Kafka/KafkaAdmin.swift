@@ -4,7 +4,7 @@ import CRdKafka
 ///
 /// Every call is bounded by a timeout; a timeout error says which bound was hit and what librdkafka last
 /// reported (e.g. "Connection refused"). Not thread-safe: use from one thread.
-public final class KafkaAdmin: @unchecked Sendable {
+public final class KafkaAdmin {
     let rk: OpaquePointer
     private let context = ClientContext()
     private let config: KafkaConfig

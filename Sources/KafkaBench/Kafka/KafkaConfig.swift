@@ -39,9 +39,10 @@ public struct KafkaConfig: Sendable, Equatable {
                 rd_kafka_conf_destroy(conf)
                 let text = errbuf.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
                 let shown = Secrets.isSecret(key) ? Secrets.mask : value
+                // The whole message is scrubbed: librdkafka's text quotes the value, which may equal a secret.
                 throw KafkaError(
                     code: nil,
-                    message: "invalid librdkafka property \(key)=\(shown): \(Secrets.scrub(text, in: self))")
+                    message: Secrets.scrub("invalid librdkafka property \(key)=\(shown): \(text)", in: self))
             }
         }
         return conf

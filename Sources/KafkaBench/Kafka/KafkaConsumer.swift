@@ -28,27 +28,15 @@ public enum ConsumerEvent {
     case error(KafkaError)
 }
 
-/// Where an explicitly assigned partition starts.
-public enum StartOffset: Sendable {
-    case beginning, end
-    case offset(Int64)
-    var raw: Int64 {
-        switch self {
-        case .beginning: return -2
-        case .end: return -1
-        case .offset(let o): return o
-        }
-    }
-}
-
 /// A librdkafka high-level consumer: subscribe (group) or assign (no group), batch consume, pause/resume,
 /// offset store and commit, and close with leave-group.
 ///
-/// Threading: everything, including the rebalance callback and the `onRebalance` handler, runs on the one thread
-/// that calls `consumeBatch` (librdkafka 2.0.2's batch consume is not safe against concurrent pause/resume or
-/// rebalances from other threads). Lifetime: `close()`/`deinit` destroy the queue and the `rd_kafka_t` before the
-/// `RebalanceContext` the callbacks point at is released.
-public final class KafkaConsumer: @unchecked Sendable {
+/// Threading: not Sendable. Everything, including the rebalance callback, runs on the one thread that created it
+/// and calls `consumeBatch` (librdkafka 2.0.2's batch consume is not safe against concurrent pause/resume or
+/// rebalances from other threads). The callback only applies and records a change; the owner takes the changes
+/// with `takeAssignmentChanges()` after `consumeBatch` returns. Lifetime: `close()`/`deinit` destroy the queue and
+/// the `rd_kafka_t` before the `RebalanceContext` the callbacks point at is released.
+public final class KafkaConsumer {
     let rk: OpaquePointer
     private let queue: OpaquePointer
     private let context = RebalanceContext()
@@ -70,7 +58,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     private let queueLimitBytes: Int
     private var queueWasFull = false
     private var meanValueBytes = 100
-    private(set) var fetcherWakeUps = 0
     /// When `consumeBatch` finds the queue empty just after messages were flowing, it sleeps this long before
     /// waiting on librdkafka's queue (0: never). The fetcher then appends several message sets without waking
     /// this thread for each one (a futex wake-up per message set cost librdkafka's fetch thread, the bottleneck
@@ -79,10 +66,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Names of the topics messages came from, in first-seen order (subscribed topics first).
     public private(set) var topicNames: [String] = []
 
-    /// - Parameters:
-    ///   - onRebalance: told about every assignment change, after librdkafka applied it, on the polling thread.
-    ///   - batchSize: at most this many messages per `consumeBatch` call.
-    public init(config: KafkaConfig, batchSize: Int = 1000, onRebalance: ((AssignmentChange) -> Void)? = nil) throws(KafkaError) {
+    /// Every librdkafka property this consumer was created with (kbench's client defaults included).
+    public let appliedProperties: [String: String]
+
+    /// - Parameter batchSize: at most this many messages per `consumeBatch` call.
+    public init(config: KafkaConfig, batchSize: Int = 1000) throws(KafkaError) {
         var config = config
         if config["group.id"] == nil {
             // librdkafka's consumer needs a group id even for assign(); this one never joins or commits.
@@ -92,8 +80,8 @@ public final class KafkaConsumer: @unchecked Sendable {
         self.config = config
         queueLimitMessages = max(1, Int(config["queued.min.messages"] ?? "") ?? 100_000)
         queueLimitBytes = max(1, Int(config["queued.max.messages.kbytes"] ?? "") ?? 65_536) * 1024
+        appliedProperties = ClientHandle.effective(config).properties
         let context = self.context
-        context.handler = onRebalance
         rk = try ClientHandle.make(RD_KAFKA_CONSUMER, config) { conf in
             context.install(on: conf)
             rd_kafka_conf_set_rebalance_cb(conf, kbenchRebalanceCallback)
@@ -109,8 +97,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     deinit {
-        // callbacks during destroy must not reach an owner that is itself going away
-        context.handler = nil
         if !closed {
             rd_kafka_queue_destroy(queue)
             for rkt in ownedTopics { rd_kafka_topic_destroy(rkt) }
@@ -122,11 +108,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// The partitions currently assigned to this consumer.
     public var assignment: Set<TopicPartition> { context.assignment }
 
-    /// The last error librdkafka reported for this client, with secrets scrubbed.
-    public var lastError: String? { context.lastError.map { Secrets.scrub($0, in: config) } }
-
-    /// Replaces the handler told about assignment changes.
-    public func setRebalanceHandler(_ handler: ((AssignmentChange) -> Void)?) { context.handler = handler }
+    /// The assignment changes applied since the last call, oldest first. Call it after `consumeBatch` (or
+    /// `close`) returns: the rebalance callback runs inside them and only records.
+    public func takeAssignmentChanges() -> [AssignmentChange] {
+        defer { context.pending.removeAll() }
+        return context.pending
+    }
 
     /// Joins the group (`group.id` must be set) subscribed to `topics`.
     public func subscribe(_ topics: [String]) throws(KafkaError) {
@@ -142,12 +129,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Learns the partitions' leaders first (one Metadata request on this client): librdkafka 2.0.2 starts a
     /// partition whose leader it does not know yet with a fixed 500 ms offset-query backoff
     /// (`rd_kafka_toppar_offset_request`), which would delay the first message by half a second.
-    public func assign(_ partitions: [TopicPartition], from start: StartOffset = .beginning) throws(KafkaError) {
+    public func assign(_ partitions: [TopicPartition]) throws(KafkaError) {
         for tp in partitions where !topicNames.contains(tp.topic) { registerName(tp.topic) }
         learnLeaders(of: partitions.map(\.topic))
         let list = PartitionList.make(partitions)
         defer { rd_kafka_topic_partition_list_destroy(list) }
-        for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = start.raw }
+        for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = -2 }  // RD_KAFKA_OFFSET_BEGINNING
         try check(rd_kafka_assign(rk, list), "assign \(partitions.count) partition(s)")
         context.assignment = Set(partitions)
     }
@@ -257,7 +244,6 @@ public final class KafkaConsumer: @unchecked Sendable {
             defer { rd_kafka_topic_partition_list_destroy(list) }
             for i in 0..<Int(list.pointee.cnt) { list.pointee.elems[i].offset = -1 }  // "latest": any answer will do
             _ = rd_kafka_offsets_for_times(rk, list, 500)
-            fetcherWakeUps += 1
         }
     }
 
@@ -292,26 +278,6 @@ public final class KafkaConsumer: @unchecked Sendable {
         let err = rd_kafka_commit(rk, nil, async ? 1 : 0)
         if err == RD_KAFKA_RESP_ERR__NO_OFFSET { return }
         try check(err, async ? "async commit" : "commit")
-    }
-
-    /// The committed offsets of `partitions` in the group (-1001 when none is committed).
-    public func committed(_ partitions: [TopicPartition], timeoutMs: Int32 = 10_000) throws(KafkaError) -> [TopicPartition: Int64] {
-        let list = PartitionList.make(partitions)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        try check(rd_kafka_committed(rk, list, timeoutMs), "read committed offsets")
-        var out: [TopicPartition: Int64] = [:]
-        for i in 0..<Int(list.pointee.cnt) {
-            let e = list.pointee.elems[i]
-            out[TopicPartition(String(cString: e.topic), e.partition)] = e.offset
-        }
-        return out
-    }
-
-    /// Low and high watermarks of a partition, asked of its leader.
-    public func watermarks(_ tp: TopicPartition, timeoutMs: Int32 = 10_000) throws(KafkaError) -> (low: Int64, high: Int64) {
-        var low: Int64 = 0, high: Int64 = 0
-        try check(rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, timeoutMs), "watermarks of \(tp)")
-        return (low, high)
     }
 
     /// Leaves the group (revoking the assignment through the rebalance callback) and destroys the client.

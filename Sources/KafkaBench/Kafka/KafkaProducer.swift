@@ -2,7 +2,7 @@ import CRdKafka
 import Histogram
 
 /// Counters kept by the producer's delivery-report callback.
-final class DeliveryContext: ClientContext, @unchecked Sendable {
+final class DeliveryContext: ClientContext {
     /// Topic handles in registration order; `perPartition[i]` counts deliveries to `topics[i]`.
     var topics: [OpaquePointer] = []
     var perPartition: [[Int]] = []
@@ -48,7 +48,7 @@ func kbenchDeliveryCallback(_ rk: OpaquePointer?, _ msg: UnsafePointer<rd_kafka_
 ///
 /// Not thread-safe: one thread produces, polls and flushes. The handle is destroyed in `deinit` before the
 /// `DeliveryContext` its callbacks point at.
-public final class KafkaProducer: @unchecked Sendable {
+public final class KafkaProducer {
     let rk: OpaquePointer
     private let context = DeliveryContext()
     private var topicHandles: [String: OpaquePointer] = [:]
@@ -147,6 +147,4 @@ public final class KafkaProducer: @unchecked Sendable {
 
     /// The first delivery failure's text, if any message failed.
     public var firstFailure: String? { context.firstFailure }
-    /// The last error librdkafka reported for this client (connection failures and the like).
-    public var lastError: String? { context.lastError.map { Secrets.scrub($0, in: config) } }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// librdkafka properties from the places users put them: `-X key=value` arguments and `--config FILE`
 /// properties files (`key=value` lines, `#`/`!` comments, blank lines). `-X` wins over the file.
@@ -30,8 +31,19 @@ public enum PropertySources {
         return out
     }
 
-    /// Reads and parses a properties file.
+    /// Files already read by this process: a command's `validate()` and `run()` both need the properties, and
+    /// the file is read once (so both see the same content).
+    private static let loaded = Mutex<[String: [String: String]]>([:])
+
+    /// Reads and parses a properties file, once per process and path.
     public static func load(path: String) throws(UsageError) -> [String: String] {
+        if let cached = loaded.withLock({ $0[path] }) { return cached }
+        let properties = try read(path: path)
+        loaded.withLock { $0[path] = properties }
+        return properties
+    }
+
+    private static func read(path: String) throws(UsageError) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("cannot read --config file \(path): it does not exist or is not readable")
         }

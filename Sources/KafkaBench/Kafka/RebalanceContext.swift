@@ -8,10 +8,13 @@ public enum RebalanceProtocol: String, Sendable, Codable {
     case cooperative = "COOPERATIVE"
 }
 
-/// One assignment change, reported to the consumer's owner after librdkafka has applied it.
+/// One assignment change, recorded by the rebalance callback after librdkafka has applied it and handed to the
+/// consumer's owner by `KafkaConsumer.takeAssignmentChanges()` once the poll that served it has returned.
 public struct AssignmentChange: Sendable {
     public enum Kind: String, Sendable, Codable { case assigned, revoked, lost }
     public var kind: Kind
+    /// CLOCK_MONOTONIC nanoseconds when the callback applied the change.
+    public var atNs: UInt64
     /// The partitions this change added or removed.
     public var partitions: [TopicPartition]
     public var rebalanceProtocol: RebalanceProtocol
@@ -21,13 +24,17 @@ public struct AssignmentChange: Sendable {
     public var error: KafkaError?
 }
 
-/// The consumer's callback context: its current assignment and the handler told about every change.
+/// The consumer's callback context: its current assignment and the changes not yet taken by the owner.
+///
+/// The callback only applies the change and records it, as swift-kafka-client's consumer does; the owner acts on
+/// it (pause, report) after the batch call that served it has returned, never from inside librdkafka.
 ///
 /// Lifetime: owned by `KafkaConsumer`, which destroys its `rd_kafka_t` (and so stops all callbacks) before
-/// releasing this object. Touched only on the consumer's polling thread (the rebalance callback runs inside poll).
-final class RebalanceContext: ClientContext, @unchecked Sendable {
+/// releasing this object. Thread: touched only on the consumer's polling thread (the callback runs inside poll),
+/// so it is not Sendable.
+final class RebalanceContext: ClientContext {
     var assignment: Set<TopicPartition> = []
-    var handler: ((AssignmentChange) -> Void)?
+    var pending: [AssignmentChange] = []
 }
 
 /// librdkafka's `rebalance_cb`. Applies the change with the call the negotiated protocol requires
@@ -71,6 +78,7 @@ func kbenchRebalanceCallback(
         context.assignment = []
     }
     if failure != nil { context.lastError = failure?.description }
-    context.handler?(AssignmentChange(
-        kind: kind, partitions: changed, rebalanceProtocol: proto, assignment: context.assignment, error: failure))
+    context.pending.append(AssignmentChange(
+        kind: kind, atNs: MonotonicClock.nanoseconds(), partitions: changed, rebalanceProtocol: proto,
+        assignment: context.assignment, error: failure))
 }

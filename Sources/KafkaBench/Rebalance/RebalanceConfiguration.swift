@@ -23,6 +23,10 @@ public struct RebalanceConfiguration: Sendable {
     public var embeddedBrokers = 1
     public var userProperties: [String: String] = [:]
 
+    /// Every default in one place: the command's options start from these.
+    public static let standard = RebalanceConfiguration(
+        partitions: 1, consumers: 1, script: try! RebalanceScript(parsing: "", consumers: 1, duration: .seconds(1)), duration: .seconds(1))
+
     public init(partitions: Int, consumers: Int, script: RebalanceScript, duration: DurationValue) {
         self.partitions = partitions
         self.consumers = consumers
@@ -39,7 +43,7 @@ public struct RebalanceConfiguration: Sendable {
             throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")
         }
         guard valueBytes >= EventRecord.headerSize else { throw UsageError("--value-bytes must be at least \(EventRecord.headerSize)") }
-        for key in ["group.id", "partition.assignment.strategy", "bootstrap.servers", "group.instance.id"] where userProperties[key] != nil {
+        for key in ConsumerProperties.ownedKeys + ["group.instance.id"] where userProperties[key] != nil {
             throw UsageError("-X \(key) is set by kbench itself")
         }
     }

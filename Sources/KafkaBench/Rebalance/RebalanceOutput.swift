@@ -10,11 +10,6 @@ public enum RebalanceOutput {
         "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "duplicates", "lost",
     ]
 
-    /// `X-events.csv` for `X.csv`.
-    public static func eventsPath(forCSV path: String) -> String {
-        (path.hasSuffix(".csv") ? String(path.dropLast(4)) : path) + "-events.csv"
-    }
-
     static func f(_ v: Double?, _ digits: Int = 1) -> String {
         guard let v, v.isFinite else { return "" }
         return String(format: "%.\(digits)f", v)
@@ -123,12 +118,12 @@ extension RebalanceOutput {
     public static func write(_ analyses: [RebalanceAnalysis], csvPath: String, plotsDir: String, runId: String,
                              broker: String, metadata: RunMetadata, render: Bool = true) throws -> Files {
         try timelineCSV(analyses, runId: runId, broker: broker).write(toFile: csvPath, atomically: true, encoding: .utf8)
-        let events = eventsPath(forCSV: csvPath)
+        let events = ResultPaths.events(forCSV: csvPath)
         try eventsCSV(analyses, runId: runId, broker: broker).write(toFile: events, atomically: true, encoding: .utf8)
-        let meta = ResultsFile.metadataPath(forCSV: csvPath)
+        let meta = ResultPaths.metadata(forCSV: csvPath)
         try metadata.write(to: meta)
         try FileManager.default.createDirectory(atPath: plotsDir, withIntermediateDirectories: true)
-        let name = ((csvPath as NSString).lastPathComponent as NSString).deletingPathExtension
+        let name = ResultPaths.name(csvPath)
         let script = RelativePath.join(plotsDir, name + "-timeline.gp")
         let pngName = name + "-timeline.png"
         let title = "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))"
@@ -138,7 +133,7 @@ extension RebalanceOutput {
         try gnuplotScript(csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title,
                           yMax: steady > 0 ? steady * 3 : nil)
             .write(toFile: script, atomically: true, encoding: .utf8)
-        var status = GnuplotStatus.notInstalled(hint: GnuplotRunner.installHint)
+        var status = GnuplotStatus.skipped
         if render {
             status = GnuplotRunner.run(executable: GnuplotRunner.locate(), scriptFile: (script as NSString).lastPathComponent, directory: plotsDir)
         }

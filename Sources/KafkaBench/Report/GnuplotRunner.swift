@@ -8,6 +8,8 @@ public enum GnuplotStatus: Sendable, Equatable {
     case notInstalled(hint: String)
     /// gnuplot ran and failed.
     case failed(message: String)
+    /// Rendering was not asked for (`--no-report`); the script was written.
+    case skipped
 }
 
 /// Finds gnuplot and runs a script with it in the script's directory.

@@ -192,11 +192,11 @@ struct GnuplotScript {
         switch plot {
         case .throughput where primaryMode == "window":
             return modelGroups(shown).enumerated().map { i, g in
-                "model\(i)(x) = x < 1 ? NaN : \(real(g.r1)) * (x < \(g.pt) ? x : \(g.pt)) / scale"
+                "model\(i)(x) = (\(ScalingModel.gnuplot(.window, r1: real(g.r1), slots: g.pt))) / scale"
             }
         case .throughput, .drain:
             return modelGroups(shown).enumerated().map { i, g in
-                "model\(i)(x) = x < 0.5 ? NaN : \(real(g.r1)) * \(g.pt) / ceil(\(real(Double(g.pt))) / floor(x + 0.5)) / scale"
+                "model\(i)(x) = (\(ScalingModel.gnuplot(.drain, r1: real(g.r1), slots: g.pt))) / scale"
             }
         case .balance:
             return slotValues(shown).enumerated().map { i, pt in "even\(i)(x) = x < 1 ? NaN : \(real(Double(pt))) / x" }

@@ -68,7 +68,7 @@ struct ResultsIndex {
     }
 
     private static func entry(file: String, in dir: String) -> Entry {
-        let name = String(file.dropLast(4))
+        let name = ResultPaths.name(file)
         if firstLine(file, in: dir)?.hasPrefix(rebalanceTimeline) == true { return rebalanceEntry(file: file, name: name, in: dir) }
         var links = ["[CSV](\(file))"]
         if FileManager.default.fileExists(atPath: RelativePath.join(dir, name + ".md")) { links.append("[summary](\(name).md)") }

@@ -53,17 +53,12 @@ public struct ScalingSeries: Sendable, Equatable {
 
     /// The model throughput at `consumers`: r1 × min(C, P·T) in window mode, r1·P·T / ceil(P·T / C) in drain mode.
     public func model(consumers: Int) -> Double {
-        let pt = partitionSlots
-        if key.mode == "drain" {
-            let rounds = (pt + consumers - 1) / consumers
-            return r1 * Double(pt) / Double(rounds)
-        }
-        return r1 * Double(min(consumers, pt))
+        ScalingModel.model(key.mode == "drain" ? .drain : .window, r1: r1, consumers: consumers, slots: partitionSlots)
     }
 
     /// The series in `rows`, from the trials with status ok, in key order.
     public static func group(_ rows: [TrialRow]) -> [ScalingSeries] {
-        let ok = rows.filter { $0.status == "ok" }
+        let ok = rows.filter { $0.status == .ok }
         let byKey = Dictionary(grouping: ok) {
             Key(work: $0.work, mode: $0.mode, topics: $0.topics, partitions: $0.partitions, assignor: $0.assignor)
         }

@@ -22,8 +22,7 @@ public struct SweepAnalysis: Sendable {
     public static func load(csvPath: String) throws(UsageError) -> SweepAnalysis {
         let rows = try SweepCSVReader.read(path: csvPath)
         let meta = try SweepMeta.load(csvPath: csvPath)
-        let file = (csvPath as NSString).lastPathComponent
-        let name = file.hasSuffix(".csv") ? String(file.dropLast(4)) : file
+        let name = ResultPaths.name(csvPath)
         let analysis = SweepAnalysis(name: name, rows: rows, meta: meta)
         if analysis.series.isEmpty {
             throw UsageError("\(csvPath) has no trial with status ok (\(rows.count) row(s)), so there is nothing to plot")
@@ -34,7 +33,7 @@ public struct SweepAnalysis: Sendable {
     public var brokerKind: String { ReportText.brokerKind(meta: meta, rows: rows) }
     /// When the sweep started: the meta's "started", else the first trial's timestamp.
     public var started: String? { meta.started ?? rows.first?.timestamp }
-    public var failedTrials: [TrialRow] { rows.filter { $0.status != "ok" } }
+    public var failedTrials: [TrialRow] { rows.filter { $0.status != .ok } }
 
     /// The mode of the headline figure: window when there are window trials, else drain.
     public var primaryMode: String { series.contains { $0.key.mode == "window" } ? "window" : "drain" }
@@ -108,7 +107,7 @@ public struct SweepAnalysis: Sendable {
         if primaryMode == "window", let d = series.filter({ $0.key.mode == "drain" }).compactMap({ s in s.points.max { $0.throughputMedian < $1.throughputMedian }.map { (s, $0) } }).max(by: { $0.1.throughputMedian < $1.1.throughputMedian }) {
             out.append("Draining the whole backlog peaked at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model).")
         }
-        let ok = rows.filter { $0.status == "ok" }
+        let ok = rows.filter { $0.status == .ok }
         let lost = ok.reduce(0) { $0 + $1.lost }, dups = ok.reduce(0) { $0 + $1.duplicates }
         out.append(lost == 0 && dups == 0
                    ? "No message was lost or duplicated in any trial."

@@ -156,7 +156,7 @@ private struct RowCells {
     }
 
     func trialRow() throws(UsageError) -> TrialRow {
-        let status = try oneOf("status", ["ok", "failed"])
+        let status = TrialStatus(rawValue: try oneOf("status", TrialStatus.allCases.map(\.rawValue)))!
         return TrialRow(
             runId: string("run_id"), timestamp: string("timestamp"), broker: string("broker"),
             librdkafka: string("librdkafka"), topics: try int("topics", atLeast: 1),
@@ -167,7 +167,7 @@ private struct RowCells {
             idleNames: string("idle_names"), minPartitionsPerConsumer: try int("min_partitions_per_consumer"),
             maxPartitionsPerConsumer: try int("max_partitions_per_consumer"), joinMs: try double("join_ms"),
             teardownMs: try double("teardown_ms"), seconds: try double("seconds"),
-            msgsPerS: try double("msgs_per_s", required: status == "ok"), mbPerS: try double("mb_per_s"),
+            msgsPerS: try double("msgs_per_s", required: status == .ok), mbPerS: try double("mb_per_s"),
             consumerRateMin: try double("consumer_rate_min"), consumerRateMedian: try double("consumer_rate_median"),
             consumerRateMax: try double("consumer_rate_max"), r1: try double("r1"),
             modelWindow: try double("model_window"), modelDrain: try double("model_drain"),

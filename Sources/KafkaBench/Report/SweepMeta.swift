@@ -27,10 +27,7 @@ public struct SweepMeta: Sendable, Equatable {
     }
 
     /// `X.meta.json` for `X.csv`.
-    public static func path(forCSV csvPath: String) -> String {
-        let base = csvPath.hasSuffix(".csv") ? String(csvPath.dropLast(4)) : csvPath
-        return base + ".meta.json"
-    }
+    public static func path(forCSV csvPath: String) -> String { ResultPaths.metadata(forCSV: csvPath) }
 
     /// The metadata beside `csvPath`; empty when there is no meta file.
     public static func load(csvPath: String) throws(UsageError) -> SweepMeta {

@@ -63,6 +63,7 @@ public enum SweepReport {
         switch status {
         case .rendered: notRendered = nil
         case .notInstalled(let hint): notRendered = hint
+        case .skipped: notRendered = "the images were not rendered (--no-report); run `gnuplot \(script.scriptFile)` in the plots directory"
         case .failed(let message):
             let last = message.split(separator: "\n").last.map(String.init) ?? message
             notRendered = "gnuplot failed (\(last.trimmingWhitespace())); run `gnuplot \(script.scriptFile)` in the plots directory for the whole message"

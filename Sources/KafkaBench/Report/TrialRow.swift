@@ -1,3 +1,8 @@
+/// Whether a trial counts: `failed` rows carry the reason and are left out of every series and headline.
+public enum TrialStatus: String, Sendable, Equatable, CaseIterable {
+    case ok, failed
+}
+
 /// One row of a sweep CSV: one trial (a partitions × consumers × assignor × repeat point).
 ///
 /// The CSV's first line is `# kbench sweep schema N`, its second the header of `TrialRow.columns`.
@@ -57,8 +62,7 @@ public struct TrialRow: Sendable, Equatable {
     public var workerCpuS: Double
     /// Largest peak RSS of any worker, MB.
     public var maxWorkerRssMb: Double
-    /// "ok" or "failed".
-    public var status: String
+    public var status: TrialStatus
     /// Why a trial failed (empty when ok).
     public var reason: String
 
@@ -76,7 +80,7 @@ public struct TrialRow: Sendable, Equatable {
                 maxPartitionsPerConsumer: Int, joinMs: Double, teardownMs: Double, seconds: Double, msgsPerS: Double,
                 mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
                 r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, consumed: Int,
-                duplicates: Int, lost: Int, workerCpuS: Double, maxWorkerRssMb: Double, status: String, reason: String) {
+                duplicates: Int, lost: Int, workerCpuS: Double, maxWorkerRssMb: Double, status: TrialStatus, reason: String) {
         self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
         self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
         self.work = work; self.mode = mode; self.messages = messages; self.repeat = `repeat`
@@ -96,7 +100,7 @@ public struct TrialRow: Sendable, Equatable {
          String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(teardownMs, 0),
          fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
          fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4),
-         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(maxWorkerRssMb, 1), status, reason]
+         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(maxWorkerRssMb, 1), status.rawValue, reason]
     }
 
     /// One CSV line (RFC 4180 quoting where needed), without the newline.

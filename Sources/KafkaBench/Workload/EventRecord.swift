@@ -79,6 +79,4 @@ public struct KeyFormatter {
             return try body(UnsafeRawBufferPointer(rebasing: raw[0..<(5 + digits)]))
         }
     }
-
-    public static func key(_ id: Int) -> String { "user-\(id)" }
 }

@@ -48,6 +48,9 @@ public struct SweepConfiguration: Sendable {
         (0..<topics).map { "\(topicPrefix)-p\(p)-t\($0)" }
     }
 
+    /// Every default in one place: the command's options start from these.
+    public static let standard = SweepConfiguration(partitions: [], consumers: [])
+
     public init(partitions: [Int], consumers: [Int]) {
         self.partitions = partitions
         self.consumers = consumers
@@ -99,7 +102,7 @@ public struct SweepConfiguration: Sendable {
             throw UsageError("--topic-prefix '\(topicPrefix)' is not a valid topic name start: use [a-zA-Z0-9._-]")
         }
         if let rf = replicationFactor, rf < 1 { throw UsageError("--replication-factor must be at least 1 (got \(rf))") }
-        for key in ["group.id", "partition.assignment.strategy", "bootstrap.servers"] where userProperties[key] != nil {
+        for key in ConsumerProperties.ownedKeys where userProperties[key] != nil {
             throw UsageError("-X \(key) is set by kbench itself (use --assignor, --bootstrap; group ids are unique per trial)")
         }
     }

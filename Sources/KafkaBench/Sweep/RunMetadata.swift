@@ -20,8 +20,12 @@ public struct RunMetadata: Codable, Sendable {
     public var bootstrap: String
     public var cluster: ClusterMetadata?
     public var host: Host
-    /// Every librdkafka property the consumers used, secrets masked.
+    /// Every librdkafka property the consumers applied, as a worker reported it, secrets masked; `group.id` and
+    /// `partition.assignment.strategy`, which differ per trial, are described rather than given.
     public var consumerProperties: [String: String]
+    /// Where `consumerProperties` came from ("applied, as reported by consumer c01 …", or "planned …" when no
+    /// worker reported).
+    public var consumerPropertiesSource: String?
     public var settings: [String: String]
     public var trials: Int
     public var failedTrials: Int
@@ -40,7 +44,15 @@ public struct RunMetadata: Codable, Sendable {
         case runId = "run_id", kind, commandLine = "command_line", started, finished
         case kbenchVersion = "kbench_version", librdkafkaVersion = "librdkafka_version"
         case brokerKind = "broker_kind", bootstrap, cluster, host
-        case consumerProperties = "consumer_properties", settings, trials, failedTrials = "failed_trials", status
+        case consumerProperties = "consumer_properties", consumerPropertiesSource = "consumer_properties_source", settings, trials, failedTrials = "failed_trials", status
+    }
+
+    /// `applied` with the per-trial keys (`group.id`, `partition.assignment.strategy`) described, not given.
+    public static func perTrialKeysMarked(_ applied: [String: String]) -> [String: String] {
+        var p = applied
+        if p["group.id"] != nil { p["group.id"] = "(per trial: <prefix>-<run id>-…)" }
+        if p["partition.assignment.strategy"] != nil { p["partition.assignment.strategy"] = "(per trial: --assignor)" }
+        return p
     }
 
     public static func currentHost() -> Host {

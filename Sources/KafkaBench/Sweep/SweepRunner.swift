@@ -17,41 +17,13 @@ public struct SweepOutcome: Sendable {
     public var csvPath: String
     public var metadataPath: String
     public var interrupted: Bool
-    public var failedTrials: Int { rows.filter { $0.status != "ok" }.count }
+    public var failedTrials: Int { rows.filter { $0.status != .ok }.count }
     public var lostTotal: Int { rows.reduce(0) { $0 + $1.lost } }
 }
 
 /// Runs a whole sweep: prepares and seeds topics once per partition count, runs every trial point, computes
 /// the model and efficiency, and appends each row to the CSV as it finishes.
 public final class SweepRunner {
-    /// Consumer properties kbench sets unless the user overrides them with -X or --config (chosen for librdkafka
-    /// 2.0.2; measurements in Benchmarks/README.md). In 2.0.2 a consumer whose pre-fetch queue reaches
-    /// `queued.min.messages` or `queued.max.messages.kbytes` stops fetching until its broker thread next wakes
-    /// up: up to 1 s later when nothing else is going on (`fetch.queue.backoff.ms` only came in 2.2).
-    /// (`topic.metadata.refresh.interval.ms` would wake it too, but its refreshes make a group leader that is
-    /// waiting for the assignor's metadata rejoin: a 44 s extra rebalance on the embedded broker.)
-    public static let consumerDefaults: [String: String] = [
-        // A new group (every trial's) starts at the beginning of the seeded backlog.
-        "auto.offset.reset": "earliest",
-        // The broker answers an empty fetch only after this wait, so it bounds how late the end of a partition
-        // (drain, kbench consume) and new data at low rates are seen; ≤ 100 empty fetches/s per consumer.
-        "fetch.wait.max.ms": "10",
-        // One fetch response (~8,000 events of 100 B) stays far below the queue limits, so a consumer that keeps
-        // up never trips them; it still returns at least one whole batch per partition.
-        "fetch.max.bytes": "1048576",
-        // Caps the pre-fetch queue (whole consumer, not per partition, in 2.0.2) at ~20 MB of 100 B events, so a
-        // worker's peak RSS stays well under 64 MB (the library's 100,000: ~70 MB). KafkaConsumer wakes a fetcher
-        // that stopped at this limit once the queue is half empty (see wakeStalledFetcher).
-        "queued.min.messages": "50000",
-        // The same bound in bytes, for large events (16 MB of values).
-        "queued.max.messages.kbytes": "16384",
-    ]
-    /// Group timers the embedded broker needs (see shared notes): sessions well above its 3 s initial join.
-    public static let embeddedGroupDefaults: [String: String] = [
-        "session.timeout.ms": "6000",
-        "heartbeat.interval.ms": "500",
-    ]
-
     public let configuration: SweepConfiguration
     public let cluster: ClusterConnection
     public let runId: String
@@ -70,21 +42,30 @@ public final class SweepRunner {
         results = try ResultsFile(path: csvPath)
     }
 
+    /// Runs every trial. A failure before the first trial ends removes the (empty) CSV and metadata again.
     public func run(progress: @escaping (SweepProgress) -> Void = { _ in }) throws -> SweepOutcome {
-        let executable = try WorkerLauncher.executablePath()
+        do {
+            return try runTrials(progress: progress)
+        } catch {
+            if results.rowsWritten == 0 { results.discard() }
+            throw error
+        }
+    }
+
+    private func runTrials(progress: @escaping (SweepProgress) -> Void) throws -> SweepOutcome {
+        let placement = try LocalPlacement()
         let md = try cluster.metadata()
         let embedded = md.isEmbeddedBroker
-        var clientProperties = Self.consumerDefaults
-        if embedded { clientProperties.merge(Self.embeddedGroupDefaults) { a, _ in a } }
-        clientProperties.merge(cluster.baseConfig.properties) { _, user in user }
+        let properties = ConsumerProperties(cluster: cluster.baseConfig, embedded: embedded, commit: configuration.commit)
 
-        let metadataPath = ResultsFile.metadataPath(forCSV: csvPath)
+        let metadataPath = results.metadataPath
         var meta = RunMetadata(
             runId: runId, kind: "sweep", commandLine: commandLine, started: RunMetadata.utcTimestamp(),
             brokerKind: md.brokerKind, bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap,
             cluster: md, host: RunMetadata.currentHost(),
-            consumerProperties: KafkaConfig(clientProperties).redacted,
+            consumerProperties: KafkaConfig(properties.base).redacted,
             settings: settings(), trials: configuration.points.count, failedTrials: 0, status: "running")
+        meta.consumerPropertiesSource = "planned (no worker has reported yet)"
         try meta.write(to: metadataPath)
 
         let startNs = MonotonicClock.nanoseconds()
@@ -99,35 +80,39 @@ public final class SweepRunner {
         partitionLoop: for p in configuration.partitions {
             let topics = configuration.topicNames(partitions: p)
             let (low, high) = try prepareTopics(topics, partitions: p, embedded: embedded, progress: progress)
-            let runner = TrialRunner(
-                executable: executable, runId: runId, configuration: configuration, clientProperties: clientProperties,
-                topicNames: topics, lowWatermarks: low, highWatermarks: high)
+            var engine = TrialEngine(placement: placement, runId: runId, joinTimeout: configuration.joinTimeout)
             for point in points where point.partitions == p {
                 index += 1
-                var trial = runner
                 let i = index
-                trial.onPhase = { phase in progress(.trialPhase(index: i, total: points.count, point: point, phase: phase)) }
+                engine.onPhase = { phase in progress(.trialPhase(index: i, total: points.count, point: point, phase: phase)) }
+                let trial = SweepTrial(engine: engine, configuration: configuration, properties: properties,
+                                       topicNames: topics, lowWatermarks: low, highWatermarks: high)
                 let result = trial.run(point)
                 groupsUsed.append(trial.groupId(point))
+                if meta.consumerPropertiesSource?.hasPrefix("planned") == true, let applied = result.appliedProperties {
+                    meta.consumerProperties = RunMetadata.perTrialKeysMarked(applied)
+                    meta.consumerPropertiesSource = "applied, as reported by consumer c01 of the first trial that started"
+                    try meta.write(to: metadataPath)
+                }
                 if result.interrupted || kbench_stop_signal() != 0 { interrupted = true; break partitionLoop }
                 let key = "\(p)/\(point.assignor.rawValue)"
                 if point.consumers == configuration.consumers.min()!, result.ok {
-                    let pt = Double(p * configuration.topics)
-                    r1ByGroup[key, default: []].append(result.msgsPerS / min(Double(point.consumers), pt))
+                    r1ByGroup[key, default: []].append(Self.baselineRate(result, configuration: configuration))
                 }
-                let row = makeRow(result, r1: median(r1ByGroup[key] ?? []), broker: embedded ? "embedded" : cluster.bootstrap,
-                                  messages: configuration.messagesPerTopic(partitions: p))
+                let row = Self.row(result, r1: median(r1ByGroup[key] ?? []), configuration: configuration, runId: runId,
+                                   broker: embedded ? "embedded" : cluster.bootstrap,
+                                   messages: configuration.messagesPerTopic(partitions: p))
                 results.append(row)
                 rows.append(row)
                 let elapsed = Double(MonotonicClock.nanoseconds() - startNs) / 1e9
                 let eta = elapsed / Double(index) * Double(points.count - index)
                 progress(.trialDone(index: index, total: points.count, row: row, elapsedSeconds: elapsed, etaSeconds: eta))
-                if configuration.failFast && row.status != "ok" { break partitionLoop }
+                if configuration.failFast && row.status != .ok { break partitionLoop }
             }
         }
         meta.cluster = (try? cluster.metadata()) ?? meta.cluster
         meta.finished = RunMetadata.utcTimestamp()
-        meta.failedTrials = rows.filter { $0.status != "ok" }.count
+        meta.failedTrials = rows.filter { $0.status != .ok }.count
         meta.status = interrupted ? "interrupted after \(rows.count) of \(points.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")
         try meta.write(to: metadataPath)
         return SweepOutcome(rows: rows, csvPath: csvPath, metadataPath: metadataPath, interrupted: interrupted)
@@ -214,7 +199,7 @@ public final class SweepRunner {
                     continue
                 }
                 if existing != 0 {
-                    throw UsageError("topic \(topic) already holds \(existing) messages but this sweep needs exactly \(messages): "
+                    throw RunError("topic \(topic) already holds \(existing) messages but this sweep needs exactly \(messages): "
                         + (embedded ? "restart 'kbench broker' to empty it, or use another --topic-prefix"
                                     : "pass --recreate to delete and recreate it, or use another --topic-prefix"))
                 }
@@ -222,7 +207,7 @@ public final class SweepRunner {
             progress(.seeding(topic: topic, messages: messages))
             let seeded = try Seeder.run(plan: plan, config: cluster.baseConfig, userIds: ids)
             guard seeded.failed == 0, seeded.delivered == messages else {
-                throw UsageError("seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
+                throw RunError("seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
             }
             progress(.seeded(topic: topic, messages: messages, seconds: seeded.seconds))
             _ = try watermarks(topic)
@@ -230,11 +215,21 @@ public final class SweepRunner {
         return (low, high)
     }
 
-    private func makeRow(_ r: TrialResult, r1: Double, broker: String, messages: Int) -> TrialRow {
-        let pt = Double(r.point.partitions * configuration.topics)
-        let c = Double(r.point.consumers)
-        let modelWindow = r1 * min(c, pt)
-        let modelDrain = r1 * pt / (pt / c).rounded(.up)
+    /// r1, the single-consumer rate the model scales, from a trial at the sweep's smallest consumer count C: its
+    /// throughput divided by what the model gives one consumer's rate at C (min(C, P·T) in window mode, the
+    /// drain staircase P·T / ceil(P·T / C) in drain mode), so the model equals the measurement there.
+    static func baselineRate(_ r: TrialResult, configuration: SweepConfiguration) -> Double {
+        let slots = r.point.partitions * configuration.topics
+        let factor = ScalingModel.model(configuration.mode, r1: 1, consumers: r.point.consumers, slots: slots)
+        return factor > 0 ? r.msgsPerS / factor : 0
+    }
+
+    /// The CSV row of a trial, with the model and efficiency scaled from `r1`.
+    static func row(_ r: TrialResult, r1: Double, configuration: SweepConfiguration, runId: String, broker: String,
+                    messages: Int) -> TrialRow {
+        let slots = r.point.partitions * configuration.topics
+        let modelWindow = ScalingModel.window(r1: r1, consumers: r.point.consumers, slots: slots)
+        let modelDrain = ScalingModel.drain(r1: r1, consumers: r.point.consumers, slots: slots)
         let model = configuration.mode == .window ? modelWindow : modelDrain
         let rates = r.consumerRates.sorted()
         return TrialRow(
@@ -248,7 +243,7 @@ public final class SweepRunner {
             consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
             r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : 0,
             consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds,
-            maxWorkerRssMb: r.maxWorkerRssMb, status: r.ok ? "ok" : "failed", reason: r.reason)
+            maxWorkerRssMb: r.maxWorkerRssMb, status: r.ok ? .ok : .failed, reason: r.reason)
     }
 }
 

@@ -21,6 +21,8 @@ public struct TrialResult: Sendable {
     public var assignment: [String: [TopicPartition]] = [:]
     /// True when the sweep was interrupted during this trial (it is then not recorded).
     public var interrupted = false
+    /// The librdkafka properties the first worker reported it applied (secrets masked).
+    public var appliedProperties: [String: String]?
 
     public init(point: TrialPoint) { self.point = point }
 

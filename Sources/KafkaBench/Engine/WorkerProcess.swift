@@ -6,6 +6,8 @@ import Foundation
 
 /// A worker child process: spawned without a shell in its own process group (so a terminal's Ctrl-C reaches
 /// only the runner, which ends its workers itself), with pipes for stdin, stdout and stderr.
+///
+/// Thread: not Sendable; owned and used by the runner's one thread (through `WorkerGroup`).
 public final class WorkerProcess {
     public let name: String
     public let pid: pid_t
@@ -21,11 +23,11 @@ public final class WorkerProcess {
     public private(set) var exitDescription: String?
 
     /// Starts `executable args…`.
-    public init(name: String, executable: String, arguments: [String]) throws {
+    public init(name: String, executable: String, arguments: [String]) throws(RunError) {
         self.name = name
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard kbench_pipe_cloexec(&inPipe) == 0, kbench_pipe_cloexec(&outPipe) == 0, kbench_pipe_cloexec(&errPipe) == 0 else {
-            throw UsageError("cannot create pipes for worker \(name): \(String(cString: strerror(errno)))")
+            throw RunError("cannot create pipes for worker \(name): \(String(cString: strerror(errno)))")
         }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -53,7 +55,7 @@ public final class WorkerProcess {
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard rc == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
-            throw UsageError("cannot start worker \(name) (\(executable)): \(String(cString: strerror(rc)))")
+            throw RunError("cannot start worker \(name) (\(executable)): \(String(cString: strerror(rc)))")
         }
         pid = child
         stdinFd = inPipe[1]
@@ -90,7 +92,6 @@ public final class WorkerProcess {
         if stdinFd >= 0 { close(stdinFd); stdinFd = -1 }
     }
 
-    public func terminate() { if exitStatus == nil { _ = Glibc.kill(pid, SIGTERM) } }
     public func kill() { if exitStatus == nil { _ = Glibc.kill(pid, SIGKILL) } }
 
     public var hasExited: Bool { exitStatus != nil }

@@ -9,22 +9,21 @@ public struct WorkerSpec: Codable, Sendable {
     public var name: String
     /// Topics to subscribe to.
     public var topics: [String]
-    /// Complete librdkafka configuration (bootstrap, group.id, assignor, …).
+    /// The complete librdkafka configuration, built by `ConsumerProperties` and applied as it is.
     public var properties: [String: String]
-    public var work: String
-    public var commit: String
+    public var work: WorkModel
+    public var commit: CommitMode
     /// How the loop runs; see `ConsumerLoopMode`.
     public var mode: ConsumerLoopMode
-    public var progressIntervalMs: Int
     /// Partitions to assign directly instead of joining a group (nil: subscribe to `topics` in the group).
     public var assign: [TopicPartition]?
     /// `count` mode: stop after this many messages (nil: when every assigned partition reached its end).
     public var maxMessages: Int?
 
-    public init(name: String, topics: [String], properties: [String: String], work: String, commit: String,
-                mode: ConsumerLoopMode, progressIntervalMs: Int = 100, assign: [TopicPartition]? = nil, maxMessages: Int? = nil) {
+    public init(name: String, topics: [String], properties: [String: String], work: WorkModel, commit: CommitMode,
+                mode: ConsumerLoopMode, assign: [TopicPartition]? = nil, maxMessages: Int? = nil) {
         self.name = name; self.topics = topics; self.properties = properties; self.work = work
-        self.commit = commit; self.mode = mode; self.progressIntervalMs = progressIntervalMs
+        self.commit = commit; self.mode = mode
         self.assign = assign; self.maxMessages = maxMessages
     }
 }
@@ -41,17 +40,6 @@ public enum ConsumerLoopMode: String, Codable, Sendable {
     /// `kbench consume`: consumes at once until `maxMessages` or the end of every assigned partition.
     case count
 
-    var gated: Bool { self == .window || self == .drain }
-}
-
-/// One consumed message as a `live` worker reports it.
-public struct MessageSample: Codable, Sendable, Equatable {
-    public var partition: Int32
-    public var offset: Int64
-    /// CLOCK_MONOTONIC microseconds when processing finished.
-    public var atMicros: UInt64
-    /// End-to-end latency in microseconds: processing end minus the event's (intended) produce time.
-    public var latencyMicros: UInt64
 }
 
 /// A command from the runner.
@@ -67,24 +55,13 @@ public struct RunnerCommand: Codable, Sendable, Equatable {
     }
 }
 
-/// Per-partition verification of what one consumer saw.
-public struct PartitionAuditReport: Codable, Sendable, Equatable {
-    public var topicPartition: TopicPartition
-    public var firstOffset: Int64
-    public var lastOffset: Int64
-    public var count: Int
-    /// Offsets seen again (at or below the highest offset already seen).
-    public var duplicates: Int
-    /// Offsets skipped between consecutive messages.
-    public var gaps: Int
-}
-
 /// A worker's totals, sent once when it stops measuring.
 public struct WorkerFinal: Codable, Sendable {
     public var consumed: Int
     public var bytes: Int
-    public var windowMessages: Int
-    public var windowBytes: Int
+    /// Window mode: messages and bytes processed inside the window.
+    public var windowMessages = 0
+    public var windowBytes = 0
     /// When the worker resumed its partitions after "go".
     public var goNs: UInt64
     /// Drain mode: when the last of its partitions reached its end (goNs when it had none).
@@ -93,14 +70,32 @@ public struct WorkerFinal: Codable, Sendable {
     public var peakRssMb: Double
     public var audits: [PartitionAuditReport]
     /// Partitions that reached their end inside the measurement window (window mode: the backlog was too small).
-    public var drainedInWindow: [TopicPartition]
+    public var drainedInWindow: [TopicPartition] = []
     /// Assignment changes seen after "go" (a stable trial has none).
     public var rebalancesAfterGo: Int
+
+    public init(consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMb: Double,
+                audits: [PartitionAuditReport], rebalancesAfterGo: Int) {
+        self.consumed = consumed; self.bytes = bytes; self.goNs = goNs; self.doneNs = doneNs
+        self.cpuSeconds = cpuSeconds; self.peakRssMb = peakRssMb; self.audits = audits
+        self.rebalancesAfterGo = rebalancesAfterGo
+    }
 }
 
 /// One line from a worker.
 public struct WorkerEvent: Codable, Sendable {
-    public enum Kind: String, Codable, Sendable { case ready, assignment, started, progress, final, closed, error }
+    public enum Kind: String, Codable, Sendable {
+        /// The consumer exists; `properties` holds the librdkafka configuration it applied (secrets masked).
+        case ready
+        /// The assignment changed.
+        case assignment
+        /// Live mode: the messages processed since the last report.
+        case progress
+        /// The worker's totals.
+        case final
+        /// Something went wrong; `fatal` when the worker is giving up.
+        case error
+    }
     public var event: Kind
     /// CLOCK_MONOTONIC nanoseconds when the event happened.
     public var t: UInt64
@@ -108,9 +103,8 @@ public struct WorkerEvent: Codable, Sendable {
     public var partitions: [TopicPartition]?
     /// `assignment`: assigned, revoked or lost.
     public var change: String?
-    /// `progress`: messages and bytes consumed so far.
-    public var messages: Int?
-    public var bytes: Int?
+    /// `ready`: every librdkafka property the consumer applied, secrets masked.
+    public var properties: [String: String]?
     /// `progress` in live mode: every message processed since the previous report, flattened as
     /// [partition, offset, atMicros, latencyMicros] quadruples (compact on the pipe).
     public var samples: [Int64]?

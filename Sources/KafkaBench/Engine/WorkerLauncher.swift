@@ -3,7 +3,7 @@ import Foundation
 /// Finds the `kbench` binary that worker processes run: `$KBENCH_EXECUTABLE`, this process when it is kbench,
 /// or a `kbench` beside this process's executable (as in `swift test`, where the test runner sits next to it).
 public enum WorkerLauncher {
-    public static func executablePath() throws -> String {
+    public static func executablePath() throws(RunError) -> String {
         if let env = ProcessInfo.processInfo.environment["KBENCH_EXECUTABLE"], !env.isEmpty { return env }
         let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         if (me as NSString).lastPathComponent == "kbench" { return me }
@@ -13,6 +13,6 @@ public enum WorkerLauncher {
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             dir = (dir as NSString).deletingLastPathComponent
         }
-        throw UsageError("cannot find the kbench executable for worker processes; set KBENCH_EXECUTABLE to its path")
+        throw RunError("cannot find the kbench executable for worker processes; set KBENCH_EXECUTABLE to its path")
     }
 }

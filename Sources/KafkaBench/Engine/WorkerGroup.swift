@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSupport
+import Foundation
+
+/// The consumer processes of one trial and what each has reported, multiplexed with poll(2) on the runner's
+/// thread: events in, commands out, and a guaranteed end (stop, kill, reap) however the trial goes.
+///
+/// Thread: not Sendable; one runner thread owns it. `shutdown`/`killAll` are the one implementation of
+/// "no worker outlives its trial".
+public final class WorkerGroup {
+    /// One worker and the state its events have built up.
+    public struct Member {
+        public let name: String
+        public let process: WorkerProcess
+        /// CLOCK_MONOTONIC nanoseconds when it was started.
+        public let spawnNs: UInt64
+        /// Its whole assignment after the last change; nil until it reports one.
+        public var assignment: [TopicPartition]?
+        public var final: WorkerFinal?
+        /// The last error it reported.
+        public var lastError: String?
+        /// The librdkafka properties its consumer applied (secrets masked), from its `ready` event.
+        public var appliedProperties: [String: String]?
+        /// Set when the runner itself ended it (stop, kill): its exit is then expected.
+        public var endedByRunner = false
+        /// Set once its exit has been reported by `unexpectedExits()`.
+        var exitReported = false
+    }
+
+    public private(set) var members: [Member] = []
+    /// When any member's assignment last changed (CLOCK_MONOTONIC nanoseconds).
+    public private(set) var lastAssignmentChangeNs: UInt64 = MonotonicClock.nanoseconds()
+    private let placement: any WorkerPlacement
+    private let runId: String
+    private let decoder = JSONDecoder()
+    private let encoder = JSONEncoder()
+
+    public init(placement: any WorkerPlacement, runId: String) {
+        self.placement = placement
+        self.runId = runId
+    }
+
+    /// The name of the `number`th consumer (1-based): "c01", "c02", …
+    public static func consumerName(_ number: Int) -> String { String(format: "c%02d", number) }
+
+    /// Starts a worker and sends it its spec; returns its index.
+    @discardableResult
+    public func spawn(_ spec: WorkerSpec) throws(RunError) -> Int {
+        let process = try placement.launch(name: spec.name, runId: runId)
+        members.append(Member(name: spec.name, process: process, spawnNs: MonotonicClock.nanoseconds()))
+        let line: String
+        do { line = String(decoding: try encoder.encode(spec), as: UTF8.self) } catch {
+            throw RunError("cannot encode the spec of worker \(spec.name): \(error)")
+        }
+        process.send(line)
+        return members.count - 1
+    }
+
+    /// Sends a command to one worker.
+    public func send(_ command: RunnerCommand, to index: Int) {
+        if !members[index].process.hasExited { members[index].process.send(line(command)) }
+    }
+
+    public func broadcast(_ command: RunnerCommand) {
+        let text = line(command)
+        for m in members where !m.process.hasExited { m.process.send(text) }
+    }
+
+    /// Asks one worker to leave the group cleanly; its exit is expected from now on.
+    public func stop(_ index: Int) {
+        members[index].endedByRunner = true
+        send(RunnerCommand(cmd: .stop), to: index)
+    }
+
+    /// SIGKILLs one worker (no leave-group, no commit); its exit is expected from now on.
+    public func kill(_ index: Int) {
+        members[index].endedByRunner = true
+        members[index].process.kill()
+    }
+
+    private func line(_ command: RunnerCommand) -> String {
+        String(decoding: (try? encoder.encode(command)) ?? Data(), as: UTF8.self)
+    }
+
+    /// Waits up to `timeoutMs` for output, applies the events to the members' state and returns them as
+    /// (member index, event). Lines that are not events (e.g. a crash trace on stdout) become error events.
+    @discardableResult
+    public func pump(timeoutMs: Int32) -> [(Int, WorkerEvent)] {
+        var fds: [pollfd] = []
+        var owners: [Int] = []
+        for (i, m) in members.enumerated() {
+            for fd in m.process.openOutputFds {
+                fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+                owners.append(i)
+            }
+        }
+        var events: [(Int, WorkerEvent)] = []
+        if fds.isEmpty {
+            usleep(UInt32(max(0, timeoutMs)) * 1000)
+        } else if poll(&fds, nfds_t(fds.count), timeoutMs) > 0 {
+            for (k, p) in fds.enumerated() where p.revents != 0 {
+                for text in members[owners[k]].process.drain(p.fd) where !text.isEmpty {
+                    if let ev = try? decoder.decode(WorkerEvent.self, from: Data(text.utf8)) {
+                        events.append((owners[k], ev))
+                    } else {
+                        var ev = WorkerEvent(event: .error)
+                        ev.message = "unexpected output: \(text.prefix(200))"
+                        ev.fatal = false
+                        events.append((owners[k], ev))
+                    }
+                }
+            }
+        }
+        for (i, ev) in events { apply(ev, to: i) }
+        for m in members { m.process.reap() }
+        return events
+    }
+
+    private func apply(_ ev: WorkerEvent, to i: Int) {
+        switch ev.event {
+        case .ready: members[i].appliedProperties = ev.properties
+        case .assignment:
+            members[i].assignment = ev.partitions ?? []
+            lastAssignmentChangeNs = MonotonicClock.nanoseconds()
+        case .final: if let f = ev.final { members[i].final = f }
+        case .error: members[i].lastError = ev.message
+        case .progress: break
+        }
+    }
+
+    /// The first fatal error a worker reported in `events`, as a failure reason.
+    public func fatalError(in events: [(Int, WorkerEvent)]) -> String? {
+        for (i, ev) in events where ev.event == .error && ev.fatal == true {
+            return "consumer \(members[i].name) failed: \(ev.message ?? "unknown error")"
+        }
+        return nil
+    }
+
+    /// Workers that exited on their own since the last call (not ended by the runner), with a reason each.
+    /// `beforeFinal`: count only those that exited before sending their final result.
+    public func unexpectedExits(beforeFinal: Bool = false) -> [(index: Int, reason: String)] {
+        var out: [(Int, String)] = []
+        for i in members.indices where members[i].process.hasExited && !members[i].exitReported && !members[i].endedByRunner {
+            if beforeFinal && members[i].final != nil { continue }
+            members[i].exitReported = true
+            let m = members[i]
+            let lines = m.process.stderrTail.split(separator: "\n")
+            let crash = lines.first { $0.contains("Fatal error") || $0.contains("Assertion") || $0.contains("crashed:") }
+            let detail = m.lastError ?? (crash ?? lines.last).map(String.init) ?? ""
+            out.append((i, "consumer \(m.name) \(m.process.exitDescription ?? "exited")"
+                + (beforeFinal ? " before finishing" : " unexpectedly") + (detail.isEmpty ? "" : ": \(detail)")))
+        }
+        return out
+    }
+
+    /// Ends every worker: "stop", then up to `graceMs` for them to exit on their own, then SIGKILL; always reaps.
+    /// Returns the events that arrived meanwhile (already applied).
+    @discardableResult
+    public func shutdown(graceMs: Int) -> [(Int, WorkerEvent)] {
+        var events: [(Int, WorkerEvent)] = []
+        for i in members.indices { members[i].endedByRunner = true }
+        broadcast(RunnerCommand(cmd: .stop))
+        let deadline = MonotonicClock.nanoseconds() + UInt64(graceMs) * 1_000_000
+        while members.contains(where: { !$0.process.hasExited }) && MonotonicClock.nanoseconds() < deadline {
+            events += pump(timeoutMs: 20)
+        }
+        killAll()
+        return events
+    }
+
+    /// SIGKILLs and reaps every worker still running.
+    public func killAll() {
+        for m in members where !m.process.hasExited { m.process.kill() }
+        for m in members {
+            m.process.reap(wait: true)
+            m.process.closeStdin()
+        }
+    }
+}

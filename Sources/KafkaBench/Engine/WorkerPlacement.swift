@@ -1,0 +1,29 @@
+/// Where a trial's consumer processes run. The engine asks its placement for each worker and otherwise cannot
+/// tell placements apart: every worker speaks the same line protocol (`WorkerProtocol.swift`).
+///
+/// Today there is `LocalPlacement` (processes on this host). A placement over agents on other hosts would start
+/// `kbench worker` there and relay the same lines.
+public protocol WorkerPlacement {
+    /// Starts one worker named `name` (e.g. "c03") for run `runId`. Throws `RunError` when it cannot start.
+    func launch(name: String, runId: String) throws(RunError) -> WorkerProcess
+    /// Where workers run, for results ("local").
+    var description: String { get }
+}
+
+/// Workers as child processes of this one: `kbench worker` spawned without a shell, in its own process group,
+/// with the parent-death signal and exit on stdin EOF, so that none outlives the runner.
+public struct LocalPlacement: WorkerPlacement {
+    /// The kbench binary the workers run.
+    public let executable: String
+
+    public init(executable: String) { self.executable = executable }
+
+    /// Finds the kbench binary (see `WorkerLauncher`).
+    public init() throws(RunError) { executable = try WorkerLauncher.executablePath() }
+
+    public func launch(name: String, runId: String) throws(RunError) -> WorkerProcess {
+        try WorkerProcess(name: name, executable: executable, arguments: ["worker", "--run-id", runId])
+    }
+
+    public var description: String { "local" }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Synchronization
+
+/// The rate-paced producer of a rebalance run, on its own thread (librdkafka's produce and poll block).
+///
+/// Sendable: its only mutable state is behind a `Mutex`; the rest is immutable.
+final class LiveProducer: Sendable {
+    struct Outcome: Sendable {
+        var delivered = 0
+        var failed = 0
+        var error: String?
+    }
+    private let state = Mutex<(stop: Bool, done: Bool, outcome: Outcome)>((false, false, Outcome()))
+    private let config: KafkaConfig
+    private let topic: String
+    private let configuration: RebalanceConfiguration
+    private let deadlineNs: UInt64
+
+    init(config: KafkaConfig, topic: String, configuration: RebalanceConfiguration, deadlineNs: UInt64) {
+        self.config = config
+        self.topic = topic
+        self.configuration = configuration
+        self.deadlineNs = deadlineNs
+    }
+
+    func start() {
+        let t = Thread { [self] in
+            var outcome = Outcome()
+            do {
+                let producer = try KafkaProducer(config: KafkaConfig(Seeder.producerDefaults).merging(["linger.ms": "1"]).merging(config.properties))
+                var sampler = KeySampler(keys: configuration.keys, distribution: .uniform)
+                _ = try ProducerLoop(topic: topic, valueBytes: configuration.valueBytes, rate: configuration.rate).run(
+                    producer: producer, deadlineNs: deadlineNs, nextUserId: { UInt32(sampler.next()) },
+                    shouldStop: { self.state.withLock { $0.stop } })
+                try producer.flush(timeoutMs: 30_000)
+                outcome.delivered = producer.delivered
+                outcome.failed = producer.failed
+                if let f = producer.firstFailure { outcome.error = f }
+            } catch {
+                outcome.error = "\(error)"
+            }
+            let result = outcome
+            self.state.withLock { $0.done = true; $0.outcome = result }
+        }
+        t.start()
+    }
+
+    /// Waits for the producer to reach its deadline and flush.
+    func finish() -> Outcome {
+        while !state.withLock({ $0.done }) { usleep(10_000) }
+        return state.withLock { $0.outcome }
+    }
+
+    func stop() {
+        state.withLock { $0.stop = true }
+        _ = finish()
+    }
+}

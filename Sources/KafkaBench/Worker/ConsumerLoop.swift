@@ -1,0 +1,180 @@
+/// kbench's one consumer loop: the sweep's worker processes, the rebalance workers and `kbench consume` all run
+/// it. It joins the group (or assigns partitions directly), applies the work model to every message, audits
+/// every offset, commits as the commit mode says, reports assignment changes, and leaves what is measured and
+/// when it ends to a `ConsumerMeasurement` chosen by the spec's mode.
+///
+/// Runs entirely on the calling thread (the consumer, its rebalance callback, pause/resume and commits), as
+/// librdkafka 2.0.2's batch consume requires; assignment changes are acted on after the batch call returns.
+public final class ConsumerLoop {
+    private let spec: WorkerSpec
+    private let inbox: WorkerInbox
+    private let emit: (WorkerEvent) -> Void
+    private let fault: InjectedFault?
+
+    /// - Parameter fault: a test's injected audit fault (see `InjectedFault`); nil in every real run.
+    public init(spec: WorkerSpec, inbox: WorkerInbox = WorkerInbox(), fault: InjectedFault? = nil,
+                emit: @escaping (WorkerEvent) -> Void) {
+        self.spec = spec
+        self.inbox = inbox
+        self.fault = fault
+        self.emit = emit
+    }
+
+    /// Messages per `consumeBatch` call: small enough that a batch of work takes about 10 ms, so commands and
+    /// the window's end are noticed promptly.
+    var batchSize: Int {
+        guard let d = spec.work.perMessage else { return spec.mode == .live ? 500 : 1000 }
+        return max(1, min(1000, Int(10_000_000 / max(1, d.nanoseconds))))
+    }
+
+    /// Runs until the runner says stop, or (count mode) until done. Returns the totals it also emitted.
+    @discardableResult
+    public func run() throws -> WorkerFinal {
+        switch spec.mode {
+        case .window: return try run(WindowMeasurement())
+        case .drain: return try run(DrainMeasurement())
+        case .live: return try run(LiveMeasurement())
+        case .count: return try run(CountMeasurement(limit: spec.maxMessages))
+        }
+    }
+
+    private func run<M: ConsumerMeasurement>(_ initial: M) throws -> WorkerFinal {
+        var measurement = initial
+        let work = spec.work
+        let commit = spec.commit
+        let fault = fault
+        let consumer = try KafkaConsumer(config: KafkaConfig(spec.properties), batchSize: batchSize)
+        consumer.coalesceMicros = M.coalesces ? 1000 : 0
+        if let partitions = spec.assign {
+            try consumer.assign(partitions)
+        } else {
+            try consumer.subscribe(spec.topics)
+        }
+        var ready = WorkerEvent(event: .ready)
+        ready.properties = KafkaConfig(consumer.appliedProperties).redacted
+        emit(ready)
+
+        var audit = ConsumptionAudit()
+        var ended = Set<TopicPartition>()
+        var consumed = 0, bytes = 0, sinceCommit = 0
+        var running = false, goNs: UInt64 = 0, doneNs: UInt64?, rebalancesAfterGo = 0
+        var final: WorkerFinal?
+        if !M.waitsForGo {
+            running = true
+            goNs = MonotonicClock.nanoseconds()
+            measurement.start(nil, at: goNs)
+        }
+
+        func makeFinal() -> WorkerFinal {
+            let usage = ResourceUsage.current()
+            var f = WorkerFinal(consumed: consumed, bytes: bytes, goNs: goNs, doneNs: doneNs, cpuSeconds: usage.cpuSeconds,
+                                peakRssMb: usage.peakRssMb, audits: audit.reports(topicNames: consumer.topicNames),
+                                rebalancesAfterGo: rebalancesAfterGo)
+            measurement.complete(&f)
+            return f
+        }
+        func reportError(_ text: String) {
+            var ev = WorkerEvent(event: .error)
+            ev.message = text
+            ev.fatal = false
+            emit(ev)
+        }
+        /// Reports assignment changes applied inside the last librdkafka call, and pauses new partitions until "go".
+        func actOnAssignmentChanges() {
+            var toPause: [TopicPartition] = []
+            for change in consumer.takeAssignmentChanges() {
+                if running && M.waitsForGo { rebalancesAfterGo += 1 }
+                if change.kind == .assigned && !running { toPause += change.partitions }
+                if change.kind != .assigned { ended.subtract(change.partitions) }
+                var ev = WorkerEvent(event: .assignment, t: change.atNs)
+                ev.partitions = change.assignment.sorted()
+                ev.change = change.kind.rawValue
+                if let e = change.error { ev.message = e.description }
+                emit(ev)
+            }
+            let current = toPause.filter { consumer.assignment.contains($0) }
+            if !current.isEmpty {
+                do { try consumer.pause(current) } catch { reportError("cannot pause newly assigned partitions: \(error)") }
+            }
+        }
+
+        while !inbox.stopRequested {
+            if !running, let go = inbox.go {
+                goNs = MonotonicClock.nanoseconds()
+                running = true
+                measurement.start(go, at: goNs)
+                try consumer.resume(Array(consumer.assignment))
+            }
+            let measuring = running && final == nil
+            var processed = 0
+            consumer.consumeBatch(timeoutMs: measuring ? 10 : 50) { event in
+                switch event {
+                case .message(let m):
+                    guard measurement.accepts(consumed: consumed) else { return }
+                    work.perform()
+                    consumed += 1
+                    if let fault {
+                        for _ in 0..<fault.recordings(ofMessage: consumed) { audit.record(m.topicIndex, m.partition, m.offset) }
+                    } else {
+                        audit.record(m.topicIndex, m.partition, m.offset)
+                    }
+                    let size = m.value.count + m.key.count
+                    bytes += size
+                    processed += 1
+                    if measuring { measurement.processed(m, bytes: size) }
+                    if commit.storesAfterProcessing { consumer.storeOffset(m) }
+                case .partitionEOF(let ti, let p, _):
+                    let tp = TopicPartition(consumer.topicNames[ti], p)
+                    ended.insert(tp)
+                    if measuring { measurement.reachedEnd(tp) }
+                case .error(let e):
+                    reportError(e.description)
+                }
+            }
+            actOnAssignmentChanges()
+            measurement.report(emit, consumed: consumed)
+            if processed > 0 {
+                sinceCommit += processed
+                // A commit can fail while the group rebalances (the generation moved on); the offsets are then
+                // committed by the partition's next owner or redelivered: report it and go on.
+                do {
+                    switch commit {
+                    case .sync: try consumer.commit(async: false)
+                    case .async: try consumer.commit(async: true)
+                    case .batch(let n) where sinceCommit >= n:
+                        try consumer.commit(async: false)
+                        sinceCommit = 0
+                    default: break
+                    }
+                } catch {
+                    reportError("\(error)")
+                }
+            }
+            if measuring {
+                let now = MonotonicClock.nanoseconds()
+                let state = ConsumerLoopState(now: now, assignment: consumer.assignment, endedPartitions: ended, consumed: consumed)
+                if let end = measurement.ended(state) {
+                    if end == .windowClosed { try consumer.pause(Array(consumer.assignment)) } else { doneNs = now }
+                    let f = makeFinal()
+                    final = f
+                    var ev = WorkerEvent(event: .final, t: now)
+                    ev.final = f
+                    emit(ev)
+                    if M.exitsWhenDone { break }
+                }
+            }
+        }
+        if final == nil {
+            doneNs = doneNs ?? MonotonicClock.nanoseconds()
+            final = makeFinal()
+            var ev = WorkerEvent(event: .final)
+            ev.final = final
+            emit(ev)
+        }
+        if case .async = commit { try? consumer.commit(async: false) }
+        if case .batch = commit, sinceCommit > 0 { try? consumer.commit(async: false) }
+        try consumer.close()
+        actOnAssignmentChanges()
+        return final!
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// kbench's exit codes, documented in the README ("Exit codes"):
+/// - 0: the run completed and measured no failure;
+/// - 1: a runtime failure (broker unreachable, a file that cannot be written, a CSV that cannot be read): the
+///   message alone, no usage block;
+/// - 3: the run completed but measured a failure: failed trials, or messages lost (see the results);
+/// - 64: a usage mistake (bad option or value): the message with the usage block;
+/// - 130: interrupted (SIGINT/SIGTERM); every finished result is kept and every worker ended.
+enum KBenchExit {
+    static let measuredFailure = ExitCode(3)
+    static let interrupted = ExitCode(130)
+}
