@@ -17,7 +17,7 @@ struct ConsumeCommand: ParsableCommand {
             transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = .none
     @Option(help: "Stop after this many messages (default: at the end of every partition).") var messages: Int?
-    @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
+    @Option(help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
             transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = .none
 

@@ -25,7 +25,7 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue
-    @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
+    @Option(help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
             transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = RebalanceConfiguration.standard.commit
     @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")

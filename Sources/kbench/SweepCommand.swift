@@ -61,7 +61,7 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("repeat"), help: "Runs per point; medians and min/max are reported.")
     var repeats: Int = SweepConfiguration.standard.repeats
 
-    @Option(help: ArgumentHelp("auto, sync, async, batch:N or none.", valueName: "mode"),
+    @Option(help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
             transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = SweepConfiguration.standard.commit
 

@@ -55,6 +55,8 @@ import Testing
         #expect(try Assignor.parseList("range,cooperative-sticky") == [.range, .cooperativeSticky])
         #expect(throws: UsageError.self) { try Assignor.parseList("sticky") }
         #expect(try CommitMode(parsing: "batch:100") == .batch(100))
+        #expect(try CommitMode(parsing: "auto-store") == .autoStore)
+        #expect(CommitMode.auto.properties["enable.auto.offset.store"] == "false" && CommitMode.auto.storesAfterProcessing)
         #expect(throws: UsageError.self) { try CommitMode(parsing: "later") }
     }
 

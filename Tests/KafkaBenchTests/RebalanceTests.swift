@@ -66,8 +66,8 @@ import Testing
         #expect(c.pausedPartitions < 4, "cooperative-sticky: \(c)")
         #expect(c.pausedPartitions <= max(1, c.moved), "cooperative-sticky: \(c)")
         #expect(c.pauseMs < e.pauseMs)
-        // auto-commit stores offsets as messages are handed over, before processing: lost = 0 is asserted only
-        // for commit-after-processing (see the kill test)
+        // librdkafka 2.0.2's batch consume can skip messages on partitions kept across a rebalance (#4208):
+        // lost = 0 is asserted only in the kill test
     }
 
     @Test func staticMembershipIsRefusedOnTheEmbeddedBroker() throws {

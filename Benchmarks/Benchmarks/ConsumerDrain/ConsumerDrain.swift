@@ -22,10 +22,10 @@ let benchmarks: @Sendable () -> Void = {
                              warmupIterations: 1, maxDuration: .seconds(20), maxIterations: 10),
         closure: { benchmark in
             guard let broker = Backlog.shared.broker else { fatalError("setup did not run") }
-            var properties = SweepRunner.consumerDefaults
-            properties["bootstrap.servers"] = broker.bootstrapServers
+            let properties = ConsumerProperties(
+                cluster: KafkaConfig(["bootstrap.servers": broker.bootstrapServers]), embedded: true, commit: .none).withoutGroup
             let spec = WorkerSpec(
-                name: "bench", topics: ["drain"], properties: properties, work: "none", commit: "none", mode: .count,
+                name: "bench", topics: ["drain"], properties: properties, work: .none, commit: .none, mode: .count,
                 assign: (0..<partitions).map { TopicPartition("drain", Int32($0)) })
             let start = MonotonicClock.nanoseconds()
             let final = try! ConsumerLoop(spec: spec) { _ in }.run()

@@ -63,6 +63,9 @@ public final class KafkaConsumer {
     /// this thread for each one (a futex wake-up per message set cost librdkafka's fetch thread, the bottleneck
     /// of a fast drain, ~15% of its time). Adds at most this much latency while data flows; none when idle.
     public var coalesceMicros = 0
+    /// Take one message per librdkafka call (see `takeQueued`): for consumers whose group may rebalance while
+    /// they consume (live traffic), where librdkafka 2.0.2's batch call can lose messages. Costs a little CPU.
+    public var takeOneAtATime = false
     /// Names of the topics messages came from, in first-seen order (subscribed topics first).
     public private(set) var topicNames: [String] = []
 
@@ -186,15 +189,15 @@ public final class KafkaConsumer {
         // batch at low rates). Take what is queued without waiting; only if that is nothing, wait for one
         // message and then take what followed it.
         wakeStalledFetcher()
-        var n = rd_kafka_consume_batch_queue(queue, 0, batch, batchCapacity)
+        var n = takeQueued(into: 0)
         if n == 0 && timeoutMs != 0 && coalesceMicros > 0 && lastBatchCount > 0 {
             usleep(UInt32(coalesceMicros))
-            n = rd_kafka_consume_batch_queue(queue, 0, batch, batchCapacity)
+            n = takeQueued(into: 0)
         }
         if n == 0 && timeoutMs != 0 {
             n = rd_kafka_consume_batch_queue(queue, timeoutMs, batch, 1)
             if n == 1 && batchCapacity > 1 {
-                let more = rd_kafka_consume_batch_queue(queue, 0, batch + 1, batchCapacity - 1)
+                let more = takeQueued(into: 1)
                 if more > 0 { n += more }
             }
         }
@@ -222,6 +225,23 @@ public final class KafkaConsumer {
             rd_kafka_message_destroy(m)
         }
         if n > 0 { meanValueBytes = max(1, valueBytes / n) }
+        return n
+    }
+
+    /// Takes what is queued, without waiting, into `batch[start...]`; returns how many (negative on error).
+    ///
+    /// With `takeOneAtATime`, one message per librdkafka call: in 2.0.2 a rebalance that starts during a batch
+    /// call purges the messages that call had already taken (its pause barrier) after their offsets were stored,
+    /// so they are committed but never returned, or skipped on partitions the consumer keeps (fixed in 2.1.0,
+    /// librdkafka #4208). A call that may take only one message has nothing to purge.
+    private func takeQueued(into start: Int) -> Int {
+        guard takeOneAtATime else { return rd_kafka_consume_batch_queue(queue, 0, batch + start, batchCapacity - start) }
+        var n = 0
+        while start + n < batchCapacity {
+            let got = rd_kafka_consume_batch_queue(queue, 0, batch + start + n, 1)
+            if got <= 0 { return n > 0 ? n : got }
+            n += got
+        }
         return n
     }
 

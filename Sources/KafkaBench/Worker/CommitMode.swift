@@ -1,7 +1,12 @@
 /// How consumers commit offsets.
 public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
-    /// librdkafka's auto-commit (every 5 s) of offsets stored as messages are handed to the application.
+    /// librdkafka's auto-commit (every 5 s) of the offsets kbench stores after processing each message
+    /// (`enable.auto.offset.store=false` + `rd_kafka_offset_store`).
     case auto
+    /// librdkafka's defaults: auto-commit of offsets librdkafka itself stores as it takes messages off the queue,
+    /// before they are processed. In 2.0.2 a rebalance during a batch call then commits offsets of messages that
+    /// the call drops and never returns (fixed in librdkafka 2.1.0, #4208): it loses messages.
+    case autoStore
     /// Commit after processing each batch, synchronously.
     case sync
     /// Commit after processing each batch, asynchronously.
@@ -11,12 +16,13 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     /// Never commit.
     case none
 
-    public static let acceptedForms = "auto, sync, async, batch:N or none"
+    public static let acceptedForms = "auto, auto-store, sync, async, batch:N or none"
 
     public init(parsing text: String) throws(UsageError) {
         let t = text.trimmingWhitespace().lowercased()
         switch t {
         case "auto": self = .auto
+        case "auto-store": self = .autoStore
         case "sync": self = .sync
         case "async": self = .async
         case "none": self = .none
@@ -29,6 +35,7 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .auto: return "auto"
+        case .autoStore: return "auto-store"
         case .sync: return "sync"
         case .async: return "async"
         case .batch(let n): return "batch:\(n)"
@@ -39,7 +46,8 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     /// The librdkafka properties this mode needs.
     public var properties: [String: String] {
         switch self {
-        case .auto: return ["enable.auto.commit": "true", "enable.auto.offset.store": "true"]
+        case .auto: return ["enable.auto.commit": "true", "enable.auto.offset.store": "false"]
+        case .autoStore: return ["enable.auto.commit": "true", "enable.auto.offset.store": "true"]
         case .none: return ["enable.auto.commit": "false", "enable.auto.offset.store": "false"]
         case .sync, .async, .batch: return ["enable.auto.commit": "false", "enable.auto.offset.store": "false"]
         }
@@ -48,8 +56,8 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     /// Whether the application stores each offset after processing it.
     var storesAfterProcessing: Bool {
         switch self {
-        case .sync, .async, .batch: return true
-        case .auto, .none: return false
+        case .auto, .sync, .async, .batch: return true
+        case .autoStore, .none: return false
         }
     }
 }

@@ -45,6 +45,9 @@ public final class ConsumerLoop {
         let fault = fault
         let consumer = try KafkaConsumer(config: KafkaConfig(spec.properties), batchSize: batchSize)
         consumer.coalesceMicros = M.coalesces ? 1000 : 0
+        // Live traffic rebalances while consuming: take messages one per librdkafka call (2.0.2's batch call
+        // loses messages across a rebalance; see KafkaConsumer.takeOneAtATime).
+        consumer.takeOneAtATime = spec.mode == .live
         if let partitions = spec.assign {
             try consumer.assign(partitions)
         } else {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// kbench's one producer loop, used by seeding, `kbench produce` and the rebalance runner's live traffic:
 /// keyed events (`user-<id>` keys, `EventRecord` values), as fast as possible or paced at a fixed rate.
 ///
@@ -47,7 +51,15 @@ public struct ProducerLoop {
                     let intended = startMono + UInt64(i) * interval
                     var now = MonotonicClock.nanoseconds()
                     while now < intended {
-                        producer.poll(timeoutMs: Int32(min(5, (intended - now) / 1_000_000)))
+                        // Wait, do not spin: poll(0) in a loop burned a whole core whenever the gap between
+                        // sends is under 1 ms (any rate above 1000/s), starving the consumers and the broker.
+                        let wait = intended - now
+                        if wait >= 1_000_000 {
+                            producer.poll(timeoutMs: Int32(min(5, wait / 1_000_000)))
+                        } else {
+                            producer.poll(timeoutMs: 0)
+                            usleep(UInt32(wait / 1000))
+                        }
                         now = MonotonicClock.nanoseconds()
                     }
                     stamp = startWall + (intended - startMono)
