@@ -122,7 +122,8 @@ struct RebalanceCommand: ParsableCommand {
         }
         Console.output(RebalanceOutput.summary(analyses, embedded: md.isEmbeddedBroker))
         if let files {
-            Console.info("timeline: \(files.timeline)\nevents: \(files.events)\nmetadata: \(files.metadata)\nplot script: \(files.script)")
+            Console.info("timeline: \(files.timeline)\nevents: \(files.events)\npartitions: \(files.partitions)\ntotals: \(files.totals)\n"
+                + "metadata: \(files.metadata)\nplot script: \(files.script)")
             switch files.gnuplot {
             case .rendered: Console.info("plot: \(files.png ?? "")")
             case .skipped: break

@@ -49,25 +49,56 @@ import Testing
         let kill = try #require(a.events.first)
         #expect(kill.action == "kill")
         // eviction by session timeout (6 s) plus the embedded broker's rebalance round (5 s), plus a margin
-        let rebalance = try #require(kill.rebalanceMs, "the survivors never consumed every partition")
-        #expect(rebalance >= 5_000 && rebalance <= 6_000 + 5_000 + 3_000, "rebalance \(rebalance) ms")
+        let convergence = try #require(kill.convergenceMs, "the survivors never consumed every partition: \(kill.stateAtWindowEnd)")
+        #expect(convergence >= 5_000 && convergence <= 6_000 + 5_000 + 3_000, "convergence \(convergence) ms")
         #expect(kill.moved == 2)  // the victim's two partitions changed owner
+        // the victim's partitions stalled from the kill until the survivors took them over
+        #expect(kill.stalledPartitions >= 2 && kill.maxPartitionStallMs >= 5_000, "\(kill)")
+        #expect(kill.deficitMessages > 0)
         #expect(a.lost == 0)  // commit after processing: nothing lost
         #expect(a.produced > 0 && a.processedUnique == a.produced)
         #expect(a.timeline.contains { $0.consumer == "group" && $0.msgsPerS > 0 })
     }
 
-    @Test func cooperativePausesOnlyWhatMovesWhileEagerPausesEverything() throws {
+    /// A join under an eager and a cooperative assignor. The per-event figures must agree with the per-partition
+    /// timeline that is published beside them.
+    @Test func aJoinStallsEverythingUnderRangeAndOnlyWhatMovesUnderCooperative() throws {
         let eager = try Self.run("join@1s", assignor: .range, commit: .auto, duration: .seconds(14))
         let coop = try Self.run("join@1s", assignor: .cooperativeSticky, commit: .auto, duration: .seconds(14))
         let e = try #require(eager.events.first), c = try #require(coop.events.first)
-        #expect(e.pausedPartitions == 4, "range: \(e)")
-        #expect(e.pauseMs > 1_000)
-        #expect(c.pausedPartitions < 4, "cooperative-sticky: \(c)")
-        #expect(c.pausedPartitions <= max(1, c.moved), "cooperative-sticky: \(c)")
-        #expect(c.pauseMs < e.pauseMs)
-        // librdkafka 2.0.2's batch consume can skip messages on partitions kept across a rebalance (#4208):
-        // lost = 0 is asserted only in the kill test
+        #expect(e.stalledPartitions == 4, "range: \(e)")
+        #expect(e.maxPartitionStallMs > 1_000)
+        #expect(c.stalledPartitions <= max(1, c.moved), "cooperative-sticky: \(c)")
+        #expect(c.partitionSecondsUnconsumed < e.partitionSecondsUnconsumed, "coop \(c) vs range \(e)")
+        for (analysis, event) in [(eager, e), (coop, c)] {
+            #expect(event.converged, "\(analysis.assignor): \(event.stateAtWindowEnd)")
+            Self.checkAgainstPartitionTimeline(analysis, event)
+            // take-one-at-a-time consumption and store-after-processing: nothing lost
+            #expect(analysis.lost == 0, "\(analysis.assignor): lost \(analysis.lostRanges)")
+        }
+    }
+
+    /// Recomputes the event's per-partition figures from the 100 ms partition timeline (to within a bucket).
+    static func checkAgainstPartitionTimeline(_ a: RebalanceAnalysis, _ e: RebalanceEventResult) {
+        let rows = a.partitionTimeline.filter { $0.tSeconds >= e.atSeconds - 0.1 && $0.tSeconds < e.windowEndSeconds }
+        let stalled = Set(rows.filter { $0.stalledMs > 0 }.map(\.partition))
+        #expect(stalled.count == e.stalledPartitions, "\(a.assignor): timeline stalled \(stalled.sorted()) vs \(e.stalledPartitions)")
+        let unconsumed = rows.reduce(0.0) { $0 + $1.stalledMs } / 1000
+        #expect(abs(unconsumed - e.partitionSecondsUnconsumed) < 0.2 + 0.05 * e.partitionSecondsUnconsumed,
+                "\(a.assignor): timeline \(unconsumed) partition-s vs \(e.partitionSecondsUnconsumed)")
+        // the deficit is the peak of the summed lag's growth since the event
+        var lagAt: [Double: Int] = [:]
+        for r in rows { lagAt[r.tSeconds, default: 0] += r.lag }
+        let times = lagAt.keys.sorted()
+        let base = times.first.map { lagAt[$0]! } ?? 0
+        let peak = (times.map { lagAt[$0]! }.max() ?? 0) - base
+        #expect(abs(peak - e.deficitMessages) <= max(20, e.deficitMessages / 10), "\(a.assignor): timeline peak \(peak) vs \(e.deficitMessages)")
+        // at convergence every partition has an owner again
+        if let conv = e.convergenceMs {
+            let t = ((e.atSeconds + conv / 1000) * 10).rounded(.down) / 10
+            let owners = a.partitionTimeline.filter { abs($0.tSeconds - t) < 0.01 }
+            #expect(owners.allSatisfy { !$0.owner.isEmpty }, "\(a.assignor): at \(t) s \(owners.map(\.owner))")
+        }
     }
 
     @Test func staticMembershipIsRefusedOnTheEmbeddedBroker() throws {

@@ -126,7 +126,7 @@ public final class WorkerGroup {
             lastAssignmentChangeNs = MonotonicClock.nanoseconds()
         case .final: if let f = ev.final { members[i].final = f }
         case .error: members[i].lastError = ev.message
-        case .progress: break
+        case .progress, .groupState: break
         }
     }
 

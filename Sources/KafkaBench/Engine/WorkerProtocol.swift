@@ -89,6 +89,8 @@ public struct WorkerEvent: Codable, Sendable {
         case ready
         /// The assignment changed.
         case assignment
+        /// The consumer group's join state changed (`state`), from librdkafka's statistics: rebalance mode only.
+        case groupState
         /// Live mode: the messages processed since the last report.
         case progress
         /// The worker's totals.
@@ -103,6 +105,8 @@ public struct WorkerEvent: Codable, Sendable {
     public var partitions: [TopicPartition]?
     /// `assignment`: assigned, revoked or lost.
     public var change: String?
+    /// `groupState`: librdkafka's cgrp join state ("steady", "wait-join", "wait-sync", …).
+    public var state: String?
     /// `ready`: every librdkafka property the consumer applied, secrets masked.
     public var properties: [String: String]?
     /// `progress` in live mode: every message processed since the previous report, flattened as

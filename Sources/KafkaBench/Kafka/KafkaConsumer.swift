@@ -88,6 +88,7 @@ public final class KafkaConsumer {
         rk = try ClientHandle.make(RD_KAFKA_CONSUMER, config) { conf in
             context.install(on: conf)
             rd_kafka_conf_set_rebalance_cb(conf, kbenchRebalanceCallback)
+            rd_kafka_conf_set_stats_cb(conf, kbenchStatsCallback)
         }
         rd_kafka_poll_set_consumer(rk)
         guard let queue = rd_kafka_queue_get_consumer(rk) else {
@@ -110,6 +111,13 @@ public final class KafkaConsumer {
 
     /// The partitions currently assigned to this consumer.
     public var assignment: Set<TopicPartition> { context.assignment }
+
+    /// Changes of the group's join state ("steady", "wait-join", …) seen in librdkafka's statistics since the last
+    /// call, as (CLOCK_MONOTONIC ns, state); empty unless `statistics.interval.ms` is set.
+    public func takeJoinStateChanges() -> [(atNs: UInt64, state: String)] {
+        defer { context.pendingJoinStates.removeAll() }
+        return context.pendingJoinStates.map { (atNs: $0.0, state: $0.1) }
+    }
 
     /// The assignment changes applied since the last call, oldest first. Call it after `consumeBatch` (or
     /// `close`) returns: the rebalance callback runs inside them and only records.

@@ -35,6 +35,40 @@ public struct AssignmentChange: Sendable {
 final class RebalanceContext: ClientContext {
     var assignment: Set<TopicPartition> = []
     var pending: [AssignmentChange] = []
+    /// The group join state from the last statistics report ("steady", "wait-join", …) and the changes not yet
+    /// taken by the owner, as (CLOCK_MONOTONIC ns, new state).
+    var joinState: String?
+    var pendingJoinStates: [(UInt64, String)] = []
+}
+
+/// librdkafka's `stats_cb` (only when `statistics.interval.ms` is set): records changes of the consumer group's
+/// join state, the one signal that shows a member learning of a rebalance under both eager and cooperative
+/// protocols. Returns 0 so librdkafka frees the JSON.
+func kbenchStatsCallback(_ rk: OpaquePointer?, _ json: UnsafeMutablePointer<CChar>?, _ len: Int, _ opaque: UnsafeMutableRawPointer?) -> Int32 {
+    guard let json, let opaque else { return 0 }
+    let context = Unmanaged<RebalanceContext>.fromOpaque(opaque).takeUnretainedValue()
+    let text = UnsafeRawBufferPointer(start: json, count: len)
+    guard let state = GroupStatistics.joinState(in: text), state != context.joinState else { return 0 }
+    context.joinState = state
+    context.pendingJoinStates.append((MonotonicClock.nanoseconds(), state))
+    return 0
+}
+
+/// Reads the consumer group's `join_state` out of librdkafka's statistics JSON without parsing all of it.
+enum GroupStatistics {
+    static func joinState(in json: UnsafeRawBufferPointer) -> String? {
+        let key = Array("\"join_state\":\"".utf8)
+        guard json.count > key.count else { return nil }
+        var i = 0
+        outer: while i + key.count < json.count {
+            for k in 0..<key.count where json[i + k] != key[k] { i += 1; continue outer }
+            let start = i + key.count
+            var end = start
+            while end < json.count && json[end] != UInt8(ascii: "\"") { end += 1 }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: json[start..<end]), as: UTF8.self)
+        }
+        return nil
+    }
 }
 
 /// librdkafka's `rebalance_cb`. Applies the change with the call the negotiated protocol requires

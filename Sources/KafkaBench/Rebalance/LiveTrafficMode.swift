@@ -128,6 +128,8 @@ struct LiveTrafficMode: TrialMode {
                     let note = "\(recording.workers.indices.contains(i) ? recording.workers[i].name : "c?"): \(m)"
                     if recording.notes.count < 20 && !recording.notes.contains(note) { recording.notes.append(note) }
                 }
+            case .groupState:
+                if let state = ev.state { recording.groupStates.append(.init(ns: ev.t, worker: i, state: state)) }
             case .ready, .final:
                 break
             }

@@ -1,33 +1,53 @@
 import Histogram
 
-/// What one script event did to the group.
+/// What one script event did to the group, measured per partition over the event's window: from the event to the
+/// next event (or the end of the run), so nothing is attributed to the wrong event.
 public struct RebalanceEventResult: Sendable, Equatable {
     public var action: String
     /// Seconds after the start of traffic.
     public var atSeconds: Double
+    /// Where the event's window ends: the next event, or the end of the run (seconds after the start of traffic).
+    public var windowEndSeconds: Double
     /// The consumer the event acted on.
     public var target: String
-    /// Event → first assignment change reported by another member (the group started rebalancing).
+    /// Event → the first moment another member showed it knew of the rebalance: its group join state left
+    /// "steady" (librdkafka statistics, 100 ms resolution) or its assignment changed, whichever came first. The
+    /// same signal under eager and cooperative protocols.
     public var detectionMs: Double?
-    /// Event → every partition assigned again, exactly once, and consumed since.
-    public var rebalanceMs: Double?
-    /// Longest interval in which no consumer consumed anything, from the event to the end of the rebalance.
-    public var pauseMs: Double
-    /// Partitions not consumed for longer than the pause threshold in that interval, and the longest such pause.
-    public var pausedPartitions: Int
-    public var maxPartitionPauseMs: Double
-    /// Partitions whose owner changed between just before the event and the end of the rebalance.
+    /// Event → every partition owned exactly once by a live member, every live member owning one (when there are
+    /// no more members than partitions), and every partition consumed again since; nil when that did not happen
+    /// within the window ("did not converge").
+    public var convergenceMs: Double?
+    /// When the group did not converge: who owned what at the window's end, unowned partitions, idle members.
+    public var stateAtWindowEnd: String
+    /// Partitions that stalled in the window (a message available and not consumed for longer than the stall
+    /// threshold), the longest such stall and its partition.
+    public var stalledPartitions: Int
+    public var maxPartitionStallMs: Double
+    public var maxStallPartition: Int32?
+    /// The integral over partitions of "had backlog and was not consumed" (stalls only) within the window.
+    public var partitionSecondsUnconsumed: Double
+    /// The most messages the group fell behind steady traffic during the window (peak of produced − consumed
+    /// since the event).
+    public var deficitMessages: Int
+    /// Longest interval in the window in which no partition was consumed at all (a group-wide figure that any
+    /// live partition keeps near zero; secondary to the per-partition view).
+    public var groupPauseMs: Double
+    /// Partitions whose owner changed between just before the event and convergence (or the window's end).
     public var moved: Int
     public var assignmentBefore: String
     public var assignmentAfter: String
-    /// End-to-end latency from the event to one second after the rebalance.
+    /// End-to-end latency of the messages consumed in the window.
     public var latencyP50Ms: Double
     public var latencyP99Ms: Double
     public var latencyMaxMs: Double
-    /// Messages processed a second time after this event (and before the next).
+    /// Messages processed again within the window.
     public var duplicates: Int
-    /// Messages never processed on partitions the event's target held (kill/leave).
+    /// Messages never processed whose (estimated) production time falls in the window, and their offsets.
     public var lost: Int
+    public var lostRanges: String
+
+    public var converged: Bool { convergenceMs != nil }
 }
 
 /// One 100 ms point of the timeline, per consumer and for the whole group (`consumer == "group"`).
@@ -40,15 +60,39 @@ public struct RebalanceTimelinePoint: Sendable, Equatable {
     public var latencyP99Ms: Double
 }
 
-/// The measured story of one assignor's run: per-event rebalances, the timeline, and the overall audit.
+/// One 100 ms point of one partition: what was produced and consumed, who owned it, its lag and whether it
+/// stalled — enough to recompute every per-partition figure of the events.
+public struct PartitionTimelinePoint: Sendable, Equatable {
+    public var tSeconds: Double
+    public var partition: Int32
+    /// The live owner at the end of the interval ("" when none; "c01+c02" when held twice).
+    public var owner: String
+    public var produced: Int
+    public var consumed: Int
+    /// Messages produced and not yet consumed at the end of the interval.
+    public var lag: Int
+    /// Milliseconds of the interval the partition spent stalled.
+    public var stalledMs: Double
+}
+
+/// The measured story of one assignor's run: per-event results, the timelines, and the whole run's audit.
 public struct RebalanceAnalysis: Sendable {
+    /// A partition stalls when a message is available and not consumed for longer than this.
+    public static let stallThresholdNs: UInt64 = 250_000_000
+
     public var assignor: Assignor
     public var events: [RebalanceEventResult] = []
     public var timeline: [RebalanceTimelinePoint] = []
+    public var partitionTimeline: [PartitionTimelinePoint] = []
     public var produced = 0
+    public var deliveryFailures = 0
     public var processedUnique = 0
     public var duplicates = 0
     public var lost = 0
+    /// Every offset never processed, per partition, as "p:first–last" ranges.
+    public var lostRanges = ""
+    /// Lost messages produced before the first event (not attributed to any event).
+    public var lostBeforeFirstEvent = 0
     public var latencyP50Ms = 0.0
     public var latencyP99Ms = 0.0
     public var latencyP999Ms = 0.0
@@ -65,51 +109,34 @@ public struct RebalanceAnalysis: Sendable {
         var a = RebalanceAnalysis(assignor: r.assignor)
         a.notes = r.notes
         a.produced = r.produced
+        a.deliveryFailures = r.deliveryFailures
         let samples = r.samples.sorted { $0.ns < $1.ns }
-        let allPartitions = Set((0..<Int32(r.partitions)))
-        let assignments = r.assignments.sorted { $0.ns < $1.ns }
+        let finish = max(r.endNs, samples.last?.ns ?? r.endNs)
+        let partitions = (0..<Int32(r.partitions)).map { p in
+            PartitionActivity(partition: p, samples: samples.filter { $0.partition == p }, trafficStartNs: r.startNs,
+                              thresholdNs: stallThresholdNs)
+        }
+        let ownership = GroupOwnership(r)
 
-        /// Partition → owning worker at `ns`, from each live worker's latest assignment; nil when some live
-        /// worker has not been assigned yet, or a partition is held twice.
-        func owners(at ns: UInt64, requireComplete: Bool) -> [Int32: Int]? {
-            var latest: [Int: [Int32]] = [:]
-            for e in assignments where e.ns <= ns { latest[e.worker] = e.partitions }
-            var out: [Int32: Int] = [:]
-            for w in r.workers.indices where r.alive(w, at: ns) {
-                guard let ps = latest[w] else {
-                    if requireComplete { return nil }
-                    continue
-                }
-                for p in ps {
-                    if out[p] != nil, requireComplete { return nil }
-                    out[p] = w
-                }
+        // The whole run's audit: duplicates, and every offset between the low and high watermarks never processed.
+        a.duplicates = partitions.reduce(0) { $0 + $1.consumptions.filter { !$0.first }.count }
+        a.processedUnique = partitions.reduce(0) { $0 + $1.consumptions.filter(\.first).count }
+        var lostOffsets: [(partition: Int32, range: OffsetRange, producedNs: UInt64)] = []
+        for pa in partitions where Int(pa.partition) < r.highWatermarks.count {
+            let p = Int(pa.partition)
+            let low = p < r.lowWatermarks.count ? r.lowWatermarks[p] : 0
+            let firsts = pa.consumptions.filter(\.first)
+            let union = Verification.merge(firsts.map { OffsetRange($0.offset, $0.offset) })
+            let byOffset = Dictionary(firsts.map { ($0.offset, $0.producedNs) }) { x, _ in x }
+            for hole in Verification.holes(in: union, from: low, through: r.highWatermarks[p] - 1) {
+                // estimated production time: that of the last processed message before the hole (or after it)
+                let before = byOffset[hole.first - 1] ?? byOffset[hole.last + 1] ?? r.startNs
+                lostOffsets.append((pa.partition, hole, before))
+                a.lost += Int(hole.length)
             }
-            if requireComplete && Set(out.keys) != allPartitions { return nil }
-            return out
         }
-        func describe(_ owners: [Int32: Int]) -> String {
-            var byWorker: [String: [Int32]] = [:]
-            for (p, w) in owners { byWorker[r.workers[w].name, default: []].append(p) }
-            return byWorker.keys.sorted().map { "\($0):\(byWorker[$0]!.sorted().map(String.init).joined(separator: "+"))" }.joined(separator: " ")
-        }
-
-        // Duplicates: an offset processed again. Attributed to the latest event before the repeat.
-        var seen: [Int32: Set<Int64>] = [:]
-        var duplicateTimes: [UInt64] = []
-        for s in samples {
-            if !seen[s.partition, default: []].insert(s.offset).inserted { duplicateTimes.append(s.ns) }
-        }
-        a.duplicates = duplicateTimes.count
-        a.processedUnique = seen.values.reduce(0) { $0 + $1.count }
-        var lostByPartition: [Int32: Int] = [:]
-        for p in 0..<Int32(r.partitions) where Int(p) < r.highWatermarks.count {
-            let low = Int(p) < r.lowWatermarks.count ? r.lowWatermarks[Int(p)] : 0
-            let got = seen[p] ?? []
-            let missing = (low..<r.highWatermarks[Int(p)]).reduce(0) { $0 + (got.contains($1) ? 0 : 1) }
-            lostByPartition[p] = missing
-            a.lost += missing
-        }
+        a.lostRanges = lostOffsets.map { "\($0.partition):\($0.range)" }.joined(separator: " ")
+        a.lostBeforeFirstEvent = lostOffsets.filter { $0.producedNs < (r.events.first?.ns ?? .max) }.reduce(0) { $0 + Int($1.range.length) }
 
         var overall = newHistogram()
         for s in samples { _ = overall.record(s.latencyMicros) }
@@ -120,80 +147,95 @@ public struct RebalanceAnalysis: Sendable {
             a.latencyMaxMs = Double(overall.max) / 1000
         }
 
-        // Expected gap between two messages of one partition; a partition is "paused" well beyond it.
-        let span = max(1, r.endNs - r.startNs)
-        let perPartitionGap = samples.isEmpty ? 10_000_000 : span / UInt64(max(1, samples.count / max(1, r.partitions)))
-        let pauseThreshold = max(250_000_000, 20 * perPartitionGap)
-        let finish = max(r.endNs, samples.last?.ns ?? r.endNs)
-
         for (k, event) in r.events.enumerated() {
             let tE = event.ns
             let tN = k + 1 < r.events.count ? r.events[k + 1].ns : finish
-            let inWindow = assignments.filter { $0.ns >= tE && $0.ns < tN }
-            let detection = inWindow.first { $0.worker != event.worker }?.ns
+            a.events.append(analyzeEvent(event, from: tE, to: tN, recording: r, samples: samples, partitions: partitions,
+                                         ownership: ownership, lostOffsets: lostOffsets))
+        }
+        a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
+        a.partitionTimeline = partitionTimeline(r, partitions: partitions, ownership: ownership, finish: finish, bucketMs: bucketMs)
+        return a
+    }
 
-            // The end of the rebalance: the last moment the assignment became complete again in this window.
-            var broken = owners(at: tE, requireComplete: true) == nil
-            var coverNs: UInt64? = nil
-            for e in inWindow {
-                let complete = owners(at: e.ns, requireComplete: true) != nil
-                if !complete { broken = true } else if broken { coverNs = e.ns; broken = false }
-            }
-            if coverNs == nil, !broken, let last = inWindow.last?.ns { coverNs = last }
-            var endNs: UInt64? = nil
-            if let cover = coverNs {
-                var latestFirst: UInt64 = cover
-                var all = true
-                for p in allPartitions {
-                    if let s = samples.first(where: { $0.partition == p && $0.ns >= cover }) {
-                        latestFirst = max(latestFirst, s.ns)
-                    } else { all = false }
-                }
-                if all { endNs = latestFirst }
-            }
-            let windowEnd = endNs ?? tN
+    static func analyzeEvent(
+        _ event: RebalanceRecording.Event, from tE: UInt64, to tN: UInt64, recording r: RebalanceRecording,
+        samples: [RebalanceRecording.Sample], partitions: [PartitionActivity], ownership: GroupOwnership,
+        lostOffsets: [(partition: Int32, range: OffsetRange, producedNs: UInt64)]
+    ) -> RebalanceEventResult {
+        // Detection: another member leaves "steady" or changes its assignment.
+        let others = { (w: Int) in w != event.worker && r.alive(w, at: tE) }
+        let stateChange = r.groupStates.first { $0.ns >= tE && $0.ns < tN && others($0.worker) && $0.state != "steady" }?.ns
+        let assignmentChange = r.assignments.filter { $0.ns >= tE && $0.ns < tN && others($0.worker) }.map(\.ns).min()
+        let detection = [stateChange, assignmentChange].compactMap { $0 }.min()
 
-            // Pauses: longest gaps in consumption overlapping [event, end of rebalance].
-            func longestGap(_ times: [UInt64]) -> UInt64 {
-                var prev = tE
-                var gap: UInt64 = 0
-                for t in times where t >= tE {
-                    if t > windowEnd { gap = max(gap, t - prev); break }
-                    gap = max(gap, t - prev)
-                    prev = t
-                }
-                return gap
-            }
-            let groupPause = longestGap(samples.map(\.ns))
-            var paused = 0
-            var maxPartitionPause: UInt64 = 0
-            for p in allPartitions {
-                let g = longestGap(samples.filter { $0.partition == p }.map(\.ns))
-                if g > pauseThreshold { paused += 1 }
-                maxPartitionPause = max(maxPartitionPause, g)
-            }
+        // Convergence: the earliest moment from which the state stays converged to the window's end, plus the time
+        // until every partition is consumed again after it.
+        let changes = [tE] + ownership.changes(from: tE + 1, to: tN)
+        var settled: UInt64? = nil
+        for t in changes.reversed() {
+            if ownership.state(at: t).converged(partitions: r.partitions) { settled = t } else { break }
+        }
+        var convergedNs: UInt64? = nil
+        if let settled {
+            let firsts = partitions.map { $0.firstConsumption(atOrAfter: settled, before: tN) }
+            if firsts.allSatisfy({ $0 != nil }) { convergedNs = firsts.compactMap { $0 }.max().map { max($0, settled) } }
+        }
+        let endState = ownership.state(at: tN > 0 ? tN - 1 : tN)
 
-            let before = owners(at: tE > 0 ? tE - 1 : tE, requireComplete: false) ?? [:]
-            let after = owners(at: windowEnd, requireComplete: false) ?? [:]
-            let moved = allPartitions.filter { before[$0] != after[$0] }.count
-
-            var window = newHistogram()
-            for s in samples where s.ns >= tE && s.ns <= windowEnd + 1_000_000_000 { _ = window.record(s.latencyMicros) }
-            let lost = (event.action == .kill || event.action == .leave)
-                ? before.filter { $0.value == event.worker }.keys.reduce(0) { $0 + (lostByPartition[$1] ?? 0) } : 0
-
-            a.events.append(RebalanceEventResult(
-                action: event.action.rawValue, atSeconds: Double(tE - r.startNs) / 1e9, target: r.workers[event.worker].name,
-                detectionMs: detection.map { ms($0 - tE) }, rebalanceMs: endNs.map { ms($0 - tE) },
-                pauseMs: ms(groupPause), pausedPartitions: paused, maxPartitionPauseMs: ms(maxPartitionPause),
-                moved: moved, assignmentBefore: describe(before), assignmentAfter: describe(after),
-                latencyP50Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(50)) / 1000 : 0,
-                latencyP99Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(99)) / 1000 : 0,
-                latencyMaxMs: window.totalCount > 0 ? Double(window.max) / 1000 : 0,
-                duplicates: duplicateTimes.filter { $0 >= tE && $0 < tN }.count, lost: lost))
+        // Per-partition stalls within the window.
+        var stalled = 0, maxStall: UInt64 = 0, maxStallPartition: Int32? = nil, unconsumedNs: UInt64 = 0
+        for pa in partitions {
+            let lengths = pa.stallLengths(from: tE, to: tN)
+            if !lengths.isEmpty { stalled += 1 }
+            unconsumedNs += lengths.reduce(0, +)
+            if let m = lengths.max(), m > maxStall { maxStall = m; maxStallPartition = pa.partition }
         }
 
-        // Timeline.
+        // Deficit: peak of produced − consumed (first processing) since the event.
+        var marks: [(UInt64, Int)] = []
+        for pa in partitions {
+            for c in pa.consumptions where c.first {
+                if c.producedNs >= tE && c.producedNs < tN { marks.append((c.producedNs, 1)) }
+                if c.ns >= tE && c.ns < tN && c.producedNs >= tE { marks.append((c.ns, -1)) }
+            }
+        }
+        marks.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var level = 0, deficit = 0
+        for m in marks { level += m.1; deficit = max(deficit, level) }
+
+        // Group-wide pause (secondary).
+        var previous = tE, groupPause: UInt64 = 0
+        for s in samples where s.ns >= tE && s.ns < tN { groupPause = max(groupPause, s.ns - previous); previous = s.ns }
+        groupPause = max(groupPause, tN - previous)
+
+        let before = ownership.state(at: tE > 0 ? tE - 1 : tE)
+        let after = convergedNs.map { ownership.state(at: $0) } ?? endState
+        let moved = (0..<Int32(r.partitions)).filter { (before.owners[$0] ?? []) != (after.owners[$0] ?? []) }.count
+
+        var window = newHistogram()
+        var duplicates = 0
+        for pa in partitions { duplicates += pa.consumptions.filter { !$0.first && $0.ns >= tE && $0.ns < tN }.count }
+        for s in samples where s.ns >= tE && s.ns < tN { _ = window.record(s.latencyMicros) }
+        let lost = lostOffsets.filter { $0.producedNs >= tE && $0.producedNs < tN }
+
+        return RebalanceEventResult(
+            action: event.action.rawValue, atSeconds: Double(tE - r.startNs) / 1e9, windowEndSeconds: Double(tN - r.startNs) / 1e9,
+            target: r.workers[event.worker].name, detectionMs: detection.map { ms($0 - tE) },
+            convergenceMs: convergedNs.map { ms($0 - tE) },
+            stateAtWindowEnd: convergedNs == nil ? ownership.problems(endState) : "",
+            stalledPartitions: stalled, maxPartitionStallMs: ms(maxStall), maxStallPartition: maxStallPartition,
+            partitionSecondsUnconsumed: Double(unconsumedNs) / 1e9, deficitMessages: deficit, groupPauseMs: ms(groupPause),
+            moved: moved, assignmentBefore: ownership.describe(before), assignmentAfter: ownership.describe(after),
+            latencyP50Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(50)) / 1000 : 0,
+            latencyP99Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(99)) / 1000 : 0,
+            latencyMaxMs: window.totalCount > 0 ? Double(window.max) / 1000 : 0,
+            duplicates: duplicates, lost: lost.reduce(0) { $0 + Int($1.range.length) },
+            lostRanges: lost.map { "\($0.partition):\($0.range)" }.joined(separator: " "))
+    }
+
+    static func groupTimeline(_ r: RebalanceRecording, samples: [RebalanceRecording.Sample], ownership: GroupOwnership,
+                              finish: UInt64, bucketMs: Int) -> [RebalanceTimelinePoint] {
         let bucket = UInt64(bucketMs) * 1_000_000
         let buckets = Int((finish - r.startNs) / bucket) + 1
         var counts = [[Int]](repeating: [Int](repeating: 0, count: buckets), count: r.workers.count)
@@ -204,24 +246,51 @@ public struct RebalanceAnalysis: Sendable {
             _ = bucketLatency[b].record(s.latencyMicros)
         }
         let perSecond = 1e9 / Double(bucket)
-        var consumerRows: [RebalanceTimelinePoint] = []
+        var group: [RebalanceTimelinePoint] = []
+        var consumers: [RebalanceTimelinePoint] = []
         for b in 0..<buckets {
             let t = r.startNs + UInt64(b + 1) * bucket
-            let own = owners(at: t, requireComplete: false) ?? [:]
+            let state = ownership.state(at: t)
             var total = 0
             for w in r.workers.indices where r.workers[w].spawnNs <= t && (r.workers[w].endNs.map { $0 + bucket > t - bucket } ?? true) {
                 total += counts[w][b]
-                consumerRows.append(RebalanceTimelinePoint(
+                consumers.append(RebalanceTimelinePoint(
                     tSeconds: Double(b) * Double(bucketMs) / 1000, consumer: r.workers[w].name,
-                    msgsPerS: Double(counts[w][b]) * perSecond, assigned: own.filter { $0.value == w }.count, latencyP99Ms: 0))
+                    msgsPerS: Double(counts[w][b]) * perSecond, assigned: state.owners.filter { $0.value.contains(w) }.count,
+                    latencyP99Ms: 0))
             }
             let h = bucketLatency[b]
-            a.timeline.append(RebalanceTimelinePoint(
+            group.append(RebalanceTimelinePoint(
                 tSeconds: Double(b) * Double(bucketMs) / 1000, consumer: "group", msgsPerS: Double(total) * perSecond,
-                assigned: own.count, latencyP99Ms: h.totalCount > 0 ? Double(h.valueAtPercentile(99)) / 1000 : 0))
+                assigned: state.owners.count, latencyP99Ms: h.totalCount > 0 ? Double(h.valueAtPercentile(99)) / 1000 : 0))
         }
         // group rows first, contiguous, so a plot filtering them draws connected lines
-        a.timeline += consumerRows
-        return a
+        return group + consumers
+    }
+
+    static func partitionTimeline(_ r: RebalanceRecording, partitions: [PartitionActivity], ownership: GroupOwnership,
+                                  finish: UInt64, bucketMs: Int) -> [PartitionTimelinePoint] {
+        let bucket = UInt64(bucketMs) * 1_000_000
+        let buckets = Int((finish - r.startNs) / bucket) + 1
+        var out: [PartitionTimelinePoint] = []
+        let states = (0..<buckets).map { ownership.state(at: r.startNs + UInt64($0 + 1) * bucket) }
+        for pa in partitions {
+            var produced = [Int](repeating: 0, count: buckets), consumed = [Int](repeating: 0, count: buckets)
+            for c in pa.consumptions where c.first {
+                if c.producedNs >= r.startNs { produced[min(buckets - 1, Int((c.producedNs - r.startNs) / bucket))] += 1 }
+                if c.ns >= r.startNs && c.producedNs >= r.startNs { consumed[min(buckets - 1, Int((c.ns - r.startNs) / bucket))] += 1 }
+            }
+            var lag = 0
+            for b in 0..<buckets {
+                lag += produced[b] - consumed[b]
+                let from = r.startNs + UInt64(b) * bucket
+                let stalled = pa.stallLengths(from: from, to: from + bucket).reduce(0, +)
+                let owner = (states[b].owners[pa.partition] ?? []).map { r.workers[$0].name }.joined(separator: "+")
+                out.append(PartitionTimelinePoint(tSeconds: Double(b) * Double(bucketMs) / 1000, partition: pa.partition,
+                                                  owner: owner, produced: produced[b], consumed: consumed[b], lag: lag,
+                                                  stalledMs: ms(stalled)))
+            }
+        }
+        return out
     }
 }

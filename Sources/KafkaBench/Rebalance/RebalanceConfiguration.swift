@@ -57,6 +57,8 @@ public struct RebalanceConfiguration: Sendable {
             // new data should end a fetch wait quickly: end-to-end latency, not throughput, is measured here
             "fetch.wait.max.ms": "10",
             "auto.offset.reset": "earliest",
+            // every 100 ms each worker reports its group join state: when it learned of a rebalance (detection)
+            "statistics.interval.ms": "100",
         ]
     }
 }

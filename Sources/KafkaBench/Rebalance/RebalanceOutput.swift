@@ -5,9 +5,15 @@ import Foundation
 public enum RebalanceOutput {
     public static let timelineColumns = ["run_id", "broker", "assignor", "t_s", "consumer", "msgs_per_s", "assigned", "latency_p99_ms"]
     public static let eventColumns = [
-        "run_id", "broker", "assignor", "event", "at_s", "target", "detection_ms", "rebalance_ms", "pause_ms",
-        "paused_partitions", "max_partition_pause_ms", "moved", "assignment_before", "assignment_after",
-        "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "duplicates", "lost",
+        "run_id", "broker", "assignor", "event", "at_s", "window_end_s", "target", "detection_ms", "convergence_ms",
+        "converged", "state_at_window_end", "stalled_partitions", "max_partition_stall_ms", "max_stall_partition",
+        "partition_seconds_unconsumed", "deficit_msgs", "group_pause_ms", "moved", "assignment_before", "assignment_after",
+        "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "duplicates", "lost", "lost_ranges",
+    ]
+    public static let partitionColumns = ["run_id", "assignor", "t_s", "partition", "owner", "produced", "consumed", "lag", "stalled_ms"]
+    public static let totalsColumns = [
+        "run_id", "broker", "assignor", "produced", "delivery_failures", "processed_unique", "duplicates", "lost",
+        "lost_before_first_event", "lost_ranges", "latency_p50_ms", "latency_p99_ms", "latency_p999_ms", "latency_max_ms",
     ]
 
     static func f(_ v: Double?, _ digits: Int = 1) -> String {
@@ -27,32 +33,59 @@ public enum RebalanceOutput {
     }
 
     public static func eventsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance events schema 1", eventColumns.joined(separator: ",")]
+        var lines = ["# kbench rebalance events schema 2", eventColumns.joined(separator: ",")]
         for a in analyses {
             for e in a.events {
-                lines.append([runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), e.target, f(e.detectionMs, 0),
-                              f(e.rebalanceMs, 0), f(e.pauseMs, 0), String(e.pausedPartitions), f(e.maxPartitionPauseMs, 0),
-                              String(e.moved), e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms),
-                              f(e.latencyMaxMs), String(e.duplicates), String(e.lost)].map(CSV.quote).joined(separator: ","))
+                lines.append([runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
+                              f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
+                              String(e.stalledPartitions), f(e.maxPartitionStallMs, 0), e.maxStallPartition.map(String.init) ?? "",
+                              f(e.partitionSecondsUnconsumed, 2), String(e.deficitMessages), f(e.groupPauseMs, 0), String(e.moved),
+                              e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms), f(e.latencyMaxMs),
+                              String(e.duplicates), String(e.lost), e.lostRanges].map(CSV.quote).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A terminal table per assignor with the measured numbers.
+    public static func partitionsCSV(_ analyses: [RebalanceAnalysis], runId: String) -> String {
+        var lines = ["# kbench rebalance partitions schema 1", partitionColumns.joined(separator: ",")]
+        for a in analyses {
+            for p in a.partitionTimeline {
+                lines.append([runId, a.assignor.rawValue, f(p.tSeconds, 2), String(p.partition), p.owner, String(p.produced),
+                              String(p.consumed), String(p.lag), f(p.stalledMs, 0)].map(CSV.quote).joined(separator: ","))
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public static func totalsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
+        var lines = ["# kbench rebalance totals schema 1", totalsColumns.joined(separator: ",")]
+        for a in analyses {
+            lines.append([runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
+                          String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, f(a.latencyP50Ms),
+                          f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs)].map(CSV.quote).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A terminal table per assignor with the measured numbers (the same as the events and totals CSVs).
     public static func summary(_ analyses: [RebalanceAnalysis], embedded: Bool) -> String {
         var out: [String] = []
         for a in analyses {
             out.append("")
             out.append("assignor \(a.assignor.rawValue): produced \(a.produced), processed \(a.processedUnique) distinct, "
-                + "duplicates \(a.duplicates), lost \(a.lost); latency p50 \(f(a.latencyP50Ms)) ms, p99 \(f(a.latencyP99Ms)) ms, "
-                + "p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
-            out.append("  event        at   target  detect_ms  rebalance_ms  pause_ms  paused  moved  p99_ms  dups  lost")
+                + "duplicates \(a.duplicates), lost \(a.lost)\(a.lost > 0 ? " (\(a.lostRanges))" : ""); latency p50 \(f(a.latencyP50Ms)) ms, "
+                + "p99 \(f(a.latencyP99Ms)) ms, p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
+            out.append("  event        at   target  detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
             for e in a.events {
-                out.append(String(format: "  %-8@ %5.1fs  %-6@ %10@ %13@ %9.0f %7d %6d %7.1f %5d %5d",
+                out.append(String(format: "  %-8@ %5.1fs  %-6@ %10@ %13@ %8d %13.0f %7.1f %8d %6d %7.1f %5d %5d",
                                   e.action, e.atSeconds, e.target, f(e.detectionMs, 0).isEmpty ? "-" : f(e.detectionMs, 0),
-                                  f(e.rebalanceMs, 0).isEmpty ? "incomplete" : f(e.rebalanceMs, 0), e.pauseMs,
-                                  e.pausedPartitions, e.moved, e.latencyP99Ms, e.duplicates, e.lost))
+                                  f(e.convergenceMs, 0).isEmpty ? "not conv." : f(e.convergenceMs, 0), e.stalledPartitions,
+                                  e.maxPartitionStallMs, e.partitionSecondsUnconsumed, e.deficitMessages, e.moved, e.latencyP99Ms,
+                                  e.duplicates, e.lost))
+                if !e.converged {
+                    out.append("    did not converge before \(String(format: "%.1f", e.windowEndSeconds)) s: \(e.stateAtWindowEnd)")
+                }
             }
             for n in a.notes.prefix(5) { out.append("  note: \(n)") }
         }
@@ -92,8 +125,11 @@ public enum RebalanceOutput {
             for (k, e) in a.events.enumerated() {
                 let x = String(format: "%.2f", e.atSeconds)
                 s += "set arrow from \(x), graph 0 to \(x), graph 1 nohead dashtype 2 linecolor rgb '#cc3333'\n"
-                let pause = e.pauseMs >= 1000 ? String(format: ", pause %.1f s", e.pauseMs / 1000) : String(format: ", pause %.0f ms", e.pauseMs)
-                s += "set label \(k + 1) '\(e.action) \(e.target)\(pause)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
+                let stall = e.maxPartitionStallMs >= 1000 ? String(format: "%.1f s", e.maxPartitionStallMs / 1000)
+                    : String(format: "%.0f ms", e.maxPartitionStallMs)
+                let conv = e.convergenceMs.map { String(format: "converged %.1f s", $0 / 1000) } ?? "did not converge"
+                let detail = ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); \(conv)"
+                s += "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
             }
             s += "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
                 + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)'\n"
@@ -108,6 +144,8 @@ extension RebalanceOutput {
     public struct Files: Sendable {
         public var timeline: String
         public var events: String
+        public var partitions: String
+        public var totals: String
         public var metadata: String
         public var script: String
         public var png: String?
@@ -120,6 +158,10 @@ extension RebalanceOutput {
         try timelineCSV(analyses, runId: runId, broker: broker).write(toFile: csvPath, atomically: true, encoding: .utf8)
         let events = ResultPaths.events(forCSV: csvPath)
         try eventsCSV(analyses, runId: runId, broker: broker).write(toFile: events, atomically: true, encoding: .utf8)
+        let partitionsPath = ResultPaths.stem(csvPath) + "-partitions.csv"
+        try partitionsCSV(analyses, runId: runId).write(toFile: partitionsPath, atomically: true, encoding: .utf8)
+        let totalsPath = ResultPaths.stem(csvPath) + "-totals.csv"
+        try totalsCSV(analyses, runId: runId, broker: broker).write(toFile: totalsPath, atomically: true, encoding: .utf8)
         let meta = ResultPaths.metadata(forCSV: csvPath)
         try metadata.write(to: meta)
         try FileManager.default.createDirectory(atPath: plotsDir, withIntermediateDirectories: true)
@@ -138,6 +180,6 @@ extension RebalanceOutput {
             status = GnuplotRunner.run(executable: GnuplotRunner.locate(), scriptFile: (script as NSString).lastPathComponent, directory: plotsDir)
         }
         let png: String? = if case .rendered = status { RelativePath.join(plotsDir, pngName) } else { nil }
-        return Files(timeline: csvPath, events: events, metadata: meta, script: script, png: png, gnuplot: status)
+        return Files(timeline: csvPath, events: events, partitions: partitionsPath, totals: totalsPath, metadata: meta, script: script, png: png, gnuplot: status)
     }
 }

@@ -19,6 +19,12 @@ public struct RebalanceRecording: Sendable {
         public var offset: Int64
         public var latencyMicros: UInt64
     }
+    /// A worker's group join state changed ("steady", "wait-join", …).
+    public struct GroupState: Sendable {
+        public var ns: UInt64
+        public var worker: Int
+        public var state: String
+    }
     public struct Event: Sendable {
         public var action: RebalanceScript.Action
         public var ns: UInt64
@@ -34,6 +40,7 @@ public struct RebalanceRecording: Sendable {
     public var endNs: UInt64
     public var workers: [Worker] = []
     public var assignments: [Assignment] = []
+    public var groupStates: [GroupState] = []
     public var samples: [Sample] = []
     public var events: [Event] = []
     /// Each partition's end offset after the producer finished.

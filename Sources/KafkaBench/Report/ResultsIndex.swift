@@ -21,13 +21,19 @@ struct ResultsIndex {
         do { files = try FileManager.default.contentsOfDirectory(atPath: resultsDir) } catch {
             throw UsageError("cannot list results directory \(resultsDir): \(error.localizedDescription)")
         }
-        entries = files.filter { $0.hasSuffix(".csv") && Self.firstLine($0, in: resultsDir)?.hasPrefix(Self.rebalanceEvents) != true }
+        // a rebalance run's companion files (events, partitions, totals) are linked from its timeline's entry
+        entries = files.filter { $0.hasSuffix(".csv") && !Self.isCompanion(Self.firstLine($0, in: resultsDir)) }
             .sorted().map { Self.entry(file: $0, in: resultsDir) }
             .sorted { ($0.started, $0.name) > ($1.started, $1.name) }
     }
 
     static let rebalanceTimeline = "# kbench rebalance timeline"
     static let rebalanceEvents = "# kbench rebalance events"
+
+    static func isCompanion(_ firstLine: String?) -> Bool {
+        guard let firstLine else { return false }
+        return ["# kbench rebalance events", "# kbench rebalance partitions", "# kbench rebalance totals"].contains { firstLine.hasPrefix($0) }
+    }
 
     private static func firstLine(_ file: String, in dir: String) -> String? {
         guard let handle = FileHandle(forReadingAtPath: RelativePath.join(dir, file)) else { return nil }
@@ -44,19 +50,26 @@ struct ResultsIndex {
         var headline = "rebalance run"
         if let text = try? String(contentsOfFile: RelativePath.join(dir, events), encoding: .utf8) {
             links.append("[events](\(events))")
+            for companion in ["partitions", "totals"] where FileManager.default.fileExists(atPath: RelativePath.join(dir, "\(name)-\(companion).csv")) {
+                links.append("[\(companion)](\(name)-\(companion).csv)")
+            }
             let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
             if let header = lines.first.flatMap({ try? CSV.split($0) }),
-               let a = header.firstIndex(of: "assignor"), let p = header.firstIndex(of: "pause_ms"),
-               let lost = header.firstIndex(of: "lost") {
+               let a = header.firstIndex(of: "assignor"), let stall = header.firstIndex(of: "max_partition_stall_ms"),
+               let conv = header.firstIndex(of: "converged"), let lost = header.firstIndex(of: "lost") {
                 var longest: [String: Double] = [:]
+                var unconverged: [String: Int] = [:]
                 var lostTotal = 0
                 for line in lines.dropFirst() {
                     guard let cells = try? CSV.split(line), cells.count == header.count else { continue }
-                    longest[cells[a]] = max(longest[cells[a]] ?? 0, Double(cells[p]) ?? 0)
+                    longest[cells[a]] = max(longest[cells[a]] ?? 0, Double(cells[stall]) ?? 0)
+                    if cells[conv] != "yes" { unconverged[cells[a], default: 0] += 1 }
                     lostTotal += Int(cells[lost]) ?? 0
                 }
-                let pauses = longest.keys.sorted().map { "\($0) \(String(format: "%.2f", longest[$0]! / 1000)) s" }
-                headline = "rebalance: longest group-wide pause per assignor: " + pauses.joined(separator: ", ") + "; lost \(lostTotal)"
+                let parts = longest.keys.sorted().map { k in
+                    "\(k) \(String(format: "%.1f", longest[k]! / 1000)) s" + (unconverged[k].map { ", \($0) event(s) did not converge" } ?? "")
+                }
+                headline = "rebalance: longest partition stall per assignor: " + parts.joined(separator: "; ") + "; lost \(lostTotal)"
             }
         }
         for candidate in ["../plots", "plots", "."] {

@@ -1,6 +1,6 @@
-/// A fault a test injects into a worker's audit, to prove that the runner's verdicts catch what they must: the
-/// worker leaves one processed message out of its audit (`lose:N`, the Nth message looks lost) or records it
-/// twice (`duplicate:N`). Set through the environment variable `KBENCH_INJECT_FAULT`, which worker processes
+/// A fault a test injects into a worker's reports, to prove that the runner's verdicts catch what they must: the
+/// worker leaves the Nth processed message out of its audit and of what it reports (`lose:N`: it looks lost) or
+/// reports it twice (`duplicate:N`). Set through the environment variable `KBENCH_INJECT_FAULT`, which worker processes
 /// inherit; never set by kbench itself.
 public enum InjectedFault: Sendable, Equatable {
     case lose(Int)

@@ -1,0 +1,66 @@
+/// Who owned which partition at any moment of a rebalance run, from the workers' reported assignments and
+/// their lives (a consumer owns nothing once it was killed, left or exited).
+struct GroupOwnership {
+    struct State: Equatable {
+        /// Partition → live owners (more than one: held twice).
+        var owners: [Int32: [Int]]
+        var liveMembers: [Int]
+        var unowned: [Int32]
+        var idleMembers: [Int]
+
+        /// Every partition owned exactly once by a live member and, when there are no more live members than
+        /// partitions, every live member owning at least one.
+        func converged(partitions: Int) -> Bool {
+            unowned.isEmpty && owners.values.allSatisfy { $0.count == 1 }
+                && (liveMembers.count > partitions || idleMembers.isEmpty)
+        }
+    }
+
+    let recording: RebalanceRecording
+    private let assignments: [RebalanceRecording.Assignment]
+
+    init(_ recording: RebalanceRecording) {
+        self.recording = recording
+        assignments = recording.assignments.sorted { $0.ns < $1.ns }
+    }
+
+    func state(at ns: UInt64) -> State {
+        var latest: [Int: [Int32]] = [:]
+        for e in assignments where e.ns <= ns { latest[e.worker] = e.partitions }
+        let live = recording.workers.indices.filter { recording.alive($0, at: ns) }
+        var owners: [Int32: [Int]] = [:]
+        var idle: [Int] = []
+        for w in live {
+            let ps = latest[w] ?? []
+            if ps.isEmpty { idle.append(w) }
+            for p in ps { owners[p, default: []].append(w) }
+        }
+        let unowned = (0..<Int32(recording.partitions)).filter { owners[$0] == nil }
+        return State(owners: owners, liveMembers: live, unowned: unowned, idleMembers: idle)
+    }
+
+    /// Moments in [from, to) at which the state can change: assignment reports, spawns and ends.
+    func changes(from: UInt64, to: UInt64) -> [UInt64] {
+        var times = assignments.map(\.ns)
+        for w in recording.workers { times.append(w.spawnNs); if let e = w.endNs { times.append(e) } }
+        return Set(times.filter { $0 >= from && $0 < to }).sorted()
+    }
+
+    /// "c01:0+3 c02:1+4", each partition under its (first) live owner.
+    func describe(_ s: State) -> String {
+        var byWorker: [String: [Int32]] = [:]
+        for (p, ws) in s.owners { for w in ws { byWorker[recording.workers[w].name, default: []].append(p) } }
+        return byWorker.keys.sorted().map { "\($0):\(byWorker[$0]!.sorted().map(String.init).joined(separator: "+"))" }
+            .joined(separator: " ")
+    }
+
+    /// What keeps the group from having converged: unowned partitions, partitions held twice, idle members.
+    func problems(_ s: State) -> String {
+        var parts = ["owners \(describe(s))"]
+        if !s.unowned.isEmpty { parts.append("unowned \(s.unowned.map(String.init).joined(separator: "+"))") }
+        let twice = s.owners.filter { $0.value.count > 1 }.keys.sorted()
+        if !twice.isEmpty { parts.append("held twice \(twice.map(String.init).joined(separator: "+"))") }
+        if !s.idleMembers.isEmpty { parts.append("idle \(s.idleMembers.map { recording.workers[$0].name }.joined(separator: " "))") }
+        return parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,79 @@
+import Testing
+@testable import KafkaBench
+
+/// The rebalance analysis on recordings built by hand, so every expected figure is known exactly.
+@Suite struct RebalanceAnalysisTests {
+    static let s: UInt64 = 1_000_000_000
+    static let ms: UInt64 = 1_000_000
+
+    /// Two partitions, c01 owns both and consumes each at 100 msg/s with 5 ms latency from 0 to `until`, except
+    /// offsets in `skip`; c02 joins at 2 s.
+    static func recording(until: UInt64, c02Assigned: UInt64?, skip: Set<Int64> = [], second: UInt64? = nil) -> RebalanceRecording {
+        var r = RebalanceRecording(assignor: .range, partitions: 2, startNs: 0, endNs: until)
+        r.workers = [.init(name: "c01", spawnNs: 0), .init(name: "c02", spawnNs: 2 * s)]
+        r.assignments = [.init(ns: 0, worker: 0, partitions: [0, 1])]
+        if let t = c02Assigned {
+            r.assignments += [.init(ns: t, worker: 0, partitions: [0]), .init(ns: t, worker: 1, partitions: [1])]
+        }
+        r.events = [.init(action: .join, ns: 2 * s, worker: 1)]
+        if let second { r.events.append(.init(action: .join, ns: second, worker: 1)) }
+        for p in Int32(0)..<2 {
+            for o in Int64(0)..<Int64(until / (10 * ms)) where !skip.contains(o) || p == 1 {
+                let produced = UInt64(o) * 10 * ms
+                let worker = (c02Assigned.map { produced >= $0 } ?? false) && p == 1 ? 1 : 0
+                r.samples.append(.init(ns: produced + 5 * ms, worker: worker, partition: p, offset: o, latencyMicros: 5_000))
+            }
+        }
+        r.lowWatermarks = [0, 0]
+        r.highWatermarks = [Int64(until / (10 * ms)), Int64(until / (10 * ms))]
+        r.produced = 2 * Int(until / (10 * ms))
+        return r
+    }
+
+    @Test func aJoinThatConvergesWithoutStalls() {
+        let a = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s))
+        let e = a.events[0]
+        #expect(e.converged && e.stalledPartitions == 0 && e.lost == 0 && a.lost == 0)
+        #expect(e.detectionMs == 1000)  // c01's assignment changed at 3 s
+        #expect(e.moved == 1 && e.assignmentAfter == "c01:0 c02:1")
+    }
+
+    /// c02 never gets a partition before the next event: the join did not converge, and the state says why.
+    @Test func anEventThatDoesNotCompleteBeforeTheNextIsNotConverged() {
+        let a = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: nil, second: 4 * Self.s))
+        let e = a.events[0]
+        #expect(!e.converged)
+        #expect(e.windowEndSeconds == 4)
+        #expect(e.stateAtWindowEnd == "owners c01:0+1; idle c02", "\(e.stateAtWindowEnd)")
+    }
+
+    /// Offsets 250–259 of partition 0 (produced at 2.5–2.6 s, after the join) were never processed: the join
+    /// event carries the loss, with its range, and so does the run's total.
+    @Test func aLossAfterAJoinIsCountedOnTheJoinWithItsRange() {
+        let a = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s, skip: Set(250..<260)))
+        #expect(a.lost == 10 && a.lostRanges == "0:250–259")
+        #expect(a.events[0].lost == 10 && a.events[0].lostRanges == "0:250–259")
+        #expect(a.lostBeforeFirstEvent == 0)
+    }
+
+    /// A partition nobody consumed for 1.5 s while its messages kept arriving is one stall of 1.5 s, and the
+    /// group fell behind by the messages produced meanwhile.
+    @Test func aStalledPartitionIsMeasuredPerPartition() {
+        var r = Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s)
+        // partition 1 is not consumed between 2.5 s and 4 s; the backlog is consumed at 4 s
+        r.samples = r.samples.map { x in
+            var x = x
+            if x.partition == 1 && x.ns >= 2_505 * Self.ms && x.ns < 4 * Self.s {
+                x.latencyMicros = (4 * Self.s + 1 * Self.ms - (x.ns - 5 * Self.ms)) / 1000
+                x.ns = 4 * Self.s + 1 * Self.ms
+            }
+            return x
+        }
+        let e = RebalanceAnalysis.analyze(r).events[0]
+        #expect(e.stalledPartitions == 1 && e.maxStallPartition == 1)
+        #expect(abs(e.maxPartitionStallMs - 1_500) < 15, "\(e.maxPartitionStallMs)")
+        #expect(abs(e.partitionSecondsUnconsumed - 1.5) < 0.02)
+        #expect(abs(e.deficitMessages - 150) <= 2, "\(e.deficitMessages)")
+        #expect(e.groupPauseMs < 50, "partition 0 kept the group busy: \(e.groupPauseMs)")
+    }
+}
