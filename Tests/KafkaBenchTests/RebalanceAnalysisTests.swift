@@ -77,3 +77,14 @@ import Testing
         #expect(e.groupPauseMs < 50, "partition 0 kept the group busy: \(e.groupPauseMs)")
     }
 }
+
+@Suite struct GroupStatisticsTests {
+    /// librdkafka 2.0.2 writes `"join_state": "wait-join"` (with spaces) inside the cgrp object.
+    @Test func readsTheJoinStateAsLibrdkafkaWritesIt() {
+        let json = #"{"name":"c","cgrp": { "state": "up", "stateage": 1200, "join_state": "wait-join", "rebalance_age": 3 }}"#
+        let state = Array(json.utf8).withUnsafeBytes { GroupStatistics.joinState(in: $0) }
+        #expect(state == "wait-join")
+        let none = Array(#"{"name":"c"}"#.utf8).withUnsafeBytes { GroupStatistics.joinState(in: $0) }
+        #expect(none == nil)
+    }
+}

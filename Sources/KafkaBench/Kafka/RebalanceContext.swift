@@ -56,13 +56,17 @@ func kbenchStatsCallback(_ rk: OpaquePointer?, _ json: UnsafeMutablePointer<CCha
 
 /// Reads the consumer group's `join_state` out of librdkafka's statistics JSON without parsing all of it.
 enum GroupStatistics {
+    /// The value of `"join_state"` (librdkafka writes `"join_state": "steady"`; spaces are skipped).
     static func joinState(in json: UnsafeRawBufferPointer) -> String? {
-        let key = Array("\"join_state\":\"".utf8)
+        let key = Array("\"join_state\"".utf8)
         guard json.count > key.count else { return nil }
         var i = 0
         outer: while i + key.count < json.count {
             for k in 0..<key.count where json[i + k] != key[k] { i += 1; continue outer }
-            let start = i + key.count
+            var start = i + key.count
+            while start < json.count && (json[start] == UInt8(ascii: ":") || json[start] == UInt8(ascii: " ")) { start += 1 }
+            guard start < json.count, json[start] == UInt8(ascii: "\"") else { return nil }
+            start += 1
             var end = start
             while end < json.count && json[end] != UInt8(ascii: "\"") { end += 1 }
             return String(decoding: UnsafeRawBufferPointer(rebasing: json[start..<end]), as: UTF8.self)

@@ -42,6 +42,11 @@ struct PartitionActivity {
         }
     }
 
+    /// Whether every message produced before `producedBefore` had been processed by `ns` (nothing left to consume).
+    func caughtUp(at ns: UInt64, producedBefore: UInt64) -> Bool {
+        !consumptions.contains { $0.first && $0.producedNs < producedBefore && $0.ns >= ns }
+    }
+
     /// The first consumption at or after `ns` and before `before`.
     func firstConsumption(atOrAfter ns: UInt64, before: UInt64) -> UInt64? {
         consumptions.first { $0.ns >= ns && $0.ns < before }?.ns

@@ -178,7 +178,10 @@ public struct RebalanceAnalysis: Sendable {
         }
         var convergedNs: UInt64? = nil
         if let settled {
-            let firsts = partitions.map { $0.firstConsumption(atOrAfter: settled, before: tN) }
+            // each partition consumed again since, or with nothing left to consume (traffic may have ended)
+            let firsts = partitions.map { pa in
+                pa.firstConsumption(atOrAfter: settled, before: tN) ?? (pa.caughtUp(at: settled, producedBefore: tN) ? settled : nil)
+            }
             if firsts.allSatisfy({ $0 != nil }) { convergedNs = firsts.compactMap { $0 }.max().map { max($0, settled) } }
         }
         let endState = ownership.state(at: tN > 0 ? tN - 1 : tN)
