@@ -14,6 +14,9 @@ public struct RebalanceEventResult: Sendable, Equatable {
     /// "steady" (librdkafka statistics, 100 ms resolution) or its assignment changed, whichever came first. The
     /// same signal under eager and cooperative protocols.
     public var detectionMs: Double?
+    /// The group had not settled from an earlier event when this one came (an earlier rebalance still running):
+    /// detection then counts only members leaving "steady", and the figures mix both events' effects.
+    public var previousRebalanceRunning: Bool
     /// Event → every partition owned exactly once by a live member, every live member owning one (when there are
     /// no more members than partitions), and every partition consumed again since; nil when that did not happen
     /// within the window ("did not converge").
@@ -150,24 +153,37 @@ public struct RebalanceAnalysis: Sendable {
         for (k, event) in r.events.enumerated() {
             let tE = event.ns
             let tN = k + 1 < r.events.count ? r.events[k + 1].ns : finish
-            a.events.append(analyzeEvent(event, from: tE, to: tN, recording: r, samples: samples, partitions: partitions,
-                                         ownership: ownership, lostOffsets: lostOffsets))
+            a.events.append(analyzeEvent(event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
+                                         samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets))
         }
         a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
         a.partitionTimeline = partitionTimeline(r, partitions: partitions, ownership: ownership, finish: finish, bucketMs: bucketMs)
         return a
     }
 
+    /// A worker's last reported join state at or before `ns`.
+    static func lastStateBefore(_ r: RebalanceRecording, worker: Int, ns: UInt64) -> String? {
+        r.groupStates.filter { $0.worker == worker && $0.ns <= ns }.max { $0.ns < $1.ns }?.state
+    }
+
     static func analyzeEvent(
-        _ event: RebalanceRecording.Event, from tE: UInt64, to tN: UInt64, recording r: RebalanceRecording,
+        _ event: RebalanceRecording.Event, from tE: UInt64, to tN: UInt64, previousConverged: Bool, recording r: RebalanceRecording,
         samples: [RebalanceRecording.Sample], partitions: [PartitionActivity], ownership: GroupOwnership,
         lostOffsets: [(partition: Int32, range: OffsetRange, producedNs: UInt64)]
     ) -> RebalanceEventResult {
-        // Detection: another member leaves "steady" or changes its assignment.
+        // Detection: another member leaves "steady" (or, when the group was settled at the event, changes its
+        // assignment). While an earlier rebalance is still running, its changes would be mistaken for detection.
         let others = { (w: Int) in w != event.worker && r.alive(w, at: tE) }
-        let stateChange = r.groupStates.first { $0.ns >= tE && $0.ns < tN && others($0.worker) && $0.state != "steady" }?.ns
-        let assignmentChange = r.assignments.filter { $0.ns >= tE && $0.ns < tN && others($0.worker) }.map(\.ns).min()
-        let detection = [stateChange, assignmentChange].compactMap { $0 }.min()
+        var lastState: [Int: String] = [:]
+        var leftSteady: UInt64? = nil
+        for g in r.groupStates.sorted(by: { $0.ns < $1.ns }) where g.ns < tN {
+            if g.ns >= tE, leftSteady == nil, others(g.worker), lastState[g.worker] == "steady", g.state != "steady" { leftSteady = g.ns }
+            lastState[g.worker] = g.state
+        }
+        let settledAtEvent = previousConverged && r.workers.indices.filter(others).allSatisfy { lastStateBefore(r, worker: $0, ns: tE) ?? "steady" == "steady" }
+        let assignmentChange = settledAtEvent
+            ? r.assignments.filter { $0.ns >= tE && $0.ns < tN && others($0.worker) }.map(\.ns).min() : nil
+        let detection = [leftSteady, assignmentChange].compactMap { $0 }.min()
 
         // Convergence: the earliest moment from which the state stays converged to the window's end, plus the time
         // until every partition is consumed again after it.
@@ -224,7 +240,7 @@ public struct RebalanceAnalysis: Sendable {
 
         return RebalanceEventResult(
             action: event.action.rawValue, atSeconds: Double(tE - r.startNs) / 1e9, windowEndSeconds: Double(tN - r.startNs) / 1e9,
-            target: r.workers[event.worker].name, detectionMs: detection.map { ms($0 - tE) },
+            target: r.workers[event.worker].name, detectionMs: detection.map { ms($0 - tE) }, previousRebalanceRunning: !settledAtEvent,
             convergenceMs: convergedNs.map { ms($0 - tE) },
             stateAtWindowEnd: convergedNs == nil ? ownership.problems(endState) : "",
             stalledPartitions: stalled, maxPartitionStallMs: ms(maxStall), maxStallPartition: maxStallPartition,

@@ -5,7 +5,7 @@ import Foundation
 public enum RebalanceOutput {
     public static let timelineColumns = ["run_id", "broker", "assignor", "t_s", "consumer", "msgs_per_s", "assigned", "latency_p99_ms"]
     public static let eventColumns = [
-        "run_id", "broker", "assignor", "event", "at_s", "window_end_s", "target", "detection_ms", "convergence_ms",
+        "run_id", "broker", "assignor", "event", "at_s", "window_end_s", "target", "previous_rebalance_running", "detection_ms", "convergence_ms",
         "converged", "state_at_window_end", "stalled_partitions", "max_partition_stall_ms", "max_stall_partition",
         "partition_seconds_unconsumed", "deficit_msgs", "group_pause_ms", "moved", "assignment_before", "assignment_after",
         "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "duplicates", "lost", "lost_ranges",
@@ -37,7 +37,7 @@ public enum RebalanceOutput {
         for a in analyses {
             for e in a.events {
                 lines.append([runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
-                              f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
+                              e.previousRebalanceRunning ? "yes" : "no", f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
                               String(e.stalledPartitions), f(e.maxPartitionStallMs, 0), e.maxStallPartition.map(String.init) ?? "",
                               f(e.partitionSecondsUnconsumed, 2), String(e.deficitMessages), f(e.groupPauseMs, 0), String(e.moved),
                               e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms), f(e.latencyMaxMs),
@@ -83,6 +83,9 @@ public enum RebalanceOutput {
                                   f(e.convergenceMs, 0).isEmpty ? "not conv." : f(e.convergenceMs, 0), e.stalledPartitions,
                                   e.maxPartitionStallMs, e.partitionSecondsUnconsumed, e.deficitMessages, e.moved, e.latencyP99Ms,
                                   e.duplicates, e.lost))
+                if e.previousRebalanceRunning {
+                    out.append("    came while the previous event's rebalance was still running: its figures include that rebalance")
+                }
                 if !e.converged {
                     out.append("    did not converge before \(String(format: "%.1f", e.windowEndSeconds)) s: \(e.stateAtWindowEnd)")
                 }
