@@ -1,17 +1,21 @@
 /// Everything observed during one assignor's rebalance run, in CLOCK_MONOTONIC nanoseconds; the input of
 /// `RebalanceAnalysis`.
 public struct RebalanceRecording: Sendable {
+    /// One consumer process of the run, from its start to its end.
     public struct Worker: Sendable {
         public var name: String
         public var spawnNs: UInt64
         /// When it was killed, told to leave, or exited on its own.
         public var endNs: UInt64?
     }
+    /// A worker's whole assignment after a change it reported (partition numbers of the run's one topic).
     public struct Assignment: Sendable {
         public var ns: UInt64
         public var worker: Int
         public var partitions: [Int32]
     }
+    /// One processed message: when (processing end), by whom, which offset, and its end-to-end latency from the
+    /// event's intended send time.
     public struct Sample: Sendable {
         public var ns: UInt64
         public var worker: Int
@@ -25,6 +29,7 @@ public struct RebalanceRecording: Sendable {
         public var worker: Int
         public var state: String
     }
+    /// A script step as it was executed.
     public struct Event: Sendable {
         public var action: RebalanceScript.Action
         public var ns: UInt64
