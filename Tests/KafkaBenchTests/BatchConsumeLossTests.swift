@@ -61,19 +61,19 @@ import Testing
         for g in groups { g.startMember() }
         try #require(eventually(timeout: 15) { groups.allSatisfy { $0.owned(by: 0) == 6 } }, "member 0 never got the topic")
         phase("assigned")
-        usleep(1_000_000)  // member 0 drains the backlog of the first join and runs at the steady rate
+        // The round a join starts comes 3 s later: by then member 0 has drained the backlog of the first join
+        // and runs at the steady rate.
         for g in groups { g.startMember() }
         try #require(eventually(timeout: 20) { groups.allSatisfy { $0.owned(by: 0) == 3 && $0.owned(by: 1) == 3 } },
                      "the first join did not settle: \(groups.map(\.assignmentSummary))")
         phase("join 1")
-        usleep(500_000)
         for g in groups { g.startMember() }
         try #require(eventually(timeout: 20) { groups.allSatisfy { g in (0..<3).allSatisfy { g.owned(by: $0) == 2 } } },
                      "the second join did not settle: \(groups.map(\.assignmentSummary))")
         phase("join 2")
         // A skip on a kept partition shows only when a later message arrives: keep producing for a while after
         // the last round, then read to the end.
-        usleep(1_000_000)
+        usleep(500_000)
         producer.stop()
         try #require(eventually(timeout: 15) { producer.finished }, "the producer did not flush")
         let highWatermarks = try #require(producer.highWatermarks, "no high watermarks")
