@@ -540,6 +540,9 @@ final class SteadyProducer: @unchecked Sendable {
 
     private func run() {
         defer { lock.withLock { done = true } }
+        // linger.ms 10: the mock keeps one message set per produce request and partition and finds a fetch's
+        // offset by walking them all (2.0.2, "FIXME: Maintain an index"); with linger.ms 1 its thread saturated a
+        // core within 20 s and delivery fell seconds behind.
         guard let rk = try? ClientHandle.make(RD_KAFKA_PRODUCER, KafkaConfig(["bootstrap.servers": bootstrap, "linger.ms": "10"])),
               let rkt = rd_kafka_topic_new(rk, topic, nil)
         else { return }
