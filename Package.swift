@@ -37,6 +37,7 @@ let package = Package(
         .testTarget(
             name: "KafkaBenchTests",
             dependencies: [
+                "CRdKafka",
                 "KafkaBench",
                 "kbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
