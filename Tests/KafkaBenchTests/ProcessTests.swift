@@ -3,7 +3,7 @@ import Testing
 @testable import KafkaBench
 
 /// The kbench binary as users run it: broker + seed read back by kcat, faults, signals, bad input.
-@Suite(.serialized) struct ProcessTests {
+@Suite(.serialized, .removesTemporaryFiles) struct ProcessTests {
     /// Starts `kbench broker` and returns it with its bootstrap address.
     static func startBroker(_ topics: [String]) throws -> (Process, String) {
         let dir = try TestSupport.tempDirectory()

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import KafkaBench
 
-@Suite struct ReportGnuplotTests {
+@Suite(.removesTemporaryFiles) struct ReportGnuplotTests {
     func script(_ rows: [TrialRow]) -> GnuplotScript {
         GnuplotScript(name: "run", csvPath: "../Results/run.csv", brokerKind: "embedded", series: ScalingSeries.group(rows))
     }

@@ -5,7 +5,7 @@ import Testing
 /// The verdicts kbench's numbers rest on, each checked end to end so that breaking it fails a test: an audit
 /// finding lost or duplicate messages fails the trial and the sweep's exit code; a rebalance inside the window
 /// fails the trial; a SIGKILLed runner leaves no worker behind.
-@Suite(.serialized) struct VerdictTests {
+@Suite(.serialized, .removesTemporaryFiles) struct VerdictTests {
     /// A one-trial window sweep whose worker injects `fault` into its audit.
     static func sweepWithFault(_ fault: String, mode: String) throws -> (TestSupport.Run, [[String: String]]) {
         let dir = try TestSupport.tempDirectory()
