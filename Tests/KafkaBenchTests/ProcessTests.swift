@@ -119,17 +119,19 @@ import Testing
         p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
         p.arguments = ["sweep", "--partitions", "2", "--consumers", "2", "--repeat", "2", "--duration", "2s", "--warmup", "200ms",
                        "--out", csv, "--no-report"]
+        let log = dir + "/stderr"
+        FileManager.default.createFile(atPath: log, contents: nil)
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardError = FileHandle(forWritingAtPath: log)
         try p.run()
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        var workers: [pid_t] = []
-        #expect(eventually(timeout: 15) {
-            workers = TestSupport.children(of: p.processIdentifier)
-            return workers.count == 2
-        })
-        usleep(4_500_000)  // into the measurement window (join takes ~3.3 s on the embedded broker)
-        kill(workers[0], SIGKILL)
+        // Wait for the first trial's window: the sweep's progress line says "measuring" once the barrier released.
+        let measuring = eventually(timeout: 30) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("measuring") }
+        try #require(measuring, "the first trial never started measuring: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let workers = TestSupport.children(of: p.processIdentifier)
+        #expect(workers.count == 2, "\(workers)")
+        let victim = try #require(workers.first, "no worker process to kill")
+        kill(victim, SIGKILL)
         #expect(eventually(timeout: 60) { !p.isRunning })
         p.waitUntilExit()
         #expect(p.terminationStatus == 3, "a completed sweep with a failed trial exits 3")
