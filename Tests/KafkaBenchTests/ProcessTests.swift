@@ -105,10 +105,12 @@ import Testing
             return workers.count == 3
         })
         kill(p.processIdentifier, SIGINT)
-        #expect(eventually(timeout: 10) { !p.isRunning })
+        let ended = eventually(timeout: 10) { !TestSupport.isAlive(p.processIdentifier) }
+        if !ended { kill(p.processIdentifier, SIGKILL) }
+        #expect(ended, "the sweep did not end within 10 s of SIGINT")
+        #expect(TestSupport.killSurvivors(workers, grace: 1).isEmpty, "workers survived")
         p.waitUntilExit()
         #expect(p.terminationStatus == 130)
-        for w in workers { #expect(!TestSupport.isAlive(w), "worker \(w) survived") }
         #expect(try TestSupport.csvRows(csv).count == 1)
     }
 
@@ -132,7 +134,14 @@ import Testing
         #expect(workers.count == 2, "\(workers)")
         let victim = try #require(workers.first, "no worker process to kill")
         kill(victim, SIGKILL)
-        #expect(eventually(timeout: 60) { !p.isRunning })
+        var all = Set(workers)
+        let ended = eventually(timeout: 60) {
+            all.formUnion(TestSupport.children(of: p.processIdentifier))
+            return !TestSupport.isAlive(p.processIdentifier)
+        }
+        if !ended { kill(p.processIdentifier, SIGKILL) }
+        #expect(ended, "the sweep did not end within 60 s")
+        #expect(TestSupport.killSurvivors(all, grace: 2).isEmpty, "workers survived")
         p.waitUntilExit()
         #expect(p.terminationStatus == 3, "a completed sweep with a failed trial exits 3")
         let rows = try TestSupport.csvRows(csv)
@@ -140,6 +149,5 @@ import Testing
         #expect(rows.first?["status"] == "failed")
         #expect(rows.first?["reason"]?.contains("killed by signal 9") == true, "\(rows.first?["reason"] ?? "")")
         #expect(rows.last?["status"] == "ok")
-        for w in workers { #expect(!TestSupport.isAlive(w)) }
     }
 }

@@ -96,6 +96,16 @@ enum TestSupport {
         return stat[stat.index(close, offsetBy: 2)] != "Z"
     }
 
+    /// Waits up to `grace` seconds for every worker in `workers` to end, then SIGKILLs those still alive and returns
+    /// them. Call it once their runner has ended, before `Process.waitUntilExit()`: Foundation's Process waits
+    /// for every inheritor of the runner's descriptors, so a surviving worker would hang the test, not fail it.
+    static func killSurvivors(_ workers: some Collection<pid_t>, grace: Double = 5) -> [pid_t] {
+        _ = eventually(timeout: grace) { workers.allSatisfy { !isAlive($0) } }
+        let survivors = workers.filter(isAlive)
+        for w in survivors { kill(w, SIGKILL) }
+        return survivors
+    }
+
     /// Reads the data rows of a sweep CSV.
     static func csvRows(_ path: String) throws -> [[String: String]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -4,11 +4,13 @@ import Testing
 
 /// The bounds that end a trial that cannot finish: --join-timeout, --trial-timeout, a hung worker, and
 /// --fail-fast. Each is run as the kbench command, and each must fail the trial (exit 3) with a reason that says
-/// which bound was hit, and leave no worker behind.
+/// which bound was hit, and leave no worker behind (checked by `sweep`).
 @Suite(.serialized, .removesTemporaryFiles) struct TrialFailureTests {
-    /// Runs `kbench sweep` with `arguments` (plus --out and --no-report) as a child process, recording its workers.
-    static func sweep(_ arguments: [String], fault: String? = nil, timeout: Double = 90)
-        throws -> (status: Int32, seconds: Double, rows: [[String: String]], workers: Set<pid_t>, stderr: String)
+    /// Runs `kbench sweep` with `arguments` (plus --out and --no-report) as a child process, recording its workers,
+    /// and checks that none of them outlives it.
+    static func sweep(_ arguments: [String], fault: String? = nil, timeout: Double = 90,
+                      sourceLocation: SourceLocation = #_sourceLocation)
+        throws -> (status: Int32, seconds: Double, rows: [[String: String]], stderr: String)
     {
         let dir = try TestSupport.tempDirectory()
         let csv = dir + "/run.csv", log = dir + "/stderr"
@@ -23,24 +25,22 @@ import Testing
         p.standardError = FileHandle(forWritingAtPath: log)
         let start = Date()
         try p.run()
-        defer { if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() } }
         var workers = Set<pid_t>()
-        while p.isRunning && Date().timeIntervalSince(start) < timeout {
+        while TestSupport.isAlive(p.processIdentifier) && Date().timeIntervalSince(start) < timeout {
             workers.formUnion(TestSupport.children(of: p.processIdentifier))
             usleep(100_000)
         }
-        try #require(!p.isRunning, "the sweep did not end within \(timeout) s")
-        p.waitUntilExit()
+        let ended = !TestSupport.isAlive(p.processIdentifier)
+        if !ended { kill(p.processIdentifier, SIGKILL) }
         let seconds = Date().timeIntervalSince(start)
+        let survivors = TestSupport.killSurvivors(workers)
+        p.waitUntilExit()
+        try #require(ended, "the sweep did not end within \(timeout) s", sourceLocation: sourceLocation)
+        #expect(!workers.isEmpty, "no worker process was seen", sourceLocation: sourceLocation)
+        #expect(survivors.isEmpty, "workers still alive 5 s after the sweep ended: \(survivors)", sourceLocation: sourceLocation)
         let stderr = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         let rows = FileManager.default.fileExists(atPath: csv) ? try TestSupport.csvRows(csv) : []
-        return (p.terminationStatus, seconds, rows, workers, stderr)
-    }
-
-    static func expectNoWorkerLeft(_ workers: Set<pid_t>) {
-        #expect(!workers.isEmpty, "no worker process was seen")
-        #expect(eventually(timeout: 5) { workers.allSatisfy { !TestSupport.isAlive($0) } },
-                "workers still alive: \(workers.filter(TestSupport.isAlive))")
+        return (p.terminationStatus, seconds, rows, stderr)
     }
 
     /// The embedded broker's first rebalance takes 3 s: a 1 s join timeout cannot be met.
@@ -51,7 +51,6 @@ import Testing
         #expect(run.rows.count == 1 && run.rows.first?["status"] == "failed", "\(run.rows)")
         #expect(run.rows.first?["reason"]?.contains("--join-timeout") == true, "\(run.rows.first?["reason"] ?? "")")
         #expect(run.seconds < 30, "the join timeout ended the trial after \(run.seconds) s")
-        Self.expectNoWorkerLeft(run.workers)
     }
 
     /// 2000 messages at 5 ms each take 10 s to drain; the trial timeout is 1 s.
@@ -62,7 +61,6 @@ import Testing
         #expect(run.rows.count == 1 && run.rows.first?["status"] == "failed", "\(run.rows)")
         #expect(run.rows.first?["reason"]?.contains("--trial-timeout") == true, "\(run.rows.first?["reason"] ?? "")")
         #expect(run.seconds < 30, "the trial timeout ended the trial after \(run.seconds) s")
-        Self.expectNoWorkerLeft(run.workers)
     }
 
     /// A worker stops consuming mid-window and never sends its result (`hang:N`): the runner gives up 10 s after
@@ -75,7 +73,6 @@ import Testing
         #expect(run.rows.first?["reason"]?.contains("sent no result within 10 s after the window (hung?)") == true,
                 "\(run.rows.first?["reason"] ?? "")")
         #expect(run.seconds > 10, "the runner waited \(run.seconds) s in all")
-        Self.expectNoWorkerLeft(run.workers)
     }
 
     /// --fail-fast: the first trial fails (an injected loss), so the second point is never run.
@@ -85,6 +82,5 @@ import Testing
         #expect(run.status == 3, "\(run.stderr)")
         #expect(run.rows.count == 1, "two points, one row expected with --fail-fast: \(run.rows)")
         #expect(run.rows.first?["status"] == "failed" && run.rows.first?["consumers"] == "1", "\(run.rows)")
-        Self.expectNoWorkerLeft(run.workers)
     }
 }
