@@ -4,7 +4,7 @@ import Testing
 
 /// What a user sees when something goes wrong: a usage mistake (64, with the usage block), a runtime failure (1,
 /// the message alone, no file left behind), and metadata that records what the consumers really applied.
-@Suite(.serialized) struct ExitCodeAndOutputTests {
+@Suite(.serialized, .removesTemporaryFiles) struct ExitCodeAndOutputTests {
     @Test func usageMistakeExits64WithTheUsageBlock() throws {
         let run = try TestSupport.kbench(["sweep", "--partitions", "2", "--consumers", "1", "--work", "bogus"], timeout: 20)
         #expect(run.status == 64)

@@ -3,7 +3,7 @@ import Testing
 @testable import KafkaBench
 
 /// The kbench binary as users run it: broker + seed read back by kcat, faults, signals, bad input.
-@Suite(.serialized) struct ProcessTests {
+@Suite(.serialized, .removesTemporaryFiles) struct ProcessTests {
     /// Starts `kbench broker` and returns it with its bootstrap address.
     static func startBroker(_ topics: [String]) throws -> (Process, String) {
         let dir = try TestSupport.tempDirectory()
@@ -105,10 +105,12 @@ import Testing
             return workers.count == 3
         })
         kill(p.processIdentifier, SIGINT)
-        #expect(eventually(timeout: 10) { !p.isRunning })
+        let ended = eventually(timeout: 10) { !TestSupport.isAlive(p.processIdentifier) }
+        if !ended { kill(p.processIdentifier, SIGKILL) }
+        #expect(ended, "the sweep did not end within 10 s of SIGINT")
+        #expect(TestSupport.killSurvivors(workers, grace: 1).isEmpty, "workers survived")
         p.waitUntilExit()
         #expect(p.terminationStatus == 130)
-        for w in workers { #expect(!TestSupport.isAlive(w), "worker \(w) survived") }
         #expect(try TestSupport.csvRows(csv).count == 1)
     }
 
@@ -119,18 +121,27 @@ import Testing
         p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
         p.arguments = ["sweep", "--partitions", "2", "--consumers", "2", "--repeat", "2", "--duration", "2s", "--warmup", "200ms",
                        "--out", csv, "--no-report"]
+        let log = dir + "/stderr"
+        FileManager.default.createFile(atPath: log, contents: nil)
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        p.standardError = FileHandle(forWritingAtPath: log)
         try p.run()
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) } }
-        var workers: [pid_t] = []
-        #expect(eventually(timeout: 15) {
-            workers = TestSupport.children(of: p.processIdentifier)
-            return workers.count == 2
-        })
-        usleep(4_500_000)  // into the measurement window (join takes ~3.3 s on the embedded broker)
-        kill(workers[0], SIGKILL)
-        #expect(eventually(timeout: 60) { !p.isRunning })
+        // Wait for the first trial's window: the sweep's progress line says "measuring" once the barrier released.
+        let measuring = eventually(timeout: 30) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("measuring") }
+        try #require(measuring, "the first trial never started measuring: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let workers = TestSupport.children(of: p.processIdentifier)
+        #expect(workers.count == 2, "\(workers)")
+        let victim = try #require(workers.first, "no worker process to kill")
+        kill(victim, SIGKILL)
+        var all = Set(workers)
+        let ended = eventually(timeout: 60) {
+            all.formUnion(TestSupport.children(of: p.processIdentifier))
+            return !TestSupport.isAlive(p.processIdentifier)
+        }
+        if !ended { kill(p.processIdentifier, SIGKILL) }
+        #expect(ended, "the sweep did not end within 60 s")
+        #expect(TestSupport.killSurvivors(all, grace: 2).isEmpty, "workers survived")
         p.waitUntilExit()
         #expect(p.terminationStatus == 3, "a completed sweep with a failed trial exits 3")
         let rows = try TestSupport.csvRows(csv)
@@ -138,6 +149,5 @@ import Testing
         #expect(rows.first?["status"] == "failed")
         #expect(rows.first?["reason"]?.contains("killed by signal 9") == true, "\(rows.first?["reason"] ?? "")")
         #expect(rows.last?["status"] == "ok")
-        for w in workers { #expect(!TestSupport.isAlive(w)) }
     }
 }

@@ -4,7 +4,7 @@ import Testing
 
 /// The real-cluster code path: `kbench sweep --bootstrap` against `kbench broker` running as its own process,
 /// with a `--config` file and `-X` overrides.
-@Suite(.serialized) struct RealClusterPathTests {
+@Suite(.serialized, .removesTemporaryFiles) struct RealClusterPathTests {
     static let secrets = ["FAKE-SASL-PASSWORD-4711", "FAKE-KEY-PASSWORD-0815", "FAKE-OAUTH-CONFIG-9999"]
 
     @Test func sweepThroughBootstrapRecordsClusterFactsAndNeverLeaksSecrets() throws {

@@ -46,9 +46,7 @@ enum ReportFixtures {
     }
 
     static func temporaryDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "kbench-report-test-\(getpid())-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        return dir
+        try TestSupport.tempDirectory()
     }
 
     /// A repository-like layout: `Results/NAME.csv` (and meta) beside an empty `plots/`.

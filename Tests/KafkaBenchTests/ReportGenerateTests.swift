@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import KafkaBench
 
-@Suite struct ReportGenerateTests {
+@Suite(.removesTemporaryFiles) struct ReportGenerateTests {
     @Test func withoutGnuplotTheScriptAndSummaryAreStillWritten() throws {
         var rows = ReportFixtures.linearThenFlat()
         rows.append(ReportFixtures.row(consumers: 4, repeat: 4, msgsPerS: 0, status: .failed, reason: "join timed out | c3"))

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import KafkaBench
 
-@Suite struct ReportGnuplotTests {
+@Suite(.removesTemporaryFiles) struct ReportGnuplotTests {
     func script(_ rows: [TrialRow]) -> GnuplotScript {
         GnuplotScript(name: "run", csvPath: "../Results/run.csv", brokerKind: "embedded", series: ScalingSeries.group(rows))
     }
@@ -71,7 +71,9 @@ import Testing
     }
 
     @Test func gnuplotRendersTheScript() throws {
-        guard let gnuplot = GnuplotRunner.locate() else { return }
+        // Not a silent pass without gnuplot: scripts/test installs it (scripts/deps), so its absence is a failure.
+        let gnuplot = try #require(GnuplotRunner.locate(),
+                                   "gnuplot is not installed: run scripts/deps (apt-get install gnuplot-nox), as scripts/test does")
         let run = try ReportFixtures.publishedRun(ReportFixtures.linearThenFlat(), meta: ReportFixtures.meta)
         defer { try? FileManager.default.removeItem(atPath: run.root) }
         let outcome = try SweepReport.generate(csvPath: run.csv, plotsDir: run.root + "/plots",

@@ -3,7 +3,7 @@ import Testing
 @testable import KafkaBench
 
 /// Real sweeps on the embedded broker, with consumer worker processes (small sizes, short windows).
-@Suite(.serialized) struct SweepTests {
+@Suite(.serialized, .removesTemporaryFiles) struct SweepTests {
     static func sweep(_ configure: (inout SweepConfiguration) -> Void, partitions: [Int], consumers: [Int]) throws -> [TrialRow] {
         var c = SweepConfiguration(partitions: partitions, consumers: consumers)
         c.duration = .seconds(1)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 @testable import KafkaBench
 
 /// Helpers shared by the tests: the kbench binary, subprocesses with deadlines, and kcat.
@@ -23,6 +24,7 @@ enum TestSupport {
         if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, n in n } }
         if let currentDirectory { p.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         let outFile = tempPath("out"), errFile = tempPath("err")
+        defer { for f in [outFile, errFile] { try? FileManager.default.removeItem(atPath: f) } }
         FileManager.default.createFile(atPath: outFile, contents: nil)
         FileManager.default.createFile(atPath: errFile, contents: nil)
         p.standardOutput = FileHandle(forWritingAtPath: outFile)
@@ -50,8 +52,16 @@ enum TestSupport {
         throw UsageError("kcat is not installed (apt-get install kcat); the test script installs it")
     }
 
+    /// A fresh path under /tmp, removed when the current test ends: the test's suite (or the test) must carry the
+    /// `.removesTemporaryFiles` trait, and a path asked for outside it is recorded as an issue.
     static func tempPath(_ name: String) -> String {
-        NSTemporaryDirectory() + "kbench-test-\(getpid())-\(UUID().uuidString.prefix(8))-\(name)"
+        let path = NSTemporaryDirectory() + "kbench-test-\(getpid())-\(UUID().uuidString.prefix(8))-\(name)"
+        if let files = TemporaryFiles.current {
+            files.register(path)
+        } else {
+            Issue.record("TestSupport.tempPath outside a .removesTemporaryFiles scope: \(path) would be left behind")
+        }
+        return path
     }
 
     static func tempDirectory() throws -> String {
@@ -86,6 +96,16 @@ enum TestSupport {
         return stat[stat.index(close, offsetBy: 2)] != "Z"
     }
 
+    /// Waits up to `grace` seconds for every worker in `workers` to end, then SIGKILLs those still alive and returns
+    /// them. Call it once their runner has ended, before `Process.waitUntilExit()`: Foundation's Process waits
+    /// for every inheritor of the runner's descriptors, so a surviving worker would hang the test, not fail it.
+    static func killSurvivors(_ workers: some Collection<pid_t>, grace: Double = 5) -> [pid_t] {
+        _ = eventually(timeout: grace) { workers.allSatisfy { !isAlive($0) } }
+        let survivors = workers.filter(isAlive)
+        for w in survivors { kill(w, SIGKILL) }
+        return survivors
+    }
+
     /// Reads the data rows of a sweep CSV.
     static func csvRows(_ path: String) throws -> [[String: String]] {
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -107,4 +127,34 @@ func eventually(timeout: Double, _ condition: () -> Bool) -> Bool {
         usleep(50_000)
     }
     return condition()
+}
+
+/// The temporary paths the running test asked for (see `TestSupport.tempPath`), removed when it ends.
+final class TemporaryFiles: @unchecked Sendable {
+    @TaskLocal static var current: TemporaryFiles?
+    private let lock = NSLock()
+    private var paths: [String] = []
+
+    func register(_ path: String) { lock.withLock { paths.append(path) } }
+
+    func removeAll() {
+        for path in lock.withLock({ paths }) { try? FileManager.default.removeItem(atPath: path) }
+    }
+}
+
+/// A trait that gives every test (case) its own `TemporaryFiles` and removes them when it ends, pass or fail, so a
+/// test run leaves nothing in /tmp.
+struct RemovesTemporaryFiles: TestTrait, SuiteTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        let files = TemporaryFiles()
+        defer { files.removeAll() }
+        try await TemporaryFiles.$current.withValue(files) { try await function() }
+    }
+}
+
+extension Trait where Self == RemovesTemporaryFiles {
+    /// Removes every `TestSupport.tempPath`/`tempDirectory` the test created when it ends.
+    static var removesTemporaryFiles: Self { RemovesTemporaryFiles() }
 }

@@ -5,7 +5,7 @@ import Testing
 /// The verdicts kbench's numbers rest on, each checked end to end so that breaking it fails a test: an audit
 /// finding lost or duplicate messages fails the trial and the sweep's exit code; a rebalance inside the window
 /// fails the trial; a SIGKILLed runner leaves no worker behind.
-@Suite(.serialized) struct VerdictTests {
+@Suite(.serialized, .removesTemporaryFiles) struct VerdictTests {
     /// A one-trial window sweep whose worker injects `fault` into its audit.
     static func sweepWithFault(_ fault: String, mode: String) throws -> (TestSupport.Run, [[String: String]]) {
         let dir = try TestSupport.tempDirectory()
@@ -106,8 +106,40 @@ import Testing
             return workers.count == 2
         })
         kill(sweep.processIdentifier, SIGKILL)
-        sweep.waitUntilExit()
+        // Judge the workers from the moment of the kill: waitUntilExit() first could wait for them to end.
         #expect(!workers.isEmpty)
-        #expect(eventually(timeout: 5) { workers.allSatisfy { !TestSupport.isAlive($0) } }, "workers still alive: \(workers.filter(TestSupport.isAlive))")
+        let ended = eventually(timeout: 5) { workers.allSatisfy { !TestSupport.isAlive($0) } }
+        let survivors = workers.filter(TestSupport.isAlive)
+        for w in survivors { kill(w, SIGKILL) }  // do not leave them running for the rest of the suite
+        #expect(ended, "workers still alive 5 s after the runner died: \(survivors)")
+        sweep.waitUntilExit()
+    }
+
+    /// The same, but the runner is SIGKILLed inside a long window, when a worker writes nothing to its stdout until
+    /// the window ends (so a broken pipe would not end it for 30 s): the parent-death signal or stdin EOF must.
+    @Test func aRunnerKilledInsideTheWindowLeavesNoWorkerBehind() throws {
+        let (broker, bootstrap) = try ProcessTests.startBroker(["kbench-p2-t0:2"])
+        defer { broker.interrupt(); broker.waitUntilExit() }
+        let dir = try TestSupport.tempDirectory()
+        let log = dir + "/stderr"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let sweep = Process()
+        sweep.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
+        sweep.arguments = ["sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "2", "--duration", "30s",
+                           "--out", dir + "/run.csv", "--no-report"]
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle(forWritingAtPath: log)
+        try sweep.run()
+        defer { if sweep.isRunning { kill(sweep.processIdentifier, SIGKILL) } }
+        let measuring = eventually(timeout: 30) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("measuring") }
+        try #require(measuring, "the window never started: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
+        let workers = TestSupport.children(of: sweep.processIdentifier)
+        #expect(workers.count == 2, "\(workers)")
+        kill(sweep.processIdentifier, SIGKILL)
+        let ended = eventually(timeout: 5) { workers.allSatisfy { !TestSupport.isAlive($0) } }
+        let survivors = workers.filter(TestSupport.isAlive)
+        for w in survivors { kill(w, SIGKILL) }  // do not leave them running for the rest of the suite
+        #expect(ended, "workers still alive 5 s after the runner died: \(survivors)")
+        sweep.waitUntilExit()
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// kbench's one consumer loop: the sweep's worker processes, the rebalance workers and `kbench consume` all run
 /// it. It joins the group (or assigns partitions directly), applies the work model to every message, audits
 /// every offset, commits as the commit mode says, reports assignment changes, and leaves what is measured and
@@ -139,6 +141,10 @@ public final class ConsumerLoop {
                 }
             }
             actOnAssignmentChanges()
+            if measuring, let fault, fault.hangs(consumed: consumed) {
+                // A test's hung worker: no more consuming, no final result, until the runner ends the process.
+                while true { sleep(3600) }
+            }
             measurement.report(emit, consumed: consumed)
             if processed > 0 {
                 sinceCommit += processed
