@@ -62,17 +62,5 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Crosses the runner → worker pipe as its canonical text (`batch:100`), checked again when decoded.
-extension CommitMode: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { self = try CommitMode(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
-}
+/// Crosses the runner → worker pipe as its canonical text, checked again when decoded.
+extension CommitMode: CanonicalText {}

@@ -59,17 +59,5 @@ public enum WorkModel: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Crosses the runner → worker pipe as its canonical text (`sleep:1ms`), checked again when decoded.
-extension WorkModel: Codable {
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do { self = try WorkModel(parsing: text) } catch {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.message))
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(description)
-    }
-}
+/// Crosses the runner → worker pipe as its canonical text, checked again when decoded.
+extension WorkModel: CanonicalText {}
