@@ -87,6 +87,15 @@ public struct SweepConfiguration: Sendable {
         return perPartition * p
     }
 
+    /// Messages per producer batch when seeding. The embedded broker answers a fetch with one stored batch per
+    /// partition, and a consumer works through each fetched batch in turn: with 10,000-message batches, a
+    /// consumer of 20 partitions at 1 ms per message reached some of them only after 10 s and more, and they
+    /// stalled in the window. Batches of at most ~50 ms of work give every partition a turn early in the window.
+    public var seedBatchMessages: Int {
+        guard let d = work.perMessage, d.nanoseconds > 0 else { return 10_000 }
+        return max(20, min(10_000, Int(50_000_000 / d.nanoseconds)))
+    }
+
     public func validate() throws(UsageError) {
         guard !partitions.isEmpty, !consumers.isEmpty, !assignors.isEmpty else { throw UsageError("nothing to run") }
         guard (1...20).contains(topics) else { throw UsageError("--topics must be between 1 and 20 (got \(topics))") }

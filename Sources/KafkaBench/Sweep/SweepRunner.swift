@@ -205,7 +205,11 @@ public final class SweepRunner {
                 }
             }
             progress(.seeding(topic: topic, messages: messages))
-            let seeded = try Seeder.run(plan: plan, config: cluster.baseConfig, userIds: ids)
+            // Small producer batches so that consumers rotate through their partitions (see `seedBatchMessages`);
+            // the user's own -X batch.num.messages still wins.
+            let seedConfig = KafkaConfig(["batch.num.messages": String(configuration.seedBatchMessages)])
+                .merging(cluster.baseConfig.properties)
+            let seeded = try Seeder.run(plan: plan, config: seedConfig, userIds: ids)
             guard seeded.failed == 0, seeded.delivered == messages else {
                 throw RunError("seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
             }
@@ -239,7 +243,7 @@ public final class SweepRunner {
             messages: messages, repeat: r.point.repeat, activeConsumers: r.activeConsumers.count,
             idleConsumers: r.idleConsumers.count, idleNames: r.idleConsumers.joined(separator: " "),
             minPartitionsPerConsumer: r.minPartitionsPerConsumer, maxPartitionsPerConsumer: r.maxPartitionsPerConsumer,
-            joinMs: r.joinMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
+            joinMs: r.joinMs, goSkewMs: r.goSkewMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
             consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
             r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : 0,
             consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds,

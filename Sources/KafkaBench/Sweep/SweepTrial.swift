@@ -103,6 +103,13 @@ public struct SweepTrial {
         if !drained.isEmpty {
             problems.append("\(drained.count) partition(s) ran out of backlog inside the window (\(drained.prefix(3).map(\.description).joined(separator: ", "))…): raise --messages or shorten --duration")
         }
+        let goNs = finals.map(\.goNs)
+        result.goSkewMs = WindowCoverage.goSkewMs(goNs)
+        if let skew = WindowCoverage.goSkewProblem(result.goSkewMs, names: names, goNs: goNs) { problems.append(skew) }
+        if configuration.mode == .window {
+            problems += WindowCoverage.stalledPartitions(assignment: result.assignment,
+                                                         finals: Dictionary(zip(names, finals), uniquingKeysWith: { a, _ in a }))
+        }
         let rebalances = finals.reduce(0) { $0 + $1.rebalancesAfterGo }
         if rebalances > 0 { problems.append("the group rebalanced \(rebalances) time(s) during measurement") }
         if result.lost > 0 { problems.append("\(result.lost) message(s) lost") }

@@ -6,6 +6,8 @@ public struct TrialResult: Sendable {
     public var reason = ""
     public var joinMs = 0.0
     public var teardownMs = 0.0
+    /// Spread of the workers' "go" times, ms (NaN when the trial did not get that far).
+    public var goSkewMs = Double.nan
     /// Window length or makespan, seconds.
     public var seconds = 0.0
     public var msgsPerS = 0.0

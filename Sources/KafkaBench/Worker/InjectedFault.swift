@@ -1,20 +1,28 @@
-/// A fault a test injects into a worker's audit, to prove that the runner's verdicts catch what they must: the
-/// worker leaves one processed message out of its audit (`lose:N`, the Nth message looks lost) or records it
-/// twice (`duplicate:N`). Set through the environment variable `KBENCH_INJECT_FAULT`, which worker processes
-/// inherit; never set by kbench itself.
+/// A fault a test injects into a worker, to prove that the runner's verdicts catch what they must. Set through
+/// the environment variable `KBENCH_INJECT_FAULT`, which worker processes inherit; never set by kbench itself.
+///
+/// - `lose:N`: the worker leaves its Nth processed message out of its audit (it looks lost);
+/// - `duplicate:N`: it records its Nth processed message twice;
+/// - `delay-go:CONSUMER:MS`: the consumer named CONSUMER (e.g. `c01`) acts on "go" MS milliseconds late;
+/// - `stall:P`: whichever consumer holds partition P (of every topic) never resumes it after "go".
 public enum InjectedFault: Sendable, Equatable {
     case lose(Int)
     case duplicate(Int)
+    case delayGo(consumer: String, milliseconds: Int)
+    case stall(partition: Int32)
 
     public static let environmentVariable = "KBENCH_INJECT_FAULT"
 
-    /// Parses `lose:N` or `duplicate:N` (N ≥ 1); nil for anything else.
+    /// Parses one of the forms above (N ≥ 1, MS ≥ 1, P ≥ 0); nil for anything else.
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let n = Int(parts[1]), n >= 1 else { return nil }
-        switch parts[0] {
-        case "lose": self = .lose(n)
-        case "duplicate": self = .duplicate(n)
+        let parts = text.split(separator: ":").map(String.init)
+        switch (parts.first, parts.count) {
+        case ("lose", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .lose(n)
+        case ("duplicate", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .duplicate(n)
+        case ("delay-go", 3):
+            guard !parts[1].isEmpty, let ms = Int(parts[2]), ms >= 1 else { return nil }
+            self = .delayGo(consumer: parts[1], milliseconds: ms)
+        case ("stall", 2): guard let p = Int32(parts[1]), p >= 0 else { return nil }; self = .stall(partition: p)
         default: return nil
         }
     }
@@ -25,6 +33,19 @@ public enum InjectedFault: Sendable, Equatable {
         switch self {
         case .lose(let n): return ordinal == n ? 0 : 1
         case .duplicate(let n): return ordinal == n ? 2 : 1
+        case .delayGo, .stall: return 1
         }
+    }
+
+    /// How long the consumer `name` waits before acting on "go" (0: at once).
+    func goDelayMilliseconds(consumer name: String) -> Int {
+        if case .delayGo(let c, let ms) = self, c == name { return ms }
+        return 0
+    }
+
+    /// Whether the consumer keeps `partition` paused after "go".
+    func stalls(_ partition: TopicPartition) -> Bool {
+        if case .stall(let p) = self { return partition.partition == p }
+        return false
     }
 }
