@@ -19,7 +19,7 @@ import Testing
 
         let summary = try String(contentsOfFile: outcome.summary, encoding: .utf8)
         #expect(summary.contains("`kbench sweep --partitions 10 --consumers 1...15 --repeat 3`"))
-        #expect(summary.contains("| host | 2 cores, 7.8 GB memory |"))
+        #expect(summary.contains("| host | 2 cores, 7.8 GiB memory |"))
         #expect(summary.contains("![Group throughput vs consumers](../plots/sweep-test-throughput.png)"))
         #expect(summary.contains("[sweep-test.csv](sweep-test.csv)"))
         #expect(summary.contains("| P=10, range, window | 10 | 10 | 9,500 | partitions |"))

@@ -46,7 +46,7 @@ import Testing
 
     @Test func partitionsWithoutWindowProgressAreNamed() {
         let a = TopicPartition("t", 0), b = TopicPartition("t", 1), c = TopicPartition("t", 2)
-        var f1 = WorkerFinal(consumed: 10, bytes: 0, goNs: 0, doneNs: nil, cpuSeconds: 0, peakRssMb: 0, audits: [], rebalancesAfterGo: 0)
+        var f1 = WorkerFinal(consumed: 10, bytes: 0, goNs: 0, doneNs: nil, cpuSeconds: 0, peakRssMib: 0, audits: [], rebalancesAfterGo: 0)
         f1.windowPartitionMessages = [PartitionCount(a, 5), PartitionCount(b, 0)]
         var f2 = f1
         f2.windowPartitionMessages = []

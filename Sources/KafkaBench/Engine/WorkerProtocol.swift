@@ -70,17 +70,18 @@ public struct WorkerFinal: Codable, Sendable {
     /// Drain mode: when the last of its partitions reached its end (goNs when it had none).
     public var doneNs: UInt64?
     public var cpuSeconds: Double
-    public var peakRssMb: Double
+    /// The worker's own peak RSS (VmHWM), MiB; nil when unknown.
+    public var peakRssMib: Double?
     public var audits: [PartitionAuditReport]
     /// Partitions that reached their end inside the measurement window (window mode: the backlog was too small).
     public var drainedInWindow: [TopicPartition] = []
     /// Assignment changes seen after "go" (a stable trial has none).
     public var rebalancesAfterGo: Int
 
-    public init(consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMb: Double,
+    public init(consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMib: Double?,
                 audits: [PartitionAuditReport], rebalancesAfterGo: Int) {
         self.consumed = consumed; self.bytes = bytes; self.goNs = goNs; self.doneNs = doneNs
-        self.cpuSeconds = cpuSeconds; self.peakRssMb = peakRssMb; self.audits = audits
+        self.cpuSeconds = cpuSeconds; self.peakRssMib = peakRssMib; self.audits = audits
         self.rebalancesAfterGo = rebalancesAfterGo
     }
 }

@@ -43,8 +43,8 @@ struct RunSummary {
         if let c = m.commandLine { rows.append(("command line", ReportText.code(c))) }
         rows.append(("broker", a.brokerKind))
         if let s = a.started { rows.append(("started", s)) }
-        if m.hostCores != nil || m.hostMemoryGB != nil {
-            let parts = [m.hostCores.map { ReportText.count($0, "core") }, m.hostMemoryGB.map { String(format: "%.1f GB memory", $0) }]
+        if m.hostCores != nil || m.hostMemoryGiB != nil {
+            let parts = [m.hostCores.map { ReportText.count($0, "core") }, m.hostMemoryGiB.map { String(format: "%.1f GiB memory", $0) }]
             rows.append(("host", parts.compactMap { $0 }.joined(separator: ", ")))
         }
         if let v = m.kbenchVersion { rows.append(("kbench", v)) }

@@ -184,6 +184,6 @@ private struct RowCells {
             modelWindow: try double("model_window"), modelDrain: try double("model_drain"),
             efficiency: try double("efficiency"), consumed: try int("consumed"), duplicates: try int("duplicates"),
             lost: try int("lost"), workerCpuS: try double("worker_cpu_s"),
-            maxWorkerRssMb: try double("max_worker_rss_mb"), status: status, reason: string("reason"))
+            maxWorkerRssMib: try double("max_worker_rss_mib"), status: status, reason: string("reason"))
     }
 }

@@ -247,7 +247,7 @@ public final class SweepRunner {
             consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
             r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : 0,
             consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds,
-            maxWorkerRssMb: r.maxWorkerRssMb, status: r.ok ? .ok : .failed, reason: r.reason)
+            maxWorkerRssMib: r.maxWorkerRssMib, status: r.ok ? .ok : .failed, reason: r.reason)
     }
 }
 

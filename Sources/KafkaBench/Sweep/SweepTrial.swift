@@ -63,7 +63,7 @@ public struct SweepTrial {
     func measure(_ finals: [WorkerFinal], names: [String], into result: inout TrialResult) {
         result.consumed = finals.reduce(0) { $0 + $1.consumed }
         result.workerCpuSeconds = finals.reduce(0) { $0 + $1.cpuSeconds }
-        result.maxWorkerRssMb = finals.map(\.peakRssMb).max() ?? 0
+        result.maxWorkerRssMib = finals.compactMap(\.peakRssMib).max() ?? .nan
         let active = names.indices.filter { !(result.assignment[names[$0]] ?? []).isEmpty }
         switch configuration.mode {
         case .window:

@@ -18,7 +18,8 @@ public struct TrialResult: Sendable {
     public var duplicates = 0
     public var lost = 0
     public var workerCpuSeconds = 0.0
-    public var maxWorkerRssMb = 0.0
+    /// Largest worker peak RSS (VmHWM), MiB; NaN when unknown.
+    public var maxWorkerRssMib = Double.nan
     /// Partitions held by each consumer at the barrier, by consumer name.
     public var assignment: [String: [TopicPartition]] = [:]
     /// True when the sweep was interrupted during this trial (it is then not recorded).

@@ -75,7 +75,7 @@ public final class ConsumerLoop {
         func makeFinal() -> WorkerFinal {
             let usage = ResourceUsage.current()
             var f = WorkerFinal(consumed: consumed, bytes: bytes, goNs: goNs, doneNs: doneNs, cpuSeconds: usage.cpuSeconds,
-                                peakRssMb: usage.peakRssMb, audits: audit.reports(topicNames: consumer.topicNames),
+                                peakRssMib: usage.peakRssMib.isNaN ? nil : usage.peakRssMib, audits: audit.reports(topicNames: consumer.topicNames),
                                 rebalancesAfterGo: rebalancesAfterGo)
             measurement.complete(&f, topicNames: consumer.topicNames)
             return f
