@@ -2,8 +2,11 @@
 public enum ScalingBound: String, Sendable, Equatable, CaseIterable {
     /// Every partition has a consumer: consumers beyond P·T sit idle.
     case partitions = "partitions"
-    /// CPU-bound work (spin) has used every core of the host.
+    /// CPU-bound work (spin) has used every core of the host (inferred from the work and the core count, for
+    /// runs that did not record the host's CPU use).
     case cpuCores = "CPU cores"
+    /// The host's CPU was saturated at the knee (measured: `host_cpu_pct` ≥ `HostCPU.hostBoundPercent`).
+    case hostCPU = "host CPU (saturated)"
     /// One hot partition carries most messages; its single consumer caps the group.
     case keySkew = "key skew (hot partition)"
     /// None of the above: the broker (or the path to it) delivers no faster.
@@ -44,10 +47,12 @@ public struct Knee: Sendable, Equatable {
     /// - partitionSlots: P·T. - work: the trials' work model (`spin:…` is CPU-bound).
     /// - hostCores: cores of the host that ran the consumers, if known. - keysSkewed: Zipf-distributed keys.
     /// - rateSpread: 1 − slowest / fastest per-consumer rate at the knee (0 = even, near 1 = one consumer does all).
+    /// - hostBound: the host's CPU was measured saturated at the knee.
     public static func bound(knee: Int, partitionSlots: Int, work: String, hostCores: Int?, keysSkewed: Bool,
-                             rateSpread: Double) -> ScalingBound {
+                             rateSpread: Double, hostBound: Bool = false) -> ScalingBound {
         let slack = max(1, partitionSlots / 10)
         if knee >= partitionSlots - slack { return .partitions }
+        if hostBound { return .hostCPU }
         if work.lowercased().hasPrefix("spin"), let cores = hostCores, abs(knee - cores) <= max(1, cores / 4) {
             return .cpuCores
         }
@@ -61,7 +66,7 @@ public struct Knee: Sendable, Equatable {
         guard let c = consumers(in: samples), let p = series.points.first(where: { $0.consumers == c }) else { return nil }
         let spread = p.consumerRateMax > 0 && p.consumerRateMin.isFinite ? 1 - p.consumerRateMin / p.consumerRateMax : 0
         let bound = bound(knee: c, partitionSlots: series.partitionSlots, work: meta.work ?? series.key.work,
-                          hostCores: meta.hostCores, keysSkewed: meta.keysSkewed, rateSpread: spread)
+                          hostCores: meta.hostCores, keysSkewed: meta.keysSkewed, rateSpread: spread, hostBound: p.hostBound)
         return Knee(consumers: c, throughput: p.throughputMedian, bound: bound)
     }
 }

@@ -80,14 +80,20 @@ struct RunSummary {
         guard let base = s.points.first else { return [] }
         let title = analysis.seriesName(s.key) + (Set(analysis.series.map(\.key.mode)).count > 1 ? "" : ", \(s.key.mode) mode")
         var l = ["### \(title)", "",
-                 "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats |",
-                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                 "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats | host CPU |",
+                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for p in s.points {
             let speedup = p.throughputMedian / base.throughputMedian
             l.append("| \(p.consumers) | \(ReportText.rate(p.throughputMedian)) | \(ReportText.rate(p.throughputMin))–\(ReportText.rate(p.throughputMax)) "
-                     + "| \(ReportText.factor(speedup)) | \(ReportText.percent(p.efficiency)) | \(p.idleConsumers) | \(p.lost) | \(p.duplicates) | \(p.trials) |")
+                     + "| \(ReportText.factor(speedup)) | \(ReportText.percent(p.efficiency)) | \(p.idleConsumers) | \(p.lost) | \(p.duplicates) | \(p.trials) | \(hostCPU(p)) |")
         }
         return l + [""]
+    }
+
+    /// "97% host-bound", "42%", or "–" when not recorded (schema 1 files).
+    private func hostCPU(_ p: ScalingPoint) -> String {
+        guard p.hostCpuPct.isFinite else { return "–" }
+        return String(format: "%.0f%%", p.hostCpuPct) + (p.hostBound ? " **host-bound**" : "")
     }
 
     private func failedTable() -> [String] {

@@ -21,6 +21,11 @@ public struct ScalingPoint: Sendable, Equatable {
     public var duplicates: Int
     /// Median over repeats of measured / model.
     public var efficiency: Double
+    /// Median over repeats of the host's CPU use while measuring, percent of all cores (NaN: not recorded).
+    public var hostCpuPct: Double = .nan
+
+    /// The host's CPU was saturated at this point (see `HostCPU.hostBoundPercent`).
+    public var hostBound: Bool { HostCPU.isHostBound(hostCpuPct) }
 }
 
 /// The trials of one sweep line, (work, mode, topics, partitions, assignor), aggregated per consumer count.
@@ -87,6 +92,7 @@ public struct ScalingSeries: Sendable, Equatable {
             maxPartitionsPerConsumer: t.map(\.maxPartitionsPerConsumer).max()!,
             idleConsumers: t.map(\.idleConsumers).max()!,
             lost: t.reduce(0) { $0 + $1.lost }, duplicates: t.reduce(0) { $0 + $1.duplicates },
-            efficiency: Statistics.median(t.map(\.efficiency)))
+            efficiency: Statistics.median(t.map(\.efficiency)),
+            hostCpuPct: Statistics.median(t.map(\.hostCpuPct).filter(\.isFinite)))
     }
 }

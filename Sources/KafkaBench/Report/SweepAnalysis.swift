@@ -86,6 +86,8 @@ public struct SweepAnalysis: Sendable {
                 lead += largest > pt
                     ? " and no further: each partition is read by one consumer of the group, so consumers beyond the \(pt)th got no partition and sat idle."
                     : " and then flattened as the consumers reached the \(slots)."
+            case .hostCPU:
+                lead += String(format: " and then flattened: the host's CPU was saturated there (%.0f%% of all cores busy), so the group measured the host, not Kafka; \(HostCPU.advice).", end.hostCpuPct)
             case .cpuCores:
                 lead += " and then flattened: the spin work is CPU-bound and the host has \(ReportText.count(meta.hostCores ?? k.consumers, "core")), so more consumers only share those cores."
             case .keySkew:
@@ -98,6 +100,7 @@ public struct SweepAnalysis: Sendable {
             lead += " and was still rising at \(ReportText.count(largest, "consumer")): there is no knee within this sweep."
         }
         out.append(lead)
+        if let sentence = hostBoundSentence { out.append(sentence) }
         if let sentence = assignorComparison(s) { out.append(sentence) }
         let otherKnees = primarySeries.filter { $0.key != s.key && $0.key.partitions != s.key.partitions }
         if !otherKnees.isEmpty {
@@ -117,6 +120,16 @@ public struct SweepAnalysis: Sendable {
             out.append("\(failed) of \(rows.count) trials failed; they are listed below and left out of the figures.")
         }
         return out.joined(separator: " ")
+    }
+
+    /// Which consumer counts were host-bound (the host's CPU saturated while measuring), and what to do.
+    var hostBoundSentence: String? {
+        let counts = Set(primarySeries.flatMap { $0.points.filter(\.hostBound).map(\.consumers) }).sorted()
+        guard !counts.isEmpty else { return nil }
+        let peak = primarySeries.flatMap { $0.points.filter(\.hostBound).map(\.hostCpuPct) }.max() ?? .nan
+        return "Host-bound at \(counts.count == 1 ? "C = \(counts[0])" : "C = " + counts.map(String.init).joined(separator: ", ")): "
+            + String(format: "the host's CPU was at least %.0f%% busy (up to %.0f%%) while measuring, ", HostCPU.hostBoundPercent, peak)
+            + "so those figures measure this host rather than the consumer group; \(HostCPU.advice)."
     }
 
     /// How far apart the assignors were, when the sweep compares several on the same partitions.

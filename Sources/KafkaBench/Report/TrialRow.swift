@@ -62,6 +62,9 @@ public struct TrialRow: Sendable, Equatable {
     public var lost: Int
     /// Sum of worker CPU seconds (user + system).
     public var workerCpuS: Double
+    /// The host's CPU use while measuring (every process), percent of all cores; NaN when unknown. At or above
+    /// `HostCPU.hostBoundPercent` the trial is host-bound.
+    public var hostCpuPct: Double = .nan
     /// Largest peak RSS (VmHWM) of any worker, MiB (2^20 bytes); NaN when unknown.
     public var maxWorkerRssMib: Double
     public var status: TrialStatus
@@ -73,7 +76,7 @@ public struct TrialRow: Sendable, Equatable {
         "messages", "repeat", "active_consumers", "idle_consumers", "idle_names", "min_partitions_per_consumer",
         "max_partitions_per_consumer", "join_ms", "go_skew_ms", "teardown_ms", "seconds", "msgs_per_s", "mb_per_s",
         "consumer_rate_min", "consumer_rate_median", "consumer_rate_max", "r1", "model_window", "model_drain",
-        "efficiency", "consumed", "duplicates", "lost", "worker_cpu_s", "max_worker_rss_mib", "status", "reason",
+        "efficiency", "consumed", "duplicates", "lost", "worker_cpu_s", "host_cpu_pct", "max_worker_rss_mib", "status", "reason",
     ]
 
     /// The columns of a file of schema `schema` (1…`schemaVersion`): today's columns less those added since.
@@ -82,7 +85,7 @@ public struct TrialRow: Sendable, Equatable {
     }
 
     /// Columns added after schema 1, with the schema that added them.
-    public static let addedInSchema: [String: Int] = ["go_skew_ms": 2]
+    public static let addedInSchema: [String: Int] = ["go_skew_ms": 2, "host_cpu_pct": 2]
 
     /// Renamed columns: today's name → the name older files use.
     public static let formerNames: [String: String] = ["max_worker_rss_mib": "max_worker_rss_mb"]
@@ -93,7 +96,7 @@ public struct TrialRow: Sendable, Equatable {
                 maxPartitionsPerConsumer: Int, joinMs: Double, goSkewMs: Double = .nan, teardownMs: Double, seconds: Double, msgsPerS: Double,
                 mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
                 r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, consumed: Int,
-                duplicates: Int, lost: Int, workerCpuS: Double, maxWorkerRssMib: Double, status: TrialStatus, reason: String) {
+                duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String) {
         self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
         self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
         self.work = work; self.mode = mode; self.messages = messages; self.repeat = `repeat`
@@ -103,7 +106,7 @@ public struct TrialRow: Sendable, Equatable {
         self.mbPerS = mbPerS; self.consumerRateMin = consumerRateMin; self.consumerRateMedian = consumerRateMedian
         self.consumerRateMax = consumerRateMax; self.r1 = r1; self.modelWindow = modelWindow; self.modelDrain = modelDrain
         self.efficiency = efficiency; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
-        self.workerCpuS = workerCpuS; self.maxWorkerRssMib = maxWorkerRssMib; self.status = status; self.reason = reason
+        self.workerCpuS = workerCpuS; self.hostCpuPct = hostCpuPct; self.maxWorkerRssMib = maxWorkerRssMib; self.status = status; self.reason = reason
     }
 
     /// The row's fields as CSV cells, in `columns` order.
@@ -113,7 +116,7 @@ public struct TrialRow: Sendable, Equatable {
          String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
          fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
          fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4),
-         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(maxWorkerRssMib, 1), status.rawValue, reason]
+         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason]
     }
 
     /// One CSV line (RFC 4180 quoting where needed), without the newline.

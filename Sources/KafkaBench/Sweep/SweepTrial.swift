@@ -37,9 +37,11 @@ public struct SweepTrial {
         case .window:
             var mode = WindowMode(warmup: configuration.warmup, duration: configuration.duration)
             outcome = engine.run(specs, covering: Set(lowWatermarks.keys), mode: &mode)
+            result.hostCpuPct = mode.hostCpuPct
         case .drain:
             var mode = DrainMode(timeout: configuration.trialTimeout)
             outcome = engine.run(specs, covering: Set(lowWatermarks.keys), mode: &mode)
+            result.hostCpuPct = mode.hostCpuPct
         }
         result.joinMs = outcome.joinMs
         result.teardownMs = outcome.teardownMs

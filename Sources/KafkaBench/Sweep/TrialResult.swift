@@ -8,6 +8,8 @@ public struct TrialResult: Sendable {
     public var teardownMs = 0.0
     /// Spread of the workers' "go" times, ms (NaN when the trial did not get that far).
     public var goSkewMs = Double.nan
+    /// The host's CPU use while measuring, percent of all cores (NaN when not sampled).
+    public var hostCpuPct = Double.nan
     /// Window length or makespan, seconds.
     public var seconds = 0.0
     public var msgsPerS = 0.0
