@@ -79,7 +79,9 @@ struct RunSummary {
     private func scalingTable(_ s: ScalingSeries) -> [String] {
         guard let base = s.points.first else { return [] }
         let title = analysis.seriesName(s.key) + (Set(analysis.series.map(\.key.mode)).count > 1 ? "" : ", \(s.key.mode) mode")
-        var l = ["### \(title)", "",
+        let model = s.baselineConsumers.map { k in "Model scaled from C = \(k)" + Baseline.warnings(k: k, partitionSlots: s.partitionSlots).map { " (warning: \($0))" }.joined() + "." }
+            ?? "No model: \(s.baselineMissing ?? "no baseline")."
+        var l = ["### \(title)", "", ReportText.tableCell(model), "",
                  "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats | host CPU |",
                  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for p in s.points {

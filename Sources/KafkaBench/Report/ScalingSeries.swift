@@ -50,8 +50,13 @@ public struct ScalingSeries: Sendable, Equatable {
     public var key: Key
     /// Ascending consumer counts; counts where every trial failed are left out.
     public var points: [ScalingPoint]
-    /// The single-consumer rate the model scales (median of the rows' r1), msgs/s.
+    /// The single-consumer rate the model scales (median of the rows' r1), msgs/s; NaN when no baseline succeeded.
     public var r1: Double
+    /// The consumer count the model is scaled from: from the rows' `baseline` cells, or (schema 1 files, which
+    /// have none) the smallest consumer count, the rule those sweeps used. Nil when no baseline succeeded.
+    public var baselineConsumers: Int?
+    /// Why there is no model (a `none: …` baseline cell), when there is none.
+    public var baselineMissing: String?
 
     /// P·T: partitions per topic times topics, the most consumers that can hold a partition.
     public var partitionSlots: Int { key.partitions * key.topics }
@@ -70,6 +75,16 @@ public struct ScalingSeries: Sendable, Equatable {
         return byKey.keys.sorted().map { key in
             let trials = byKey[key]!
             var series = ScalingSeries(key: key, points: [], r1: Statistics.median(trials.map(\.r1)))
+            let ks = trials.compactMap { Baseline.consumers(fromCell: $0.baseline, rowConsumers: $0.consumers) }
+            if let k = Dictionary(grouping: ks, by: { $0 }).max(by: { ($0.value.count, -$0.key) < ($1.value.count, -$1.key) })?.key {
+                series.baselineConsumers = k
+            } else if trials.allSatisfy({ $0.baseline.isEmpty }) {
+                series.baselineConsumers = trials.map(\.consumers).min()
+            }
+            if !series.r1.isFinite || series.baselineConsumers == nil {
+                series.baselineConsumers = nil
+                series.baselineMissing = trials.first { $0.baseline.hasPrefix("none") }?.baseline ?? "no r1 recorded"
+            }
             series.points = Dictionary(grouping: trials, by: \.consumers).sorted { $0.key < $1.key }.map { c, t in
                 var p = point(consumers: c, trials: t)
                 if !p.efficiency.isFinite { p.efficiency = p.throughputMedian / series.model(consumers: c) }

@@ -100,6 +100,7 @@ public struct SweepAnalysis: Sendable {
             lead += " and was still rising at \(ReportText.count(largest, "consumer")): there is no knee within this sweep."
         }
         out.append(lead)
+        out.append(baselineSentence(s))
         if let sentence = hostBoundSentence { out.append(sentence) }
         if let sentence = assignorComparison(s) { out.append(sentence) }
         let otherKnees = primarySeries.filter { $0.key != s.key && $0.key.partitions != s.key.partitions }
@@ -120,6 +121,15 @@ public struct SweepAnalysis: Sendable {
             out.append("\(failed) of \(rows.count) trials failed; they are listed below and left out of the figures.")
         }
         return out.joined(separator: " ")
+    }
+
+    /// "The model is scaled from C = k." with its warnings, or why there is no model.
+    func baselineSentence(_ s: ScalingSeries) -> String {
+        guard let k = s.baselineConsumers else {
+            return "There is no model for this series: \(s.baselineMissing ?? "no baseline") (its model and efficiency columns are empty)."
+        }
+        let warnings = Baseline.warnings(k: k, partitionSlots: s.partitionSlots)
+        return "The model is scaled from C = \(k)" + (warnings.isEmpty ? "." : ". Warning: " + warnings.joined(separator: "; ") + ".")
     }
 
     /// Which consumer counts were host-bound (the host's CPU saturated while measuring), and what to do.

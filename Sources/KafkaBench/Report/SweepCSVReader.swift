@@ -182,7 +182,7 @@ private struct RowCells {
             consumerRateMin: try double("consumer_rate_min"), consumerRateMedian: try double("consumer_rate_median"),
             consumerRateMax: try double("consumer_rate_max"), r1: try double("r1"),
             modelWindow: try double("model_window"), modelDrain: try double("model_drain"),
-            efficiency: try double("efficiency"), consumed: try int("consumed"), duplicates: try int("duplicates"),
+            efficiency: try double("efficiency"), baseline: string("baseline"), consumed: try int("consumed"), duplicates: try int("duplicates"),
             lost: try int("lost"), workerCpuS: try double("worker_cpu_s"), hostCpuPct: try double("host_cpu_pct"),
             maxWorkerRssMib: try double("max_worker_rss_mib"), status: status, reason: string("reason"))
     }

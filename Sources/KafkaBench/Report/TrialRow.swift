@@ -56,6 +56,9 @@ public struct TrialRow: Sendable, Equatable {
     public var modelDrain: Double
     /// measured / model of this row's mode
     public var efficiency: Double
+    /// Which trials the model is scaled from: `self` (this ok trial is a baseline), `C=k`, or `none: …` with
+    /// why no baseline succeeded (the model columns are then empty). Empty in schema 1 files.
+    public var baseline: String = ""
     /// Messages consumed in the trial (whole trial, including warm-up).
     public var consumed: Int
     public var duplicates: Int
@@ -76,7 +79,7 @@ public struct TrialRow: Sendable, Equatable {
         "messages", "repeat", "active_consumers", "idle_consumers", "idle_names", "min_partitions_per_consumer",
         "max_partitions_per_consumer", "join_ms", "go_skew_ms", "teardown_ms", "seconds", "msgs_per_s", "mb_per_s",
         "consumer_rate_min", "consumer_rate_median", "consumer_rate_max", "r1", "model_window", "model_drain",
-        "efficiency", "consumed", "duplicates", "lost", "worker_cpu_s", "host_cpu_pct", "max_worker_rss_mib", "status", "reason",
+        "efficiency", "baseline", "consumed", "duplicates", "lost", "worker_cpu_s", "host_cpu_pct", "max_worker_rss_mib", "status", "reason",
     ]
 
     /// The columns of a file of schema `schema` (1…`schemaVersion`): today's columns less those added since.
@@ -85,7 +88,7 @@ public struct TrialRow: Sendable, Equatable {
     }
 
     /// Columns added after schema 1, with the schema that added them.
-    public static let addedInSchema: [String: Int] = ["go_skew_ms": 2, "host_cpu_pct": 2]
+    public static let addedInSchema: [String: Int] = ["go_skew_ms": 2, "host_cpu_pct": 2, "baseline": 2]
 
     /// Renamed columns: today's name → the name older files use.
     public static let formerNames: [String: String] = ["max_worker_rss_mib": "max_worker_rss_mb"]
@@ -95,7 +98,7 @@ public struct TrialRow: Sendable, Equatable {
                 activeConsumers: Int, idleConsumers: Int, idleNames: String, minPartitionsPerConsumer: Int,
                 maxPartitionsPerConsumer: Int, joinMs: Double, goSkewMs: Double = .nan, teardownMs: Double, seconds: Double, msgsPerS: Double,
                 mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
-                r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, consumed: Int,
+                r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, baseline: String = "", consumed: Int,
                 duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String) {
         self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
         self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
@@ -105,7 +108,7 @@ public struct TrialRow: Sendable, Equatable {
         self.joinMs = joinMs; self.goSkewMs = goSkewMs; self.teardownMs = teardownMs; self.seconds = seconds; self.msgsPerS = msgsPerS
         self.mbPerS = mbPerS; self.consumerRateMin = consumerRateMin; self.consumerRateMedian = consumerRateMedian
         self.consumerRateMax = consumerRateMax; self.r1 = r1; self.modelWindow = modelWindow; self.modelDrain = modelDrain
-        self.efficiency = efficiency; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
+        self.efficiency = efficiency; self.baseline = baseline; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
         self.workerCpuS = workerCpuS; self.hostCpuPct = hostCpuPct; self.maxWorkerRssMib = maxWorkerRssMib; self.status = status; self.reason = reason
     }
 
@@ -115,7 +118,7 @@ public struct TrialRow: Sendable, Equatable {
          String(messages), String(`repeat`), String(activeConsumers), String(idleConsumers), idleNames,
          String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
          fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
-         fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4),
+         fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4), baseline,
          String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason]
     }
 

@@ -72,6 +72,7 @@ public final class SweepRunner {
         let points = configuration.points
         var rows: [TrialRow] = []
         var r1ByGroup: [String: [Double]] = [:]
+        var baselineFailure: [String: String] = [:]
         var interrupted = false
         var index = 0
         var groupsUsed: [String] = []
@@ -96,10 +97,18 @@ public final class SweepRunner {
                 }
                 if result.interrupted || kbench_stop_signal() != 0 { interrupted = true; break partitionLoop }
                 let key = "\(p)/\(point.assignor.rawValue)"
-                if point.consumers == configuration.consumers.min()!, result.ok {
-                    r1ByGroup[key, default: []].append(Self.baselineRate(result, configuration: configuration))
+                let k = configuration.baselineConsumers
+                if point.consumers == k {
+                    if result.ok {
+                        r1ByGroup[key, default: []].append(Self.baselineRate(result, configuration: configuration))
+                    } else {
+                        baselineFailure[key] = baselineFailure[key] ?? result.reason
+                    }
                 }
-                let row = Self.row(result, r1: median(r1ByGroup[key] ?? []), configuration: configuration, runId: runId,
+                let r1 = Statistics.median(r1ByGroup[key] ?? [])
+                let baselineCell = !r1.isFinite ? Baseline.missing(k, reason: baselineFailure[key] ?? "not run")
+                    : (point.consumers == k && result.ok ? Baseline.isBaseline : Baseline.scaledFrom(k))
+                let row = Self.row(result, r1: r1, baseline: baselineCell, configuration: configuration, runId: runId,
                                    broker: embedded ? "embedded" : cluster.bootstrap,
                                    messages: configuration.messagesPerTopic(partitions: p))
                 results.append(row)
@@ -127,7 +136,7 @@ public final class SweepRunner {
             "topics": String(c.topics), "work": c.work.description, "mode": c.mode.rawValue,
             "duration": c.duration.description, "warmup": c.warmup.description, "repeat": String(c.repeats),
             "commit": c.commit.description, "keys": String(c.keys), "key_distribution": c.keyDistribution.description,
-            "value_bytes": String(c.valueBytes),
+            "value_bytes": String(c.valueBytes), "baseline": "C=\(c.baselineConsumers)",
             "messages_per_topic": c.partitions.map { "P=\($0): \(c.messagesPerTopic(partitions: $0))" }.joined(separator: ", "),
         ]
     }
@@ -228,8 +237,9 @@ public final class SweepRunner {
         return factor > 0 ? r.msgsPerS / factor : 0
     }
 
-    /// The CSV row of a trial, with the model and efficiency scaled from `r1`.
-    static func row(_ r: TrialResult, r1: Double, configuration: SweepConfiguration, runId: String, broker: String,
+    /// The CSV row of a trial, with the model and efficiency scaled from `r1` (NaN: no baseline succeeded, and the
+    /// model columns stay empty).
+    static func row(_ r: TrialResult, r1: Double, baseline: String, configuration: SweepConfiguration, runId: String, broker: String,
                     messages: Int) -> TrialRow {
         let slots = r.point.partitions * configuration.topics
         let modelWindow = ScalingModel.window(r1: r1, consumers: r.point.consumers, slots: slots)
@@ -245,7 +255,7 @@ public final class SweepRunner {
             minPartitionsPerConsumer: r.minPartitionsPerConsumer, maxPartitionsPerConsumer: r.maxPartitionsPerConsumer,
             joinMs: r.joinMs, goSkewMs: r.goSkewMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
             consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
-            r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : 0,
+            r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : .nan, baseline: baseline,
             consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds, hostCpuPct: r.hostCpuPct,
             maxWorkerRssMib: r.maxWorkerRssMib, status: r.ok ? .ok : .failed, reason: r.reason)
     }

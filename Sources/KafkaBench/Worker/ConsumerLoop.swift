@@ -44,6 +44,9 @@ public final class ConsumerLoop {
 
     private func run<M: ConsumerMeasurement>(_ initial: M) throws -> WorkerFinal {
         var measurement = initial
+        if fault?.failsGroup(spec.properties["group.id"]) == true {
+            throw RunError("injected fault: \(InjectedFault.environmentVariable) fails the consumers of group \(spec.properties["group.id"] ?? "")")
+        }
         let work = spec.work
         let commit = spec.commit
         let fault = fault

@@ -4,12 +4,15 @@
 /// - `lose:N`: the worker leaves its Nth processed message out of its audit (it looks lost);
 /// - `duplicate:N`: it records its Nth processed message twice;
 /// - `delay-go:CONSUMER:MS`: the consumer named CONSUMER (e.g. `c01`) acts on "go" MS milliseconds late;
-/// - `stall:P`: whichever consumer holds partition P (of every topic) never resumes it after "go".
+/// - `stall:P`: whichever consumer holds partition P (of every topic) never resumes it after "go";
+/// - `fail-group:TEXT`: every consumer whose group id contains TEXT (e.g. `-c1-`, the trials of one consumer)
+///   fails at start.
 public enum InjectedFault: Sendable, Equatable {
     case lose(Int)
     case duplicate(Int)
     case delayGo(consumer: String, milliseconds: Int)
     case stall(partition: Int32)
+    case failGroup(containing: String)
 
     public static let environmentVariable = "KBENCH_INJECT_FAULT"
 
@@ -23,6 +26,7 @@ public enum InjectedFault: Sendable, Equatable {
             guard !parts[1].isEmpty, let ms = Int(parts[2]), ms >= 1 else { return nil }
             self = .delayGo(consumer: parts[1], milliseconds: ms)
         case ("stall", 2): guard let p = Int32(parts[1]), p >= 0 else { return nil }; self = .stall(partition: p)
+        case ("fail-group", 2): guard !parts[1].isEmpty else { return nil }; self = .failGroup(containing: parts[1])
         default: return nil
         }
     }
@@ -33,7 +37,7 @@ public enum InjectedFault: Sendable, Equatable {
         switch self {
         case .lose(let n): return ordinal == n ? 0 : 1
         case .duplicate(let n): return ordinal == n ? 2 : 1
-        case .delayGo, .stall: return 1
+        case .delayGo, .stall, .failGroup: return 1
         }
     }
 
@@ -41,6 +45,12 @@ public enum InjectedFault: Sendable, Equatable {
     func goDelayMilliseconds(consumer name: String) -> Int {
         if case .delayGo(let c, let ms) = self, c == name { return ms }
         return 0
+    }
+
+    /// Whether a consumer of group `groupId` fails at start.
+    func failsGroup(_ groupId: String?) -> Bool {
+        if case .failGroup(let text) = self, let groupId { return groupId.contains(text) }
+        return false
     }
 
     /// Whether the consumer keeps `partition` paused after "go".
