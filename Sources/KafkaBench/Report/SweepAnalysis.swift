@@ -86,6 +86,8 @@ public struct SweepAnalysis: Sendable {
                 lead += largest > pt
                     ? " and no further: each partition is read by one consumer of the group, so consumers beyond the \(pt)th got no partition and sat idle."
                     : " and then flattened as the consumers reached the \(slots)."
+            case .assignment:
+                lead += " and then flattened although there were \(slots): " + (assignmentSentence(s, after: k.consumers) ?? "the assignment left added consumers without work.")
             case .hostCPU:
                 lead += String(format: " and then flattened: the host's CPU was saturated there (%.0f%% of all cores busy), so the group measured the host, not Kafka; \(HostCPU.advice).", end.hostCpuPct)
             case .cpuCores:
@@ -102,6 +104,11 @@ public struct SweepAnalysis: Sendable {
         out.append(lead)
         out.append(baselineSentence(s))
         if let sentence = hostBoundSentence { out.append(sentence) }
+        for o in primarySeries where o.key != s.key && knees[o.key]?.bound == .assignment {
+            if let k = knees[o.key], let why = assignmentSentence(o, after: k.consumers) {
+                out.append("\(seriesName(o.key)) stopped scaling at \(ReportText.count(k.consumers, "consumer")), bound by its assignment: " + why)
+            }
+        }
         if let sentence = assignorComparison(s) { out.append(sentence) }
         let otherKnees = primarySeries.filter { $0.key != s.key && $0.key.partitions != s.key.partitions }
         if !otherKnees.isEmpty {
@@ -130,6 +137,17 @@ public struct SweepAnalysis: Sendable {
         }
         let warnings = Baseline.warnings(k: k, partitionSlots: s.partitionSlots)
         return "The model is scaled from C = \(k)" + (warnings.isEmpty ? "." : ". Warning: " + warnings.joined(separator: "; ") + ".")
+    }
+
+    /// What the assignor did wrong at the first consumer count after `knee` (C ≤ P·T).
+    func assignmentSentence(_ s: ScalingSeries, after knee: Int) -> String? {
+        guard let p = s.points.first(where: { $0.consumers > knee }), Knee.unevenAssignment(p, partitionSlots: s.partitionSlots) else { return nil }
+        let even = (s.partitionSlots + p.consumers - 1) / p.consumers
+        var parts: [String] = []
+        if p.idleConsumers > 0 { parts.append("left \(ReportText.count(p.idleConsumers, "consumer")) idle") }
+        if p.maxPartitionsPerConsumer > even { parts.append("gave one consumer \(p.maxPartitionsPerConsumer) partitions where an even split gives at most \(even)") }
+        return "with \(p.consumers) consumers and \(s.partitionSlots) partitions, the \(s.key.assignor) assignor "
+            + parts.joined(separator: " and ") + ", so the added consumers got no work (the partitions would have allowed more)."
     }
 
     /// Which consumer counts were host-bound (the host's CPU saturated while measuring), and what to do.
