@@ -45,16 +45,30 @@ public struct SweepAnalysis: Sendable {
             .max { $0.1.throughputMedian < $1.1.throughputMedian }
     }
 
-    /// One line for the results index: the peak and the knee.
+    /// The plateau of `series` beyond its knee, if it has a knee and at least two points there.
+    public func plateau(_ s: ScalingSeries) -> Plateau? { knees[s.key].flatMap { Plateau(s, knee: $0.consumers) } }
+
+    /// One line for the results index: the plateau beyond the knee (a "peak" only when it stands above the
+    /// plateau's spread), or the highest point of a series still rising, and whether noise can be told apart.
     public var headline: String {
         guard let b = best else { return "no ok trials" }
         let (s, p) = (b.series, b.point)
-        var text = "\(ReportText.rate(p.throughputMedian)) msgs/s peak at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key)))"
-        if let k = knees[s.key] {
-            text += "; knee at \(ReportText.count(k.consumers, "consumer")), bound: \(k.bound.rawValue)"
+        var text: String
+        let fewestRuns = s.points.map(\.trials).min() ?? 1
+        if let k = knees[s.key], let plateau = plateau(s) {
+            text = "plateau of \(ReportText.rate(plateau.median)) msgs/s (\(ReportText.rate(plateau.low))–\(ReportText.rate(plateau.high))) "
+                + "from \(plateau.fromConsumers) to \(plateau.toConsumers) consumers (\(seriesName(s.key))); "
+                + "knee at \(ReportText.count(k.consumers, "consumer")), bound: \(k.bound.rawValue)"
+            if let peak = plateau.peak {
+                text += "; peak \(ReportText.rate(peak.throughputMedian)) msgs/s at \(ReportText.count(peak.consumers, "consumer")), above the plateau's spread"
+            }
+        } else if let k = knees[s.key] {
+            text = "\(ReportText.rate(k.throughput)) msgs/s at the knee, \(ReportText.count(k.consumers, "consumer")) (\(seriesName(s.key))), bound: \(k.bound.rawValue)"
         } else {
-            text += "; still rising at the largest consumer count"
+            text = "\(ReportText.rate(p.throughputMedian)) msgs/s at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key))); "
+                + "still rising at the largest consumer count"
         }
+        if fewestRuns < 2 { text += "; " + Plateau.singleRunNote }
         return text
     }
 
@@ -102,6 +116,18 @@ public struct SweepAnalysis: Sendable {
             lead += " and was still rising at \(ReportText.count(largest, "consumer")): there is no knee within this sweep."
         }
         out.append(lead)
+        if let plateau = plateau(s) {
+            var sentence = "From \(plateau.fromConsumers) to \(plateau.toConsumers) consumers the throughput stayed on a plateau: median "
+                + "\(ReportText.rate(plateau.median)) msgs/s, its points between \(ReportText.rate(plateau.low)) and \(ReportText.rate(plateau.high))"
+            if let peak = plateau.peak {
+                sentence += "; \(ReportText.count(peak.consumers, "consumer")) stood above the rest (\(ReportText.rate(peak.throughputMedian)) msgs/s, every repeat faster than any repeat of the other plateau points)."
+            } else if plateau.noiseSeparable {
+                sentence += "; no point stands above the spread of the repeats, so there is no peak to report."
+            } else {
+                sentence += "; \(Plateau.singleRunNote)."
+            }
+            out.append(sentence)
+        }
         out.append(baselineSentence(s))
         if let sentence = hostBoundSentence { out.append(sentence) }
         for o in primarySeries where o.key != s.key && knees[o.key]?.bound == .assignment {
@@ -116,7 +142,7 @@ public struct SweepAnalysis: Sendable {
             out.append("Other partition counts: " + parts.joined(separator: "; ") + ".")
         }
         if primaryMode == "window", let d = series.filter({ $0.key.mode == "drain" }).compactMap({ s in s.points.max { $0.throughputMedian < $1.throughputMedian }.map { (s, $0) } }).max(by: { $0.1.throughputMedian < $1.1.throughputMedian }) {
-            out.append("Draining the whole backlog peaked at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model).")
+            out.append("Draining the whole backlog was fastest at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model).")
         }
         let ok = rows.filter { $0.status == .ok }
         let lost = ok.reduce(0) { $0 + $1.lost }, dups = ok.reduce(0) { $0 + $1.duplicates }
