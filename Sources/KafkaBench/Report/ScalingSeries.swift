@@ -21,6 +21,9 @@ public struct ScalingPoint: Sendable, Equatable {
     public var duplicates: Int
     /// Median over repeats of measured / model.
     public var efficiency: Double
+    /// Median over repeats of the rows' model for the series' mode (drain: from the real assignment and partition
+    /// sizes); NaN when the rows carry none.
+    public var modelMedian: Double = .nan
     /// Median over repeats of the host's CPU use while measuring, percent of all cores (NaN: not recorded).
     public var hostCpuPct: Double = .nan
 
@@ -62,9 +65,13 @@ public struct ScalingSeries: Sendable, Equatable {
     public var partitionSlots: Int { key.partitions * key.topics }
 
     /// The model throughput at `consumers`: r1 × min(C, P·T) in window mode, r1·P·T / ceil(P·T / C) in drain mode.
+    /// Prefer `modelAt(_:)`, which uses the rows' own model when they carry one.
     public func model(consumers: Int) -> Double {
         ScalingModel.model(key.mode == "drain" ? .drain : .window, r1: r1, consumers: consumers, slots: partitionSlots)
     }
+
+    /// The model at point `p`: the rows' own (real partition sizes in drain mode), else the formula.
+    public func modelAt(_ p: ScalingPoint) -> Double { p.modelMedian.isFinite ? p.modelMedian : model(consumers: p.consumers) }
 
     /// The series in `rows`, from the trials with status ok, in key order.
     public static func group(_ rows: [TrialRow]) -> [ScalingSeries] {
@@ -87,7 +94,8 @@ public struct ScalingSeries: Sendable, Equatable {
             }
             series.points = Dictionary(grouping: trials, by: \.consumers).sorted { $0.key < $1.key }.map { c, t in
                 var p = point(consumers: c, trials: t)
-                if !p.efficiency.isFinite { p.efficiency = p.throughputMedian / series.model(consumers: c) }
+                p.modelMedian = Statistics.median(t.map { key.mode == "drain" ? $0.modelDrain : $0.modelWindow })
+                if !p.efficiency.isFinite { p.efficiency = p.throughputMedian / series.modelAt(p) }
                 return p
             }
             return series

@@ -231,9 +231,14 @@ public final class SweepRunner {
     /// r1, the single-consumer rate the model scales, from a trial at the sweep's smallest consumer count C: its
     /// throughput divided by what the model gives one consumer's rate at C (min(C, P·T) in window mode, the
     /// drain staircase P·T / ceil(P·T / C) in drain mode), so the model equals the measurement there.
+    /// In drain mode the factor comes from the trial's real assignment and partition sizes when known.
     static func baselineRate(_ r: TrialResult, configuration: SweepConfiguration) -> Double {
         let slots = r.point.partitions * configuration.topics
-        let factor = ScalingModel.model(configuration.mode, r1: 1, consumers: r.point.consumers, slots: slots)
+        var factor = ScalingModel.model(configuration.mode, r1: 1, consumers: r.point.consumers, slots: slots)
+        if configuration.mode == .drain, !r.backlogs.isEmpty {
+            let real = ScalingModel.drain(r1: 1, backlogs: Array(r.backlogs.values))
+            if real.isFinite { factor = real }
+        }
         return factor > 0 ? r.msgsPerS / factor : 0
     }
 
@@ -243,7 +248,10 @@ public final class SweepRunner {
                     messages: Int) -> TrialRow {
         let slots = r.point.partitions * configuration.topics
         let modelWindow = ScalingModel.window(r1: r1, consumers: r.point.consumers, slots: slots)
-        let modelDrain = ScalingModel.drain(r1: r1, consumers: r.point.consumers, slots: slots)
+        // The drain model from the partitions each consumer really held and their real sizes (skewed keys make
+        // them uneven); the even-split staircase only when the trial never reached an assignment.
+        let realDrain = r.backlogs.isEmpty ? Double.nan : ScalingModel.drain(r1: r1, backlogs: Array(r.backlogs.values))
+        let modelDrain = realDrain.isFinite ? realDrain : ScalingModel.drain(r1: r1, consumers: r.point.consumers, slots: slots)
         let model = configuration.mode == .window ? modelWindow : modelDrain
         let rates = r.consumerRates.sorted()
         return TrialRow(

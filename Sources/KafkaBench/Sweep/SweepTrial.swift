@@ -46,6 +46,9 @@ public struct SweepTrial {
         result.joinMs = outcome.joinMs
         result.teardownMs = outcome.teardownMs
         result.assignment = outcome.assignmentAtGo
+        result.backlogs = outcome.assignmentAtGo.mapValues { partitions in
+            partitions.reduce(0) { $0 + Int((highWatermarks[$1] ?? 0) - (lowWatermarks[$1] ?? 0)) }
+        }
         result.appliedProperties = outcome.members.first?.appliedProperties
         let finals: [WorkerFinal]
         switch outcome.result {

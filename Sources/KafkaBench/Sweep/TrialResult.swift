@@ -24,6 +24,8 @@ public struct TrialResult: Sendable {
     public var maxWorkerRssMib = Double.nan
     /// Partitions held by each consumer at the barrier, by consumer name.
     public var assignment: [String: [TopicPartition]] = [:]
+    /// Messages each consumer had to read (the backlog of its partitions at "go"), by consumer name.
+    public var backlogs: [String: Int] = [:]
     /// True when the sweep was interrupted during this trial (it is then not recorded).
     public var interrupted = false
     /// The librdkafka properties the first worker reported it applied (secrets masked).
