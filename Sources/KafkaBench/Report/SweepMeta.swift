@@ -16,6 +16,8 @@ public struct SweepMeta: Sendable, Equatable {
     public var keyDistribution: String?
     /// How the sweep ended ("completed", "interrupted after …"), when recorded.
     public var status: String?
+    /// Every entry of the meta's "settings" object, as text (what `kbench compare` diffs).
+    public var settings: [String: String] = [:]
 
     public init(commandLine: String? = nil, brokerKind: String? = nil, started: String? = nil, hostCores: Int? = nil,
                 hostMemoryGiB: Double? = nil, kbenchVersion: String? = nil, librdkafkaVersion: String? = nil,
@@ -59,6 +61,7 @@ public struct SweepMeta: Sendable, Equatable {
             hostMemoryGiB: number(host["memoryGib"]) ?? number(host["memory_gb"]) ?? number(host["memoryGb"]), kbenchVersion: text(json["kbench_version"]),
             librdkafkaVersion: text(json["librdkafka_version"]), work: setting("work"), mode: setting("mode"),
             keyDistribution: setting("key_distribution"), status: text(json["status"]))
+        for (key, value) in settings { if let t = text(value) { meta.settings[key] = t } }
         if meta.keyDistribution == nil, let cl = meta.commandLine { meta.keyDistribution = optionValue("--key-distribution", in: cl) }
         return meta
     }
