@@ -46,6 +46,14 @@ import Testing
         #expect(a.headline.contains(Plateau.singleRunNote) && !a.headline.contains("peak"))
     }
 
+    /// Assignors compared on one run per point cannot claim a difference beyond noise (the two-topic run).
+    @Test func assignorDifferencesWithOneRunDoNotClaimToBeatNoise() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let a = try SweepAnalysis.load(csvPath: root + "/Results/sweep-two-topics.csv")
+        #expect(a.findings.contains("roundrobin was") && a.findings.contains(Plateau.singleRunNote), "\(a.findings)")
+        #expect(!a.findings.contains("more than the spread between repeats"))
+    }
+
     @Test func aSeriesStillRisingHasNoPlateau() {
         let a = Self.analysis(ReportFixtures.sweep(assignors: ["range"], throughput: { 950 * Double($0) }))
         #expect(a.plateau(a.series[0]) == nil)

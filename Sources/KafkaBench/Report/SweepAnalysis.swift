@@ -205,7 +205,9 @@ public struct SweepAnalysis: Sendable {
             return "The assignors (\(names)) made no real difference: their medians were within \(ReportText.percent(w.spread)) of each other at every consumer count."
         }
         let beyondNoise = w.hi.throughputMin > w.lo.throughputMax
+        let verdict = min(w.hi.trials, w.lo.trials) < 2 ? "; \(Plateau.singleRunNote)."
+            : (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
         return "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.percent(w.spread)) faster than \(w.loName)"
-            + (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
+            + verdict
     }
 }
