@@ -71,7 +71,7 @@ stop_broker() {
   wait "$broker_pid" 2>/dev/null || true
 }
 
-# Runs a command as a whole process; appends "<label> <wall seconds> <peak RSS MB> <cpu seconds>" to $work/runs.
+# Runs a command as a whole process; appends "<label> <wall seconds> <peak RSS MiB> <cpu seconds>" to $work/runs.
 timed() {
   local label=$1; shift
   local t0 t1
@@ -82,11 +82,11 @@ timed() {
   if grep -qi "fail\|error" "$work/err"; then echo "$label reported:" >&2; cat "$work/err" >&2; fi
   read -r rss_kb user sys <"$work/time.out"
   awk -v l="$label" -v a="$t0" -v b="$t1" -v r="$rss_kb" -v u="$user" -v s="$sys" -v n="$MESSAGES" \
-    'BEGIN { w = (b - a) / 1e9; printf "%-18s %7.3f s  %9.0f msg/s  RSS %6.1f MB  CPU %5.2f s\n", l, w, n / w, r / 1024, u + s
+    'BEGIN { w = (b - a) / 1e9; printf "%-18s %7.3f s  %9.0f msg/s  RSS %6.1f MiB  CPU %5.2f s\n", l, w, n / w, r / 1024, u + s
              printf "%s %.6f %.1f %.2f\n", l, w, r / 1024, u + s >> "'"$work/runs"'" }'
 }
 
-# median LABEL FIELD (2 = wall seconds, 3 = RSS MB)
+# median LABEL FIELD (2 = wall seconds, 3 = RSS MiB)
 median() {
   awk -v l="$1" -v f="$2" '$1 == l { print $f }' "$work/runs" | sort -g |
     awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
@@ -164,7 +164,7 @@ while kill -0 "$sweep_pid" 2>/dev/null; do
   sleep 0.05
 done
 wait "$sweep_pid" || { echo "sweep failed:" >&2; tail -20 "$work/sweep.log" >&2; exit 1; }
-sweep_rss=$(grep -v '^#' "$work/sweep.csv" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "max_worker_rss_mb") c = i; next }
+sweep_rss=$(grep -v '^#' "$work/sweep.csv" | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "max_worker_rss_mib") c = i; next }
   { if ($c > m) m = $c } END { print m }')
 load
 
@@ -180,6 +180,6 @@ summary() {  # kbench-label kcat-label
 summary kbench-consume kcat-consume
 summary kbench-consume kcat-consume-fw10
 summary kbench-produce kcat-produce
-echo "peak RSS, median: kbench consume $(median kbench-consume 3) MB, kcat -C $(median kcat-consume 3) MB, kbench produce $(median kbench-produce 3) MB, kcat -P $(median kcat-produce 3) MB"
-awk -v c="$sweep_rss" -v h="$hwm" 'BEGIN { printf "sweep worker peak RSS: max_worker_rss_mb (CSV) %.1f MB; workers'"'"' own VmHWM %.1f MB\n", c, h / 1024 }'
+echo "peak RSS, median: kbench consume $(median kbench-consume 3) MiB, kcat -C $(median kcat-consume 3) MiB, kbench produce $(median kbench-produce 3) MiB, kcat -P $(median kcat-produce 3) MiB"
+awk -v c="$sweep_rss" -v h="$hwm" 'BEGIN { printf "sweep worker peak RSS: max_worker_rss_mib (CSV) %.1f MiB; workers'"'"' own VmHWM %.1f MiB\n", c, h / 1024 }'
 echo "(max_worker_rss_mb comes from getrusage(ru_maxrss), which on Linux also counts the spawning runner's RSS at exec time; VmHWM is the worker's own.)"

@@ -5,6 +5,9 @@
 #include <signal.h>
 #include <time.h>
 #ifdef __linux__
+#include <sched.h>
+#endif
+#ifdef __linux__
 #include <sys/prctl.h>
 #endif
 
@@ -22,12 +25,38 @@ static long long now_ns(void) {
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+long long kbench_thread_cpu_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 void kbench_spin_ns(long long nanoseconds) {
-    long long end = now_ns() + nanoseconds;
+    // Spins until this thread has used `nanoseconds` of CPU: time the thread spends preempted (a busy host, more
+    // workers than cores) does not count, so spin:200us is 200 us of CPU however loaded the machine is.
+    long long end = kbench_thread_cpu_ns() + nanoseconds;
     volatile unsigned long long sink = 0;
-    while (now_ns() < end) {
-        for (int i = 0; i < 64; i++) sink += (unsigned long long)i;
+    while (kbench_thread_cpu_ns() < end) {
+        for (int i = 0; i < 256; i++) sink += (unsigned long long)i;
     }
+}
+
+int kbench_pin_thread_to_one_cpu(void) {
+#ifdef __linux__
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return -1;
+    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+        if (CPU_ISSET(cpu, &allowed)) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            CPU_SET(cpu, &one);
+            return sched_setaffinity(0, sizeof one, &one) == 0 ? cpu : -1;
+        }
+    }
+    return -1;
+#else
+    return -1;
+#endif
 }
 
 static volatile sig_atomic_t stop_signal = 0;

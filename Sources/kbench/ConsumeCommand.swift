@@ -47,9 +47,9 @@ struct ConsumeCommand: ParsableCommand {
         }.run()
         let seconds = Double((final.doneNs ?? MonotonicClock.nanoseconds()) - start) / 1e9
         let usage = ResourceUsage.current()
-        print(String(format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MB",
+        print(String(format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB",
                      final.consumed, Double(final.bytes) / 1e6, topic, seconds, Double(final.consumed) / seconds,
-                     Double(final.bytes) / 1e6 / seconds, usage.cpuSeconds, usage.peakRssMb))
+                     Double(final.bytes) / 1e6 / seconds, usage.cpuSeconds, usage.peakRssMib))
         if let firstError { Console.info("consumer reported: \(firstError)") }
     }
 }

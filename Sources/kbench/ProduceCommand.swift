@@ -47,9 +47,9 @@ struct ProduceCommand: ParsableCommand {
         let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
         let usage = ResourceUsage.current()
         let latency = producer.deliveryLatencyMicros
-        print(String(format: "delivered %d of %d events to %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MB; delivery latency p50 %.1f ms, p99 %.1f ms",
+        print(String(format: "delivered %d of %d events to %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB; delivery latency p50 %.1f ms, p99 %.1f ms",
                      producer.delivered, messages, topic, elapsed, Double(producer.delivered) / elapsed,
-                     Double(producer.delivered * valueBytes) / 1e6 / elapsed, usage.cpuSeconds, usage.peakRssMb,
+                     Double(producer.delivered * valueBytes) / 1e6 / elapsed, usage.cpuSeconds, usage.peakRssMib,
                      Double(latency?.valueAtPercentile(50) ?? 0) / 1000, Double(latency?.valueAtPercentile(99) ?? 0) / 1000))
         if producer.failed > 0 {
             throw RunError("\(producer.failed) event(s) failed delivery: \(producer.firstFailure ?? "")")

@@ -58,6 +58,9 @@ struct SweepCommand: ParsableCommand {
             transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var warmup: DurationValue = SweepConfiguration.standard.warmup
 
+    @Option(help: ArgumentHelp("Consumer count the model is scaled from (default: the smallest); added to --consumers when missing, e.g. --baseline 1.", valueName: "count"))
+    var baseline: Int?
+
     @Option(name: .customLong("repeat"), help: "Runs per point; medians and min/max are reported.")
     var repeats: Int = SweepConfiguration.standard.repeats
 
@@ -121,6 +124,7 @@ struct SweepCommand: ParsableCommand {
         c.cleanup = cleanup
         c.createTimeout = createTimeout
         c.userProperties = try connection.userProperties()
+        if let baseline { c.setBaseline(baseline) }
         return c
     }
 
@@ -141,6 +145,8 @@ struct SweepCommand: ParsableCommand {
                                      commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
         let display = SweepDisplay(interactive: Console.stderrIsTerminal)
         Console.info("kbench sweep: \(configuration.points.count) trial(s), results in \(path)")
+        Console.info("model scaled from C = \(configuration.baselineConsumers)")
+        for w in configuration.baselineWarnings { Console.info("warning: \(w)") }
         let outcome = try runner.run(progress: display.show)
         display.finish()
         Console.output(SweepTable.render(outcome.rows))

@@ -24,6 +24,9 @@ final class SweepDisplay {
                 + (row.repeat > 1 ? " #\(row.repeat)" : "") + ": "
             if row.status == .ok {
                 text += "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(String(format: "%.2f", row.efficiency)), idle \(row.idleConsumers), lost \(row.lost)"
+                if HostCPU.isHostBound(row.hostCpuPct) {
+                    text += ", HOST-BOUND (host CPU \(Int(row.hostCpuPct.rounded()))%: \(HostCPU.advice))"
+                }
             } else {
                 text += "FAILED: \(row.reason)"
             }
@@ -53,6 +56,7 @@ final class SweepDisplay {
 enum SweepTable {
     static func render(_ rows: [TrialRow]) -> String {
         var out: [String] = []
+        var hostBound = false
         let groups = Dictionary(grouping: rows) { "\($0.partitions)|\($0.assignor)" }
         let keys = groups.keys.sorted { a, b in
             let (pa, aa) = (Int(a.split(separator: "|")[0])!, a.split(separator: "|")[1])
@@ -75,9 +79,15 @@ enum SweepTable {
                 let eff = median(ok.map(\.efficiency))
                 let idle = rs.map(\.idleConsumers).max() ?? 0
                 let lost = rs.reduce(0) { $0 + $1.lost }
-                let status = ok.count == rs.count ? "ok" : "\(rs.count - ok.count) failed"
-                out.append(String(format: "%9d %11.0f %8.2fx %11.2f %5d %5d  %@", c, m, speedup, eff, idle, lost, status))
+                var status = ok.count == rs.count ? "ok" : "\(rs.count - ok.count) failed"
+                if ok.contains(where: { HostCPU.isHostBound($0.hostCpuPct) }) { status += ", host-bound"; hostBound = true }
+                out.append(String(format: "%9d %11.0f %8.2fx %11.2f %5d %5d  ", c, m, speedup, eff, idle, lost) + status)
             }
+        }
+        if hostBound {
+            out.append("")
+            out.append("host-bound: the host's CPU was at least \(Int(HostCPU.hostBoundPercent))% busy while measuring, so those rows measure "
+                + "this host, not the consumer group; \(HostCPU.advice).")
         }
         return out.joined(separator: "\n")
     }

@@ -30,7 +30,7 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         let rows = try TestSupport.csvRows(csv)
         #expect(rows.count == 1)
-        #expect(rows.first?["status"] == "ok")
+        #expect(rows.first?["status"] == "ok", "\(rows.first?["reason"] ?? "")")
         #expect(rows.first?["broker"] == "embedded")
 
         let metaPath = ResultPaths.metadata(forCSV: csv)

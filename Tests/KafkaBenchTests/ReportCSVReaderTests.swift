@@ -20,16 +20,31 @@ import Testing
         #expect(parsed[1].idleNames == "c11 c12")
     }
 
+    /// The published results are schema 1: they must keep reading, with the columns added since unknown.
+    @Test func readsThePublishedSchema1Files() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let text = try String(contentsOfFile: root + "/Results/sweep-readme.csv", encoding: .utf8)
+        #expect(text.hasPrefix("# kbench sweep schema 1\n"))
+        let rows = try SweepCSVReader.parse(text, source: "sweep-readme.csv")
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.msgsPerS > 0 && $0.goSkewMs.isNaN })
+    }
+
+    @Test func aSchema2FileMustHaveTheSchema2Columns() throws {
+        let header = TrialRow.columns.filter { $0 != "go_skew_ms" }.joined(separator: ",")
+        #expect(parseError("# kbench sweep schema 2\n" + header + "\n")?.contains("missing column go_skew_ms") == true)
+        #expect(parseError("# kbench sweep schema 1\n" + TrialRow.columns(schema: 1).joined(separator: ",") + "\n") == nil)
+    }
+
     @Test func emptyFile() {
         #expect(parseError("")?.contains("run.csv is empty") == true)
         #expect(parseError("\n\n")?.contains("run.csv is empty") == true)
     }
 
     @Test func wrongSchemaLine() throws {
-        let other = try #require(parseError("# kbench sweep schema 2\n" + TrialRow.columns.joined(separator: ",") + "\n"))
-        #expect(other.contains("run.csv line 1") && other.contains("schema 2") && other.contains("reads schema 1"))
+        let other = try #require(parseError("# kbench sweep schema 99\n" + TrialRow.columns.joined(separator: ",") + "\n"))
+        #expect(other.contains("run.csv line 1") && other.contains("schema 99") && other.contains("reads schemas 1 to \(TrialRow.schemaVersion)"))
         let foreign = try #require(parseError("a,b,c\n1,2,3\n"))
-        #expect(foreign.contains("run.csv line 1") && foreign.contains("expected '# kbench sweep schema 1'"))
+        #expect(foreign.contains("run.csv line 1") && foreign.contains("expected '\(TrialRow.schemaLine)'"))
     }
 
     @Test func missingHeaderAndMissingColumn() throws {
@@ -54,7 +69,7 @@ import Testing
         let bad = try #require(parseError(ReportFixtures.csv([]) + cells.joined(separator: ",") + "\n"))
         #expect(bad.contains("line 3, column 7 (consumers)") && bad.contains("not a whole number"))
         let short = try #require(parseError(ReportFixtures.csv([]) + "a,b,c\n"))
-        #expect(short.contains("line 3") && short.contains("3 cells") && short.contains("36 columns"))
+        #expect(short.contains("line 3") && short.contains("3 cells") && short.contains("\(TrialRow.columns.count) columns"))
     }
 
     @Test func okTrialWithoutThroughputIsRejected() throws {
@@ -66,10 +81,14 @@ import Testing
 
     @Test func metaJSONReadsTopLevelAndSettings() throws {
         let meta = try SweepMeta.parse(Data(ReportFixtures.meta.utf8), source: "m.json")
-        #expect(meta.brokerKind == "embedded" && meta.hostCores == 2 && meta.hostMemoryGB == 7.8)
+        #expect(meta.brokerKind == "embedded" && meta.hostCores == 2 && meta.hostMemoryGiB == 7.8)
         #expect(meta.work == "none" && meta.keyDistribution == "uniform" && !meta.keysSkewed)
         let skewed = try SweepMeta.parse(Data(#"{"command_line": "kbench sweep --key-distribution zipf:1.2"}"#.utf8), source: "m.json")
         #expect(skewed.keysSkewed && skewed.brokerKind == nil)
+        // RunMetadata writes memoryGib; files written before the rename say memoryGb for the same GiB figure.
+        let host = RunMetadata.currentHost()
+        let written = try JSONEncoder().encode(["host": host])
+        #expect(try SweepMeta.parse(written, source: "m.json").hostMemoryGiB == host.memoryGib)
         #expect(throws: UsageError.self) { try SweepMeta.parse(Data("not json".utf8), source: "m.json") }
     }
 }

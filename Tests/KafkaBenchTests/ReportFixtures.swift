@@ -20,7 +20,7 @@ enum ReportFixtures {
             consumerRateMedian: per, consumerRateMax: rateMax ?? per * 1.05, r1: r1,
             modelWindow: r1 * Double(active), modelDrain: r1 * Double(partitions) / Double((partitions + consumers - 1) / consumers),
             efficiency: msgsPerS / (r1 * Double(active)), consumed: Int(msgsPerS * 12), duplicates: 0, lost: 0,
-            workerCpuS: 1.5, maxWorkerRssMb: 40, status: status, reason: reason)
+            workerCpuS: 1.5, maxWorkerRssMib: 40, status: status, reason: reason)
     }
 
     /// throughput(C) for C in 1...maxConsumers, three repeats with ±2% spread, for each assignor.

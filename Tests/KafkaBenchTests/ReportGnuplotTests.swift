@@ -67,7 +67,10 @@ import Testing
         #expect(script(ReportFixtures.linearThenFlat() + drain).plots == [.throughput, .drain, .balance, .perConsumer])
         let drainOnly = script(drain)
         #expect(drainOnly.plots == [.throughput, .balance, .perConsumer])
-        #expect(drainOnly.scriptText().contains("ceil(10.0 / floor(x + 0.5))"))
+        // the drain model is each series' own model column (the rows' model_drain: real partition sizes)
+        #expect(drainOnly.scriptText().contains("title 'model: r1 × total / largest consumer backlog"))
+        let c3 = drainOnly.dataText().split(separator: "\n").first { $0.hasPrefix("3,") }.map { $0.split(separator: ",").map(String.init) }
+        #expect(c3?[GnuplotScript.dataColumns.firstIndex(of: "model_msgs_per_s")!] == "2375", "\(String(describing: c3))")
     }
 
     @Test func gnuplotRendersTheScript() throws {

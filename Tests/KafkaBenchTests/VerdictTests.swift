@@ -7,12 +7,12 @@ import Testing
 /// fails the trial; a SIGKILLed runner leaves no worker behind.
 @Suite(.serialized, .removesTemporaryFiles) struct VerdictTests {
     /// A one-trial window sweep whose worker injects `fault` into its audit.
-    static func sweepWithFault(_ fault: String, mode: String) throws -> (TestSupport.Run, [[String: String]]) {
+    static func sweepWithFault(_ fault: String, mode: String, consumers: Int = 1) throws -> (TestSupport.Run, [[String: String]]) {
         let dir = try TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = dir + "/run.csv"
         let run = try TestSupport.kbench(
-            ["sweep", "--partitions", "2", "--consumers", "1", "--mode", mode, "--duration", "500ms", "--warmup", "100ms",
+            ["sweep", "--partitions", "2", "--consumers", String(consumers), "--mode", mode, "--duration", "500ms", "--warmup", "100ms",
              "--out", csv, "--no-report"] + (mode == "drain" ? ["--messages", "600"] : []),
             timeout: 60, environment: [InjectedFault.environmentVariable: fault])
         return (run, try TestSupport.csvRows(csv))
@@ -37,9 +37,10 @@ import Testing
     }
 
     /// Without a fault the same trial is ok and its audit accounts for every message consumed (window mode too:
-    /// an audit that recorded nothing could never find a loss).
+    /// an audit that recorded nothing could never find a loss). Two consumers, one partition each: in a 500 ms
+    /// window one consumer of both partitions would still be on its first fetch of one of them (a stall).
     @Test func aCleanTrialAuditsEveryMessage() throws {
-        let (run, rows) = try Self.sweepWithFault("none", mode: "window")
+        let (run, rows) = try Self.sweepWithFault("none", mode: "window", consumers: 2)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(rows.first?["status"] == "ok", "\(rows)")
         #expect(Int(rows.first?["consumed"] ?? "") ?? 0 > 0)

@@ -62,23 +62,38 @@ public struct WorkerFinal: Codable, Sendable {
     /// Window mode: messages and bytes processed inside the window.
     public var windowMessages = 0
     public var windowBytes = 0
-    /// When the worker resumed its partitions after "go".
+    /// Window mode: messages processed inside the window on each partition that made progress there (a
+    /// partition of the worker's assignment that is missing stalled).
+    public var windowPartitionMessages: [PartitionCount] = []
+    /// When the worker resumed its partitions after "go" (CLOCK_MONOTONIC, comparable across the host's workers).
     public var goNs: UInt64
     /// Drain mode: when the last of its partitions reached its end (goNs when it had none).
     public var doneNs: UInt64?
     public var cpuSeconds: Double
-    public var peakRssMb: Double
+    /// The worker's own peak RSS (VmHWM), MiB; nil when unknown.
+    public var peakRssMib: Double?
     public var audits: [PartitionAuditReport]
     /// Partitions that reached their end inside the measurement window (window mode: the backlog was too small).
     public var drainedInWindow: [TopicPartition] = []
     /// Assignment changes seen after "go" (a stable trial has none).
     public var rebalancesAfterGo: Int
 
-    public init(consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMb: Double,
+    public init(consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMib: Double?,
                 audits: [PartitionAuditReport], rebalancesAfterGo: Int) {
         self.consumed = consumed; self.bytes = bytes; self.goNs = goNs; self.doneNs = doneNs
-        self.cpuSeconds = cpuSeconds; self.peakRssMb = peakRssMb; self.audits = audits
+        self.cpuSeconds = cpuSeconds; self.peakRssMib = peakRssMib; self.audits = audits
         self.rebalancesAfterGo = rebalancesAfterGo
+    }
+}
+
+/// A message count on one partition.
+public struct PartitionCount: Codable, Sendable, Equatable {
+    public var partition: TopicPartition
+    public var messages: Int
+
+    public init(_ partition: TopicPartition, _ messages: Int) {
+        self.partition = partition
+        self.messages = messages
     }
 }
 

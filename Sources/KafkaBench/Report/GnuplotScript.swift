@@ -59,7 +59,7 @@ struct GnuplotScript {
                     String(p.consumers), num(p.throughputMedian), num(p.throughputMin), num(p.throughputMax),
                     num(p.consumerRateMedian), num(p.consumerRateMin), num(p.consumerRateMax),
                     String(p.minPartitionsPerConsumer), String(p.maxPartitionsPerConsumer),
-                    num(s.model(consumers: p.consumers)), String(p.trials),
+                    num(s.modelAt(p)), String(p.trials),
                 ]
                 out += cells.joined(separator: ",") + "\n"
             }
@@ -103,7 +103,7 @@ struct GnuplotScript {
         l += frame.partitionMarkers(idleLabelY: plot == .balance ? 0.15 : 0.05)
         switch plot {
         case .throughput, .drain:
-            let top = shown.flatMap { i in series[i].points.flatMap { [$0.throughputMax, series[i].model(consumers: $0.consumers)] } }
+            let top = shown.flatMap { i in series[i].points.flatMap { [$0.throughputMax, series[i].modelAt($0)] } }
             let scale = Scale(maximum: Statistics.maximum(top))
             l += ["set ylabel \(q(plot == .drain ? "drain throughput (\(scale.unit), backlog / makespan)" : "throughput (\(scale.unit))"))",
                   "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
@@ -195,9 +195,7 @@ struct GnuplotScript {
                 "model\(i)(x) = (\(ScalingModel.gnuplot(.window, r1: real(g.r1), slots: g.pt))) / scale"
             }
         case .throughput, .drain:
-            return modelGroups(shown).enumerated().map { i, g in
-                "model\(i)(x) = (\(ScalingModel.gnuplot(.drain, r1: real(g.r1), slots: g.pt))) / scale"
-            }
+            return []  // drawn from each series' model column (the real partition sizes), see plotElements
         case .balance:
             return slotValues(shown).enumerated().map { i, pt in "even\(i)(x) = x < 1 ? NaN : \(real(Double(pt))) / x" }
         case .perConsumer:
@@ -250,9 +248,12 @@ struct GnuplotScript {
                 e.append("model\(i)(x) \(modelStyle) " + (i == 0 ? "title \(q("model: r1 × min(C, \(ptText))\(r1Text)"))" : "notitle"))
             }
         case .throughput, .drain:
-            for i in groups.indices {
-                e.append("model\(i)(x) \(modelStyle) " + (i == 0 ? "title \(q("model: r1 · \(ptText) / ceil(\(ptText) / C)\(r1Text)"))" : "notitle"))
+            // Per series: r1 × total backlog / the largest consumer's backlog, from the real assignment and sizes.
+            for (n, i) in shown.enumerated() {
+                e.append("dat index \(i) using \(c.firstIndex(of: "consumers")! + 1):($\(c.firstIndex(of: "model_msgs_per_s")! + 1) / scale) \(modelStyle) "
+                         + (n == 0 ? "title \(q("model: r1 × total / largest consumer backlog\(r1Text)"))" : "notitle"))
             }
+            _ = ptText
         case .balance:
             for i in slots.indices {
                 let t = slots.count == 1 ? "\(slots[0]) / C" : "P·T / C"

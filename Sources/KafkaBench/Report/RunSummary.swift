@@ -43,8 +43,8 @@ struct RunSummary {
         if let c = m.commandLine { rows.append(("command line", ReportText.code(c))) }
         rows.append(("broker", a.brokerKind))
         if let s = a.started { rows.append(("started", s)) }
-        if m.hostCores != nil || m.hostMemoryGB != nil {
-            let parts = [m.hostCores.map { ReportText.count($0, "core") }, m.hostMemoryGB.map { String(format: "%.1f GB memory", $0) }]
+        if m.hostCores != nil || m.hostMemoryGiB != nil {
+            let parts = [m.hostCores.map { ReportText.count($0, "core") }, m.hostMemoryGiB.map { String(format: "%.1f GiB memory", $0) }]
             rows.append(("host", parts.compactMap { $0 }.joined(separator: ", ")))
         }
         if let v = m.kbenchVersion { rows.append(("kbench", v)) }
@@ -79,15 +79,23 @@ struct RunSummary {
     private func scalingTable(_ s: ScalingSeries) -> [String] {
         guard let base = s.points.first else { return [] }
         let title = analysis.seriesName(s.key) + (Set(analysis.series.map(\.key.mode)).count > 1 ? "" : ", \(s.key.mode) mode")
-        var l = ["### \(title)", "",
-                 "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats |",
-                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        let model = s.baselineConsumers.map { k in "Model scaled from C = \(k)" + Baseline.warnings(k: k, partitionSlots: s.partitionSlots).map { " (warning: \($0))" }.joined() + "." }
+            ?? "No model: \(s.baselineMissing ?? "no baseline")."
+        var l = ["### \(title)", "", ReportText.tableCell(model), "",
+                 "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats | host CPU |",
+                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for p in s.points {
             let speedup = p.throughputMedian / base.throughputMedian
             l.append("| \(p.consumers) | \(ReportText.rate(p.throughputMedian)) | \(ReportText.rate(p.throughputMin))–\(ReportText.rate(p.throughputMax)) "
-                     + "| \(ReportText.factor(speedup)) | \(ReportText.percent(p.efficiency)) | \(p.idleConsumers) | \(p.lost) | \(p.duplicates) | \(p.trials) |")
+                     + "| \(ReportText.factor(speedup)) | \(ReportText.percent(p.efficiency)) | \(p.idleConsumers) | \(p.lost) | \(p.duplicates) | \(p.trials) | \(hostCPU(p)) |")
         }
         return l + [""]
+    }
+
+    /// "97% host-bound", "42%", or "–" when not recorded (schema 1 files).
+    private func hostCPU(_ p: ScalingPoint) -> String {
+        guard p.hostCpuPct.isFinite else { return "–" }
+        return String(format: "%.0f%%", p.hostCpuPct) + (p.hostBound ? " **host-bound**" : "")
     }
 
     private func failedTable() -> [String] {

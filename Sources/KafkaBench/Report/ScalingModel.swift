@@ -3,7 +3,9 @@
 ///
 /// With `slots` = P·T (partitions per topic × topics), the most consumers that can hold a partition:
 /// - window mode: r1 × min(C, slots) — throughput grows with consumers until every partition has its own;
-/// - drain mode: r1 × slots / ceil(slots / C) — the makespan is set by the consumer with the most partitions.
+/// - drain mode: r1 × slots / ceil(slots / C) — the makespan is set by the consumer with the most partitions;
+///   with the trial's real assignment and partition sizes, r1 × total backlog / the largest consumer's backlog
+///   (`drain(r1:backlogs:)`), which is the staircase for equal partitions split evenly.
 public enum ScalingModel {
     public static func window(r1: Double, consumers: Int, slots: Int) -> Double {
         r1 * Double(min(consumers, slots))
@@ -13,6 +15,14 @@ public enum ScalingModel {
         guard consumers > 0 else { return 0 }
         let rounds = (slots + consumers - 1) / consumers
         return r1 * Double(slots) / Double(rounds)
+    }
+
+    /// The drain model from what each consumer actually had to read (`backlogs`: messages per consumer, idle
+    /// consumers included as 0): the makespan is the largest backlog ÷ r1, so the group's rate is
+    /// r1 × total / largest. NaN when nothing was assigned.
+    public static func drain(r1: Double, backlogs: [Int]) -> Double {
+        guard let largest = backlogs.max(), largest > 0 else { return .nan }
+        return r1 * Double(backlogs.reduce(0, +)) / Double(largest)
     }
 
     public static func model(_ mode: SweepMode, r1: Double, consumers: Int, slots: Int) -> Double {

@@ -21,6 +21,14 @@ public struct ScalingPoint: Sendable, Equatable {
     public var duplicates: Int
     /// Median over repeats of measured / model.
     public var efficiency: Double
+    /// Median over repeats of the rows' model for the series' mode (drain: from the real assignment and partition
+    /// sizes); NaN when the rows carry none.
+    public var modelMedian: Double = .nan
+    /// Median over repeats of the host's CPU use while measuring, percent of all cores (NaN: not recorded).
+    public var hostCpuPct: Double = .nan
+
+    /// The host's CPU was saturated at this point (see `HostCPU.hostBoundPercent`).
+    public var hostBound: Bool { HostCPU.isHostBound(hostCpuPct) }
 }
 
 /// The trials of one sweep line, (work, mode, topics, partitions, assignor), aggregated per consumer count.
@@ -45,16 +53,25 @@ public struct ScalingSeries: Sendable, Equatable {
     public var key: Key
     /// Ascending consumer counts; counts where every trial failed are left out.
     public var points: [ScalingPoint]
-    /// The single-consumer rate the model scales (median of the rows' r1), msgs/s.
+    /// The single-consumer rate the model scales (median of the rows' r1), msgs/s; NaN when no baseline succeeded.
     public var r1: Double
+    /// The consumer count the model is scaled from: from the rows' `baseline` cells, or (schema 1 files, which
+    /// have none) the smallest consumer count, the rule those sweeps used. Nil when no baseline succeeded.
+    public var baselineConsumers: Int?
+    /// Why there is no model (a `none: …` baseline cell), when there is none.
+    public var baselineMissing: String?
 
     /// P·T: partitions per topic times topics, the most consumers that can hold a partition.
     public var partitionSlots: Int { key.partitions * key.topics }
 
     /// The model throughput at `consumers`: r1 × min(C, P·T) in window mode, r1·P·T / ceil(P·T / C) in drain mode.
+    /// Prefer `modelAt(_:)`, which uses the rows' own model when they carry one.
     public func model(consumers: Int) -> Double {
         ScalingModel.model(key.mode == "drain" ? .drain : .window, r1: r1, consumers: consumers, slots: partitionSlots)
     }
+
+    /// The model at point `p`: the rows' own (real partition sizes in drain mode), else the formula.
+    public func modelAt(_ p: ScalingPoint) -> Double { p.modelMedian.isFinite ? p.modelMedian : model(consumers: p.consumers) }
 
     /// The series in `rows`, from the trials with status ok, in key order.
     public static func group(_ rows: [TrialRow]) -> [ScalingSeries] {
@@ -65,9 +82,20 @@ public struct ScalingSeries: Sendable, Equatable {
         return byKey.keys.sorted().map { key in
             let trials = byKey[key]!
             var series = ScalingSeries(key: key, points: [], r1: Statistics.median(trials.map(\.r1)))
+            let ks = trials.compactMap { Baseline.consumers(fromCell: $0.baseline, rowConsumers: $0.consumers) }
+            if let k = Dictionary(grouping: ks, by: { $0 }).max(by: { ($0.value.count, -$0.key) < ($1.value.count, -$1.key) })?.key {
+                series.baselineConsumers = k
+            } else if trials.allSatisfy({ $0.baseline.isEmpty }) {
+                series.baselineConsumers = trials.map(\.consumers).min()
+            }
+            if !series.r1.isFinite || series.baselineConsumers == nil {
+                series.baselineConsumers = nil
+                series.baselineMissing = trials.first { $0.baseline.hasPrefix("none") }?.baseline ?? "no r1 recorded"
+            }
             series.points = Dictionary(grouping: trials, by: \.consumers).sorted { $0.key < $1.key }.map { c, t in
                 var p = point(consumers: c, trials: t)
-                if !p.efficiency.isFinite { p.efficiency = p.throughputMedian / series.model(consumers: c) }
+                p.modelMedian = Statistics.median(t.map { key.mode == "drain" ? $0.modelDrain : $0.modelWindow })
+                if !p.efficiency.isFinite { p.efficiency = p.throughputMedian / series.modelAt(p) }
                 return p
             }
             return series
@@ -87,6 +115,7 @@ public struct ScalingSeries: Sendable, Equatable {
             maxPartitionsPerConsumer: t.map(\.maxPartitionsPerConsumer).max()!,
             idleConsumers: t.map(\.idleConsumers).max()!,
             lost: t.reduce(0) { $0 + $1.lost }, duplicates: t.reduce(0) { $0 + $1.duplicates },
-            efficiency: Statistics.median(t.map(\.efficiency)))
+            efficiency: Statistics.median(t.map(\.efficiency)),
+            hostCpuPct: Statistics.median(t.map(\.hostCpuPct).filter(\.isFinite)))
     }
 }

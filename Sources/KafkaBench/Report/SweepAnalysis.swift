@@ -45,16 +45,30 @@ public struct SweepAnalysis: Sendable {
             .max { $0.1.throughputMedian < $1.1.throughputMedian }
     }
 
-    /// One line for the results index: the peak and the knee.
+    /// The plateau of `series` beyond its knee, if it has a knee and at least two points there.
+    public func plateau(_ s: ScalingSeries) -> Plateau? { knees[s.key].flatMap { Plateau(s, knee: $0.consumers) } }
+
+    /// One line for the results index: the plateau beyond the knee (a "peak" only when it stands above the
+    /// plateau's spread), or the highest point of a series still rising, and whether noise can be told apart.
     public var headline: String {
         guard let b = best else { return "no ok trials" }
         let (s, p) = (b.series, b.point)
-        var text = "\(ReportText.rate(p.throughputMedian)) msgs/s peak at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key)))"
-        if let k = knees[s.key] {
-            text += "; knee at \(ReportText.count(k.consumers, "consumer")), bound: \(k.bound.rawValue)"
+        var text: String
+        let fewestRuns = s.points.map(\.trials).min() ?? 1
+        if let k = knees[s.key], let plateau = plateau(s) {
+            text = "plateau of \(ReportText.rate(plateau.median)) msgs/s (\(ReportText.rate(plateau.low))–\(ReportText.rate(plateau.high))) "
+                + "from \(plateau.fromConsumers) to \(plateau.toConsumers) consumers (\(seriesName(s.key))); "
+                + "knee at \(ReportText.count(k.consumers, "consumer")), bound: \(k.bound.rawValue)"
+            if let peak = plateau.peak {
+                text += "; peak \(ReportText.rate(peak.throughputMedian)) msgs/s at \(ReportText.count(peak.consumers, "consumer")), above the plateau's spread"
+            }
+        } else if let k = knees[s.key] {
+            text = "\(ReportText.rate(k.throughput)) msgs/s at the knee, \(ReportText.count(k.consumers, "consumer")) (\(seriesName(s.key))), bound: \(k.bound.rawValue)"
         } else {
-            text += "; still rising at the largest consumer count"
+            text = "\(ReportText.rate(p.throughputMedian)) msgs/s at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key))); "
+                + "still rising at the largest consumer count"
         }
+        if fewestRuns < 2 { text += "; " + Plateau.singleRunNote }
         return text
     }
 
@@ -86,6 +100,10 @@ public struct SweepAnalysis: Sendable {
                 lead += largest > pt
                     ? " and no further: each partition is read by one consumer of the group, so consumers beyond the \(pt)th got no partition and sat idle."
                     : " and then flattened as the consumers reached the \(slots)."
+            case .assignment:
+                lead += " and then flattened although there were \(slots): " + (assignmentSentence(s, after: k.consumers) ?? "the assignment left added consumers without work.")
+            case .hostCPU:
+                lead += String(format: " and then flattened: the host's CPU was saturated there (%.0f%% of all cores busy), so the group measured the host, not Kafka; \(HostCPU.advice).", end.hostCpuPct)
             case .cpuCores:
                 lead += " and then flattened: the spin work is CPU-bound and the host has \(ReportText.count(meta.hostCores ?? k.consumers, "core")), so more consumers only share those cores."
             case .keySkew:
@@ -98,6 +116,25 @@ public struct SweepAnalysis: Sendable {
             lead += " and was still rising at \(ReportText.count(largest, "consumer")): there is no knee within this sweep."
         }
         out.append(lead)
+        if let plateau = plateau(s) {
+            var sentence = "From \(plateau.fromConsumers) to \(plateau.toConsumers) consumers the throughput stayed on a plateau: median "
+                + "\(ReportText.rate(plateau.median)) msgs/s, its points between \(ReportText.rate(plateau.low)) and \(ReportText.rate(plateau.high))"
+            if let peak = plateau.peak {
+                sentence += "; \(ReportText.count(peak.consumers, "consumer")) stood above the rest (\(ReportText.rate(peak.throughputMedian)) msgs/s, every repeat faster than any repeat of the other plateau points)."
+            } else if plateau.noiseSeparable {
+                sentence += "; no point stands above the spread of the repeats, so there is no peak to report."
+            } else {
+                sentence += "; \(Plateau.singleRunNote)."
+            }
+            out.append(sentence)
+        }
+        out.append(baselineSentence(s))
+        if let sentence = hostBoundSentence { out.append(sentence) }
+        for o in primarySeries where o.key != s.key && knees[o.key]?.bound == .assignment {
+            if let k = knees[o.key], let why = assignmentSentence(o, after: k.consumers) {
+                out.append("\(seriesName(o.key)) stopped scaling at \(ReportText.count(k.consumers, "consumer")), bound by its assignment: " + why)
+            }
+        }
         if let sentence = assignorComparison(s) { out.append(sentence) }
         let otherKnees = primarySeries.filter { $0.key != s.key && $0.key.partitions != s.key.partitions }
         if !otherKnees.isEmpty {
@@ -105,7 +142,7 @@ public struct SweepAnalysis: Sendable {
             out.append("Other partition counts: " + parts.joined(separator: "; ") + ".")
         }
         if primaryMode == "window", let d = series.filter({ $0.key.mode == "drain" }).compactMap({ s in s.points.max { $0.throughputMedian < $1.throughputMedian }.map { (s, $0) } }).max(by: { $0.1.throughputMedian < $1.1.throughputMedian }) {
-            out.append("Draining the whole backlog peaked at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model).")
+            out.append("Draining the whole backlog was fastest at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model).")
         }
         let ok = rows.filter { $0.status == .ok }
         let lost = ok.reduce(0) { $0 + $1.lost }, dups = ok.reduce(0) { $0 + $1.duplicates }
@@ -117,6 +154,36 @@ public struct SweepAnalysis: Sendable {
             out.append("\(failed) of \(rows.count) trials failed; they are listed below and left out of the figures.")
         }
         return out.joined(separator: " ")
+    }
+
+    /// "The model is scaled from C = k." with its warnings, or why there is no model.
+    func baselineSentence(_ s: ScalingSeries) -> String {
+        guard let k = s.baselineConsumers else {
+            return "There is no model for this series: \(s.baselineMissing ?? "no baseline") (its model and efficiency columns are empty)."
+        }
+        let warnings = Baseline.warnings(k: k, partitionSlots: s.partitionSlots)
+        return "The model is scaled from C = \(k)" + (warnings.isEmpty ? "." : ". Warning: " + warnings.joined(separator: "; ") + ".")
+    }
+
+    /// What the assignor did wrong at the first consumer count after `knee` (C ≤ P·T).
+    func assignmentSentence(_ s: ScalingSeries, after knee: Int) -> String? {
+        guard let p = s.points.first(where: { $0.consumers > knee }), Knee.unevenAssignment(p, partitionSlots: s.partitionSlots) else { return nil }
+        let even = (s.partitionSlots + p.consumers - 1) / p.consumers
+        var parts: [String] = []
+        if p.idleConsumers > 0 { parts.append("left \(ReportText.count(p.idleConsumers, "consumer")) idle") }
+        if p.maxPartitionsPerConsumer > even { parts.append("gave one consumer \(p.maxPartitionsPerConsumer) partitions where an even split gives at most \(even)") }
+        return "with \(p.consumers) consumers and \(s.partitionSlots) partitions, the \(s.key.assignor) assignor "
+            + parts.joined(separator: " and ") + ", so the added consumers got no work (the partitions would have allowed more)."
+    }
+
+    /// Which consumer counts were host-bound (the host's CPU saturated while measuring), and what to do.
+    var hostBoundSentence: String? {
+        let counts = Set(primarySeries.flatMap { $0.points.filter(\.hostBound).map(\.consumers) }).sorted()
+        guard !counts.isEmpty else { return nil }
+        let peak = primarySeries.flatMap { $0.points.filter(\.hostBound).map(\.hostCpuPct) }.max() ?? .nan
+        return "Host-bound at \(counts.count == 1 ? "C = \(counts[0])" : "C = " + counts.map(String.init).joined(separator: ", ")): "
+            + String(format: "the host's CPU was at least %.0f%% busy (up to %.0f%%) while measuring, ", HostCPU.hostBoundPercent, peak)
+            + "so those figures measure this host rather than the consumer group; \(HostCPU.advice)."
     }
 
     /// How far apart the assignors were, when the sweep compares several on the same partitions.
@@ -138,7 +205,9 @@ public struct SweepAnalysis: Sendable {
             return "The assignors (\(names)) made no real difference: their medians were within \(ReportText.percent(w.spread)) of each other at every consumer count."
         }
         let beyondNoise = w.hi.throughputMin > w.lo.throughputMax
+        let verdict = min(w.hi.trials, w.lo.trials) < 2 ? "; \(Plateau.singleRunNote)."
+            : (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
         return "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.percent(w.spread)) faster than \(w.loName)"
-            + (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
+            + verdict
     }
 }

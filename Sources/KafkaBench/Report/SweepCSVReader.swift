@@ -2,6 +2,9 @@ import Foundation
 
 /// Reads a sweep CSV (`TrialRow.schemaLine`, a header of `TrialRow.columns`, one row per trial) back into rows.
 ///
+/// Files of older schemas (the published `Results/*.csv` are schema 1) still read: a column added since reads
+/// as unknown (an empty cell), and a renamed column is found under its old name (`TrialRow.formerNames`).
+///
 /// Anything that is not a well-formed sweep CSV of this schema is rejected with a `UsageError` naming the file,
 /// the line and the column, so a report is never drawn from garbage.
 public enum SweepCSVReader {
@@ -23,11 +26,11 @@ public enum SweepCSVReader {
         guard let first = records.first, !(records.count == 1 && first.text.trimmingWhitespace().isEmpty) else {
             throw UsageError("\(source) is empty: a sweep CSV starts with '\(TrialRow.schemaLine)'")
         }
-        try checkSchemaLine(first.text, source: source)
+        let schema = try checkSchemaLine(first.text, source: source)
         guard records.count > 1, !records[1].text.trimmingWhitespace().isEmpty else {
             throw UsageError("\(source) line 2: missing the header line (the column names \(TrialRow.columns.first!),\(TrialRow.columns[1]),…)")
         }
-        let header = try columnIndex(records[1], source: source)
+        let header = try columnIndex(records[1], schema: schema, source: source)
         var rows: [TrialRow] = []
         for record in records.dropFirst(2) where !record.text.trimmingWhitespace().isEmpty {
             let cells: [String]
@@ -72,18 +75,19 @@ public enum SweepCSVReader {
         return records
     }
 
-    private static func checkSchemaLine(_ line: String, source: String) throws(UsageError) {
+    /// The file's schema version, if this kbench reads it.
+    private static func checkSchemaLine(_ line: String, source: String) throws(UsageError) -> Int {
         let found = line.trimmingWhitespace()
-        if found == TrialRow.schemaLine { return }
         let prefix = "# kbench sweep schema "
         if found.hasPrefix(prefix) {
             let version = found.dropFirst(prefix.count)
-            throw UsageError("\(source) line 1: sweep schema \(version), but this kbench reads schema \(TrialRow.schemaVersion); use the kbench version that wrote it")
+            if let v = Int(version), (1...TrialRow.schemaVersion).contains(v) { return v }
+            throw UsageError("\(source) line 1: sweep schema \(version), but this kbench reads schemas 1 to \(TrialRow.schemaVersion); use the kbench version that wrote it")
         }
         throw UsageError("\(source) line 1: expected '\(TrialRow.schemaLine)', found '\(found.prefix(60))': is this a kbench sweep CSV?")
     }
 
-    private static func columnIndex(_ record: Record, source: String) throws(UsageError) -> (index: [String: Int], count: Int) {
+    private static func columnIndex(_ record: Record, schema: Int, source: String) throws(UsageError) -> (index: [String: Int], count: Int) {
         let names: [String]
         do { names = try CSV.split(Substring(record.text)).map { $0.trimmingWhitespace() } } catch {
             throw UsageError("\(source) line \(record.line): \(error.message)")
@@ -95,9 +99,14 @@ public enum SweepCSVReader {
             }
             index[name] = i
         }
-        let missing = TrialRow.columns.filter { index[$0] == nil }
+        // A renamed column is read under its old name.
+        for (name, former) in TrialRow.formerNames where index[name] == nil {
+            if let i = index[former] { index[name] = i }
+        }
+        let expected = TrialRow.columns(schema: schema)
+        let missing = expected.filter { index[$0] == nil }
         if missing.count > 5 {
-            throw UsageError("\(source) line \(record.line): missing \(missing.count) of the \(TrialRow.columns.count) columns (\(missing.prefix(3).joined(separator: ", ")), …): is this the header of a kbench sweep CSV?")
+            throw UsageError("\(source) line \(record.line): missing \(missing.count) of the \(expected.count) columns (\(missing.prefix(3).joined(separator: ", ")), …): is this the header of a kbench sweep CSV?")
         }
         if !missing.isEmpty {
             throw UsageError("\(source) line \(record.line): missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) in the header")
@@ -113,8 +122,9 @@ private struct RowCells {
     let source: String
     let line: Int
 
+    /// An absent column (added after the file's schema) reads as an empty cell.
     private func cell(_ name: String) -> (text: String, column: Int) {
-        let i = index[name]!
+        guard let i = index[name] else { return ("", 0) }
         return (cells[i].trimmingWhitespace(), i + 1)
     }
 
@@ -122,7 +132,7 @@ private struct RowCells {
         UsageError("\(source) line \(line), column \(column) (\(name)): \(why)")
     }
 
-    func string(_ name: String) -> String { cells[index[name]!] }
+    func string(_ name: String) -> String { index[name].map { cells[$0] } ?? "" }
 
     func int(_ name: String, atLeast minimum: Int = 0) throws(UsageError) -> Int {
         let (text, column) = cell(name)
@@ -166,13 +176,14 @@ private struct RowCells {
             activeConsumers: try int("active_consumers"), idleConsumers: try int("idle_consumers"),
             idleNames: string("idle_names"), minPartitionsPerConsumer: try int("min_partitions_per_consumer"),
             maxPartitionsPerConsumer: try int("max_partitions_per_consumer"), joinMs: try double("join_ms"),
+            goSkewMs: try double("go_skew_ms"),
             teardownMs: try double("teardown_ms"), seconds: try double("seconds"),
             msgsPerS: try double("msgs_per_s", required: status == .ok), mbPerS: try double("mb_per_s"),
             consumerRateMin: try double("consumer_rate_min"), consumerRateMedian: try double("consumer_rate_median"),
             consumerRateMax: try double("consumer_rate_max"), r1: try double("r1"),
             modelWindow: try double("model_window"), modelDrain: try double("model_drain"),
-            efficiency: try double("efficiency"), consumed: try int("consumed"), duplicates: try int("duplicates"),
-            lost: try int("lost"), workerCpuS: try double("worker_cpu_s"),
-            maxWorkerRssMb: try double("max_worker_rss_mb"), status: status, reason: string("reason"))
+            efficiency: try double("efficiency"), baseline: string("baseline"), consumed: try int("consumed"), duplicates: try int("duplicates"),
+            lost: try int("lost"), workerCpuS: try double("worker_cpu_s"), hostCpuPct: try double("host_cpu_pct"),
+            maxWorkerRssMib: try double("max_worker_rss_mib"), status: status, reason: string("reason"))
     }
 }

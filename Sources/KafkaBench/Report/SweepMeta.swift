@@ -7,7 +7,7 @@ public struct SweepMeta: Sendable, Equatable {
     /// When the sweep started (as written, usually UTC ISO-8601).
     public var started: String?
     public var hostCores: Int?
-    public var hostMemoryGB: Double?
+    public var hostMemoryGiB: Double?
     public var kbenchVersion: String?
     public var librdkafkaVersion: String?
     public var work: String?
@@ -16,12 +16,14 @@ public struct SweepMeta: Sendable, Equatable {
     public var keyDistribution: String?
     /// How the sweep ended ("completed", "interrupted after …"), when recorded.
     public var status: String?
+    /// Every entry of the meta's "settings" object, as text (what `kbench compare` diffs).
+    public var settings: [String: String] = [:]
 
     public init(commandLine: String? = nil, brokerKind: String? = nil, started: String? = nil, hostCores: Int? = nil,
-                hostMemoryGB: Double? = nil, kbenchVersion: String? = nil, librdkafkaVersion: String? = nil,
+                hostMemoryGiB: Double? = nil, kbenchVersion: String? = nil, librdkafkaVersion: String? = nil,
                 work: String? = nil, mode: String? = nil, keyDistribution: String? = nil, status: String? = nil) {
         self.commandLine = commandLine; self.brokerKind = brokerKind; self.started = started
-        self.hostCores = hostCores; self.hostMemoryGB = hostMemoryGB; self.kbenchVersion = kbenchVersion
+        self.hostCores = hostCores; self.hostMemoryGiB = hostMemoryGiB; self.kbenchVersion = kbenchVersion
         self.librdkafkaVersion = librdkafkaVersion; self.work = work; self.mode = mode
         self.keyDistribution = keyDistribution; self.status = status
     }
@@ -56,9 +58,10 @@ public struct SweepMeta: Sendable, Equatable {
         var meta = SweepMeta(
             commandLine: commandLineText(json["command_line"]), brokerKind: text(json["broker_kind"]),
             started: text(json["started"]), hostCores: number(host["cores"]).map { Int($0) },
-            hostMemoryGB: number(host["memory_gb"]) ?? number(host["memoryGb"]), kbenchVersion: text(json["kbench_version"]),
+            hostMemoryGiB: number(host["memoryGib"]) ?? number(host["memory_gb"]) ?? number(host["memoryGb"]), kbenchVersion: text(json["kbench_version"]),
             librdkafkaVersion: text(json["librdkafka_version"]), work: setting("work"), mode: setting("mode"),
             keyDistribution: setting("key_distribution"), status: text(json["status"]))
+        for (key, value) in settings { if let t = text(value) { meta.settings[key] = t } }
         if meta.keyDistribution == nil, let cl = meta.commandLine { meta.keyDistribution = optionValue("--key-distribution", in: cl) }
         return meta
     }

@@ -8,7 +8,7 @@ public enum TrialStatus: String, Sendable, Equatable, CaseIterable {
 /// The CSV's first line is `# kbench sweep schema N`, its second the header of `TrialRow.columns`.
 /// Every column is documented in the README ("Sweep CSV columns").
 public struct TrialRow: Sendable, Equatable {
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
     public static let schemaLine = "# kbench sweep schema \(schemaVersion)"
 
     public var runId: String
@@ -36,6 +36,8 @@ public struct TrialRow: Sendable, Equatable {
     public var maxPartitionsPerConsumer: Int
     /// From spawning the first worker to the stable-group barrier.
     public var joinMs: Double
+    /// Spread of the workers' "go" times, ms (NaN: unknown, e.g. schema 1 files or a trial that never started).
+    public var goSkewMs: Double = .nan
     /// From the end of measurement to the last worker's exit.
     public var teardownMs: Double
     /// Measured seconds: the window (window mode) or the makespan (drain mode).
@@ -54,14 +56,20 @@ public struct TrialRow: Sendable, Equatable {
     public var modelDrain: Double
     /// measured / model of this row's mode
     public var efficiency: Double
+    /// Which trials the model is scaled from: `self` (this ok trial is a baseline), `C=k`, or `none: …` with
+    /// why no baseline succeeded (the model columns are then empty). Empty in schema 1 files.
+    public var baseline: String = ""
     /// Messages consumed in the trial (whole trial, including warm-up).
     public var consumed: Int
     public var duplicates: Int
     public var lost: Int
     /// Sum of worker CPU seconds (user + system).
     public var workerCpuS: Double
-    /// Largest peak RSS of any worker, MB.
-    public var maxWorkerRssMb: Double
+    /// The host's CPU use while measuring (every process), percent of all cores; NaN when unknown. At or above
+    /// `HostCPU.hostBoundPercent` the trial is host-bound.
+    public var hostCpuPct: Double = .nan
+    /// Largest peak RSS (VmHWM) of any worker, MiB (2^20 bytes); NaN when unknown.
+    public var maxWorkerRssMib: Double
     public var status: TrialStatus
     /// Why a trial failed (empty when ok).
     public var reason: String
@@ -69,38 +77,49 @@ public struct TrialRow: Sendable, Equatable {
     public static let columns = [
         "run_id", "timestamp", "broker", "librdkafka", "topics", "partitions", "consumers", "assignor", "work", "mode",
         "messages", "repeat", "active_consumers", "idle_consumers", "idle_names", "min_partitions_per_consumer",
-        "max_partitions_per_consumer", "join_ms", "teardown_ms", "seconds", "msgs_per_s", "mb_per_s",
+        "max_partitions_per_consumer", "join_ms", "go_skew_ms", "teardown_ms", "seconds", "msgs_per_s", "mb_per_s",
         "consumer_rate_min", "consumer_rate_median", "consumer_rate_max", "r1", "model_window", "model_drain",
-        "efficiency", "consumed", "duplicates", "lost", "worker_cpu_s", "max_worker_rss_mb", "status", "reason",
+        "efficiency", "baseline", "consumed", "duplicates", "lost", "worker_cpu_s", "host_cpu_pct", "max_worker_rss_mib", "status", "reason",
     ]
+
+    /// The columns of a file of schema `schema` (1…`schemaVersion`): today's columns less those added since.
+    public static func columns(schema: Int) -> [String] {
+        columns.filter { (addedInSchema[$0] ?? 1) <= schema }
+    }
+
+    /// Columns added after schema 1, with the schema that added them.
+    public static let addedInSchema: [String: Int] = ["go_skew_ms": 2, "host_cpu_pct": 2, "baseline": 2]
+
+    /// Renamed columns: today's name → the name older files use.
+    public static let formerNames: [String: String] = ["max_worker_rss_mib": "max_worker_rss_mb"]
 
     public init(runId: String, timestamp: String, broker: String, librdkafka: String, topics: Int, partitions: Int,
                 consumers: Int, assignor: String, work: String, mode: String, messages: Int, repeat: Int,
                 activeConsumers: Int, idleConsumers: Int, idleNames: String, minPartitionsPerConsumer: Int,
-                maxPartitionsPerConsumer: Int, joinMs: Double, teardownMs: Double, seconds: Double, msgsPerS: Double,
+                maxPartitionsPerConsumer: Int, joinMs: Double, goSkewMs: Double = .nan, teardownMs: Double, seconds: Double, msgsPerS: Double,
                 mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
-                r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, consumed: Int,
-                duplicates: Int, lost: Int, workerCpuS: Double, maxWorkerRssMb: Double, status: TrialStatus, reason: String) {
+                r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, baseline: String = "", consumed: Int,
+                duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String) {
         self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
         self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
         self.work = work; self.mode = mode; self.messages = messages; self.repeat = `repeat`
         self.activeConsumers = activeConsumers; self.idleConsumers = idleConsumers; self.idleNames = idleNames
         self.minPartitionsPerConsumer = minPartitionsPerConsumer; self.maxPartitionsPerConsumer = maxPartitionsPerConsumer
-        self.joinMs = joinMs; self.teardownMs = teardownMs; self.seconds = seconds; self.msgsPerS = msgsPerS
+        self.joinMs = joinMs; self.goSkewMs = goSkewMs; self.teardownMs = teardownMs; self.seconds = seconds; self.msgsPerS = msgsPerS
         self.mbPerS = mbPerS; self.consumerRateMin = consumerRateMin; self.consumerRateMedian = consumerRateMedian
         self.consumerRateMax = consumerRateMax; self.r1 = r1; self.modelWindow = modelWindow; self.modelDrain = modelDrain
-        self.efficiency = efficiency; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
-        self.workerCpuS = workerCpuS; self.maxWorkerRssMb = maxWorkerRssMb; self.status = status; self.reason = reason
+        self.efficiency = efficiency; self.baseline = baseline; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
+        self.workerCpuS = workerCpuS; self.hostCpuPct = hostCpuPct; self.maxWorkerRssMib = maxWorkerRssMib; self.status = status; self.reason = reason
     }
 
     /// The row's fields as CSV cells, in `columns` order.
     public var cells: [String] {
         [runId, timestamp, broker, librdkafka, String(topics), String(partitions), String(consumers), assignor, work, mode,
          String(messages), String(`repeat`), String(activeConsumers), String(idleConsumers), idleNames,
-         String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(teardownMs, 0),
+         String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
          fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
-         fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4),
-         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(maxWorkerRssMb, 1), status.rawValue, reason]
+         fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4), baseline,
+         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason]
     }
 
     /// One CSV line (RFC 4180 quoting where needed), without the newline.

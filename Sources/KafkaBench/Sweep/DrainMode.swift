@@ -2,6 +2,8 @@
 public struct DrainMode: TrialMode {
     /// Bound for the whole drain (`--trial-timeout`).
     public var timeout: DurationValue
+    /// The host's CPU use from "go" to the last worker's end (percent of all cores; NaN when not sampled).
+    public private(set) var hostCpuPct = Double.nan
 
     public init(timeout: DurationValue) { self.timeout = timeout }
 
@@ -9,6 +11,8 @@ public struct DrainMode: TrialMode {
         group.broadcast(RunnerCommand(cmd: .go))
         engine.onPhase("draining")
         let timeout = timeout
+        let atGo = HostCPU.sample()
+        defer { hostCpuPct = HostCPU.percent(from: atGo, to: HostCPU.sample()) }
         return try FinalResults.collect(group, engine: engine, deadlineNs: goNs + timeout.nanoseconds) { missing in
             "the backlog was not drained within \(timeout) (--trial-timeout); still draining: \(missing.joined(separator: ", "))"
         }

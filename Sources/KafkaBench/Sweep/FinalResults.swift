@@ -1,10 +1,13 @@
 /// Waits for every worker's final result, in member order.
 enum FinalResults {
-    static func collect(_ group: WorkerGroup, engine: TrialEngine, deadlineNs: UInt64,
+    /// `each` is called after every poll with the time.
+    static func collect(_ group: WorkerGroup, engine: TrialEngine, deadlineNs: UInt64, each: (UInt64) -> Void = { _ in },
                         late: ([String]) -> String) throws(TrialFailure) -> [WorkerFinal] {
         while group.members.contains(where: { $0.final == nil }) {
             try engine.poll(group, timeoutMs: 50)
-            if MonotonicClock.nanoseconds() > deadlineNs {
+            let now = MonotonicClock.nanoseconds()
+            each(now)
+            if now > deadlineNs {
                 throw TrialFailure(late(group.members.filter { $0.final == nil }.map(\.name)))
             }
         }

@@ -5,7 +5,7 @@ import Foundation
 public struct RunMetadata: Codable, Sendable {
     public struct Host: Codable, Sendable {
         public var cores: Int
-        public var memoryGb: Double
+        public var memoryGib: Double
         public var os: String
         public var hostname: String
     }
@@ -57,7 +57,7 @@ public struct RunMetadata: Codable, Sendable {
 
     public static func currentHost() -> Host {
         let info = ProcessInfo.processInfo
-        return Host(cores: info.activeProcessorCount, memoryGb: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
+        return Host(cores: info.activeProcessorCount, memoryGib: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
                     os: info.operatingSystemVersionString, hostname: info.hostName)
     }
 

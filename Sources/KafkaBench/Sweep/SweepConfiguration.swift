@@ -10,6 +10,9 @@ public enum SweepMode: String, Sendable, Codable, CaseIterable {
 public struct SweepConfiguration: Sendable {
     public var partitions: [Int]
     public var consumers: [Int]
+    /// `--baseline K`: the consumer count the model is scaled from (nil: the smallest consumer count). Set it with
+    /// `setBaseline(_:)`, which adds K to `consumers` when missing.
+    public private(set) var baseline: Int?
     public var assignors: [Assignor] = [.range]
     public var topics = 1
     public var work: WorkModel = .sleep(.milliseconds(1))
@@ -56,11 +59,26 @@ public struct SweepConfiguration: Sendable {
         self.consumers = consumers
     }
 
-    /// Trial points in run order.
+    /// `--baseline K`: scale the model from C = K, and run C = K when the consumer counts lack it.
+    public mutating func setBaseline(_ k: Int) {
+        baseline = k
+        if !consumers.contains(k) { consumers = (consumers + [k]).sorted() }
+    }
+
+    /// The consumer count the model is scaled from.
+    public var baselineConsumers: Int { baseline ?? consumers.min() ?? 1 }
+
+    /// Warnings about the baseline for every partition count swept (see `Baseline.warnings`).
+    public var baselineWarnings: [String] {
+        var seen = Set<String>()
+        return partitions.flatMap { Baseline.warnings(k: baselineConsumers, partitionSlots: $0 * topics) }.filter { seen.insert($0).inserted }
+    }
+
+    /// Trial points in run order: consumer counts ascending, so the baseline (the smallest) runs first.
     public var points: [TrialPoint] {
         var out: [TrialPoint] = []
         for p in partitions {
-            for c in consumers {
+            for c in consumers.sorted() {
                 for a in assignors {
                     for r in 1...repeats { out.append(TrialPoint(partitions: p, consumers: c, assignor: a, repeat: r)) }
                 }
@@ -87,10 +105,26 @@ public struct SweepConfiguration: Sendable {
         return perPartition * p
     }
 
+    /// Messages per producer batch when seeding. The embedded broker answers a fetch with one stored batch per
+    /// partition, and a consumer works through each fetched batch in turn: with 10,000-message batches, a
+    /// consumer of 20 partitions at 1 ms per message reached some of them only after 10 s and more, and they
+    /// stalled in the window. Batches of at most ~50 ms of work give every partition a turn early in the window.
+    public var seedBatchMessages: Int {
+        guard let d = work.perMessage, d.nanoseconds > 0 else { return 10_000 }
+        return max(20, min(10_000, Int(50_000_000 / d.nanoseconds)))
+    }
+
     public func validate() throws(UsageError) {
         guard !partitions.isEmpty, !consumers.isEmpty, !assignors.isEmpty else { throw UsageError("nothing to run") }
         guard (1...20).contains(topics) else { throw UsageError("--topics must be between 1 and 20 (got \(topics))") }
         guard (1...100).contains(repeats) else { throw UsageError("--repeat must be between 1 and 100 (got \(repeats))") }
+        if let k = baseline {
+            guard k >= 1 else { throw UsageError("--baseline must be at least 1 (got \(k))") }
+            guard k == consumers.min() else {
+                throw UsageError("--baseline \(k) is not the smallest consumer count (\(consumers.min()!)): each row's model is computed as "
+                    + "the trial finishes, so the baseline must run first; drop the smaller counts or use --baseline \(consumers.min()!)")
+            }
+        }
         guard consumers.max()! <= 200 else { throw UsageError("--consumers above 200 would start too many processes (got \(consumers.max()!))") }
         guard duration.nanoseconds >= 100_000_000 else { throw UsageError("--duration must be at least 100ms (got \(duration))") }
         if let m = messages, m < 1 { throw UsageError("--messages must be at least 1 (got \(m))") }

@@ -72,6 +72,7 @@ public final class SweepRunner {
         let points = configuration.points
         var rows: [TrialRow] = []
         var r1ByGroup: [String: [Double]] = [:]
+        var baselineFailure: [String: String] = [:]
         var interrupted = false
         var index = 0
         var groupsUsed: [String] = []
@@ -96,10 +97,18 @@ public final class SweepRunner {
                 }
                 if result.interrupted || kbench_stop_signal() != 0 { interrupted = true; break partitionLoop }
                 let key = "\(p)/\(point.assignor.rawValue)"
-                if point.consumers == configuration.consumers.min()!, result.ok {
-                    r1ByGroup[key, default: []].append(Self.baselineRate(result, configuration: configuration))
+                let k = configuration.baselineConsumers
+                if point.consumers == k {
+                    if result.ok {
+                        r1ByGroup[key, default: []].append(Self.baselineRate(result, configuration: configuration))
+                    } else {
+                        baselineFailure[key] = baselineFailure[key] ?? result.reason
+                    }
                 }
-                let row = Self.row(result, r1: median(r1ByGroup[key] ?? []), configuration: configuration, runId: runId,
+                let r1 = Statistics.median(r1ByGroup[key] ?? [])
+                let baselineCell = !r1.isFinite ? Baseline.missing(k, reason: baselineFailure[key] ?? "not run")
+                    : (point.consumers == k && result.ok ? Baseline.isBaseline : Baseline.scaledFrom(k))
+                let row = Self.row(result, r1: r1, baseline: baselineCell, configuration: configuration, runId: runId,
                                    broker: embedded ? "embedded" : cluster.bootstrap,
                                    messages: configuration.messagesPerTopic(partitions: p))
                 results.append(row)
@@ -127,7 +136,7 @@ public final class SweepRunner {
             "topics": String(c.topics), "work": c.work.description, "mode": c.mode.rawValue,
             "duration": c.duration.description, "warmup": c.warmup.description, "repeat": String(c.repeats),
             "commit": c.commit.description, "keys": String(c.keys), "key_distribution": c.keyDistribution.description,
-            "value_bytes": String(c.valueBytes),
+            "value_bytes": String(c.valueBytes), "baseline": "C=\(c.baselineConsumers)",
             "messages_per_topic": c.partitions.map { "P=\($0): \(c.messagesPerTopic(partitions: $0))" }.joined(separator: ", "),
         ]
     }
@@ -205,7 +214,11 @@ public final class SweepRunner {
                 }
             }
             progress(.seeding(topic: topic, messages: messages))
-            let seeded = try Seeder.run(plan: plan, config: cluster.baseConfig, userIds: ids)
+            // Small producer batches so that consumers rotate through their partitions (see `seedBatchMessages`);
+            // the user's own -X batch.num.messages still wins.
+            let seedConfig = KafkaConfig(["batch.num.messages": String(configuration.seedBatchMessages)])
+                .merging(cluster.baseConfig.properties)
+            let seeded = try Seeder.run(plan: plan, config: seedConfig, userIds: ids)
             guard seeded.failed == 0, seeded.delivered == messages else {
                 throw RunError("seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
             }
@@ -218,18 +231,27 @@ public final class SweepRunner {
     /// r1, the single-consumer rate the model scales, from a trial at the sweep's smallest consumer count C: its
     /// throughput divided by what the model gives one consumer's rate at C (min(C, P·T) in window mode, the
     /// drain staircase P·T / ceil(P·T / C) in drain mode), so the model equals the measurement there.
+    /// In drain mode the factor comes from the trial's real assignment and partition sizes when known.
     static func baselineRate(_ r: TrialResult, configuration: SweepConfiguration) -> Double {
         let slots = r.point.partitions * configuration.topics
-        let factor = ScalingModel.model(configuration.mode, r1: 1, consumers: r.point.consumers, slots: slots)
+        var factor = ScalingModel.model(configuration.mode, r1: 1, consumers: r.point.consumers, slots: slots)
+        if configuration.mode == .drain, !r.backlogs.isEmpty {
+            let real = ScalingModel.drain(r1: 1, backlogs: Array(r.backlogs.values))
+            if real.isFinite { factor = real }
+        }
         return factor > 0 ? r.msgsPerS / factor : 0
     }
 
-    /// The CSV row of a trial, with the model and efficiency scaled from `r1`.
-    static func row(_ r: TrialResult, r1: Double, configuration: SweepConfiguration, runId: String, broker: String,
+    /// The CSV row of a trial, with the model and efficiency scaled from `r1` (NaN: no baseline succeeded, and the
+    /// model columns stay empty).
+    static func row(_ r: TrialResult, r1: Double, baseline: String, configuration: SweepConfiguration, runId: String, broker: String,
                     messages: Int) -> TrialRow {
         let slots = r.point.partitions * configuration.topics
         let modelWindow = ScalingModel.window(r1: r1, consumers: r.point.consumers, slots: slots)
-        let modelDrain = ScalingModel.drain(r1: r1, consumers: r.point.consumers, slots: slots)
+        // The drain model from the partitions each consumer really held and their real sizes (skewed keys make
+        // them uneven); the even-split staircase only when the trial never reached an assignment.
+        let realDrain = r.backlogs.isEmpty ? Double.nan : ScalingModel.drain(r1: r1, backlogs: Array(r.backlogs.values))
+        let modelDrain = realDrain.isFinite ? realDrain : ScalingModel.drain(r1: r1, consumers: r.point.consumers, slots: slots)
         let model = configuration.mode == .window ? modelWindow : modelDrain
         let rates = r.consumerRates.sorted()
         return TrialRow(
@@ -239,11 +261,11 @@ public final class SweepRunner {
             messages: messages, repeat: r.point.repeat, activeConsumers: r.activeConsumers.count,
             idleConsumers: r.idleConsumers.count, idleNames: r.idleConsumers.joined(separator: " "),
             minPartitionsPerConsumer: r.minPartitionsPerConsumer, maxPartitionsPerConsumer: r.maxPartitionsPerConsumer,
-            joinMs: r.joinMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
+            joinMs: r.joinMs, goSkewMs: r.goSkewMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
             consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
-            r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : 0,
-            consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds,
-            maxWorkerRssMb: r.maxWorkerRssMb, status: r.ok ? .ok : .failed, reason: r.reason)
+            r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : .nan, baseline: baseline,
+            consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds, hostCpuPct: r.hostCpuPct,
+            maxWorkerRssMib: r.maxWorkerRssMib, status: r.ok ? .ok : .failed, reason: r.reason)
     }
 }
 

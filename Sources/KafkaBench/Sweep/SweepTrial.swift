@@ -37,13 +37,18 @@ public struct SweepTrial {
         case .window:
             var mode = WindowMode(warmup: configuration.warmup, duration: configuration.duration)
             outcome = engine.run(specs, covering: Set(lowWatermarks.keys), mode: &mode)
+            result.hostCpuPct = mode.hostCpuPct
         case .drain:
             var mode = DrainMode(timeout: configuration.trialTimeout)
             outcome = engine.run(specs, covering: Set(lowWatermarks.keys), mode: &mode)
+            result.hostCpuPct = mode.hostCpuPct
         }
         result.joinMs = outcome.joinMs
         result.teardownMs = outcome.teardownMs
         result.assignment = outcome.assignmentAtGo
+        result.backlogs = outcome.assignmentAtGo.mapValues { partitions in
+            partitions.reduce(0) { $0 + Int((highWatermarks[$1] ?? 0) - (lowWatermarks[$1] ?? 0)) }
+        }
         result.appliedProperties = outcome.members.first?.appliedProperties
         let finals: [WorkerFinal]
         switch outcome.result {
@@ -63,7 +68,7 @@ public struct SweepTrial {
     func measure(_ finals: [WorkerFinal], names: [String], into result: inout TrialResult) {
         result.consumed = finals.reduce(0) { $0 + $1.consumed }
         result.workerCpuSeconds = finals.reduce(0) { $0 + $1.cpuSeconds }
-        result.maxWorkerRssMb = finals.map(\.peakRssMb).max() ?? 0
+        result.maxWorkerRssMib = finals.compactMap(\.peakRssMib).max() ?? .nan
         let active = names.indices.filter { !(result.assignment[names[$0]] ?? []).isEmpty }
         switch configuration.mode {
         case .window:
@@ -102,6 +107,13 @@ public struct SweepTrial {
         let drained = Set(finals.flatMap(\.drainedInWindow)).sorted()
         if !drained.isEmpty {
             problems.append("\(drained.count) partition(s) ran out of backlog inside the window (\(drained.prefix(3).map(\.description).joined(separator: ", "))…): raise --messages or shorten --duration")
+        }
+        let goNs = finals.map(\.goNs)
+        result.goSkewMs = WindowCoverage.goSkewMs(goNs)
+        if let skew = WindowCoverage.goSkewProblem(result.goSkewMs, names: names, goNs: goNs) { problems.append(skew) }
+        if configuration.mode == .window {
+            problems += WindowCoverage.stalledPartitions(assignment: result.assignment,
+                                                         finals: Dictionary(zip(names, finals), uniquingKeysWith: { a, _ in a }))
         }
         let rebalances = finals.reduce(0) { $0 + $1.rebalancesAfterGo }
         if rebalances > 0 { problems.append("the group rebalanced \(rebalances) time(s) during measurement") }

@@ -5,6 +5,8 @@ public struct WindowMode: TrialMode {
     public var duration: DurationValue
     /// How long after the window's end a worker may take to send its result before it counts as hung.
     public static let resultGraceNs: UInt64 = 10_000_000_000
+    /// The host's CPU use inside the window (percent of all cores; NaN when it could not be sampled).
+    public private(set) var hostCpuPct = Double.nan
 
     public init(warmup: DurationValue, duration: DurationValue) {
         self.warmup = warmup
@@ -16,7 +18,12 @@ public struct WindowMode: TrialMode {
         let end = start + duration.nanoseconds
         group.broadcast(RunnerCommand(cmd: .go, windowStartNs: start, windowEndNs: end))
         engine.onPhase("measuring \(duration) window")
-        return try FinalResults.collect(group, engine: engine, deadlineNs: end + Self.resultGraceNs) { missing in
+        var atStart: HostCPU?, atEnd: HostCPU?
+        defer { hostCpuPct = HostCPU.percent(from: atStart, to: atEnd) }
+        return try FinalResults.collect(group, engine: engine, deadlineNs: end + Self.resultGraceNs, each: { now in
+            if atStart == nil && now >= start { atStart = HostCPU.sample() }
+            if atStart != nil && atEnd == nil && now >= end { atEnd = HostCPU.sample() }
+        }) { missing in
             "consumer(s) \(missing.joined(separator: ", ")) sent no result within 10 s after the window (hung?)"
         }
     }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// kbench's one consumer loop: the sweep's worker processes, the rebalance workers and `kbench consume` all run
@@ -13,7 +16,7 @@ public final class ConsumerLoop {
     private let emit: (WorkerEvent) -> Void
     private let fault: InjectedFault?
 
-    /// - Parameter fault: a test's injected audit fault (see `InjectedFault`); nil in every real run.
+    /// - Parameter fault: a test's injected fault (see `InjectedFault`); nil in every real run.
     public init(spec: WorkerSpec, inbox: WorkerInbox = WorkerInbox(), fault: InjectedFault? = nil,
                 emit: @escaping (WorkerEvent) -> Void) {
         self.spec = spec
@@ -42,6 +45,9 @@ public final class ConsumerLoop {
 
     private func run<M: ConsumerMeasurement>(_ initial: M) throws -> WorkerFinal {
         var measurement = initial
+        if fault?.failsGroup(spec.properties["group.id"]) == true {
+            throw RunError("injected fault: \(InjectedFault.environmentVariable) fails the consumers of group \(spec.properties["group.id"] ?? "")")
+        }
         let work = spec.work
         let commit = spec.commit
         let fault = fault
@@ -73,9 +79,9 @@ public final class ConsumerLoop {
         func makeFinal() -> WorkerFinal {
             let usage = ResourceUsage.current()
             var f = WorkerFinal(consumed: consumed, bytes: bytes, goNs: goNs, doneNs: doneNs, cpuSeconds: usage.cpuSeconds,
-                                peakRssMb: usage.peakRssMb, audits: audit.reports(topicNames: consumer.topicNames),
+                                peakRssMib: usage.peakRssMib.isNaN ? nil : usage.peakRssMib, audits: audit.reports(topicNames: consumer.topicNames),
                                 rebalancesAfterGo: rebalancesAfterGo)
-            measurement.complete(&f)
+            measurement.complete(&f, topicNames: consumer.topicNames)
             return f
         }
         func reportError(_ text: String) {
@@ -110,14 +116,18 @@ public final class ConsumerLoop {
 
         while !inbox.stopRequested {
             if !running, let go = inbox.go {
+                if let delay = fault?.goDelayMilliseconds(consumer: spec.name), delay > 0 { usleep(UInt32(delay) * 1000) }
                 goNs = MonotonicClock.nanoseconds()
                 running = true
                 measurement.start(go, at: goNs)
-                try consumer.resume(Array(consumer.assignment))
+                try consumer.resume(consumer.assignment.filter { fault?.stalls($0) != true })
             }
             let measuring = running && final == nil
             var processed = 0
-            consumer.consumeBatch(timeoutMs: measuring ? 10 : 50) { event in
+            // Waiting for "go", the loop checks the inbox every 10 ms: the workers' go times stay close together
+            // (see WindowCoverage.maxGoSkewMs).
+            let waitingForGo = !running && M.waitsForGo
+            consumer.consumeBatch(timeoutMs: measuring || waitingForGo ? 10 : 50) { event in
                 switch event {
                 case .message(let m):
                     guard measurement.accepts(consumed: consumed) else { return }

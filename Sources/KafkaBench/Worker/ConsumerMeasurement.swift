@@ -22,7 +22,8 @@ protocol ConsumerMeasurement {
     /// After each batch while measuring: whether measurement has ended.
     mutating func ended(_ loop: ConsumerLoopState) -> MeasurementEnd?
     /// Adds the mode's own figures to the final result.
-    func complete(_ final: inout WorkerFinal)
+    /// `topicNames`: the consumer's topics, indexed as in `ConsumedMessage.topicIndex`.
+    func complete(_ final: inout WorkerFinal, topicNames: [String])
 }
 
 /// How a measurement ended.
@@ -38,7 +39,7 @@ extension ConsumerMeasurement {
     mutating func processed(_ message: ConsumedMessage, bytes: Int) {}
     mutating func reachedEnd(_ partition: TopicPartition) {}
     mutating func report(_ emit: (WorkerEvent) -> Void, consumed: Int) {}
-    func complete(_ final: inout WorkerFinal) {}
+    func complete(_ final: inout WorkerFinal, topicNames: [String]) {}
 }
 
 /// What the loop knows that a measurement may decide on.

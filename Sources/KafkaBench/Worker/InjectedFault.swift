@@ -1,24 +1,36 @@
-/// A fault a test injects into a worker, to prove that the runner's verdicts catch what they must: the worker
-/// leaves the Nth processed message out of its audit and of what it reports (`lose:N`: it looks lost), reports it
-/// twice (`duplicate:N`), or hangs (`hang:N`: once measuring has started and N messages are consumed, it stops
-/// consuming and never sends its final result; its stdin reader still runs, so the runner can end it). Set
-/// through the environment variable `KBENCH_INJECT_FAULT`, which worker processes
-/// inherit; never set by kbench itself.
+/// A fault a test injects into a worker, to prove that the runner's verdicts catch what they must. Set through
+/// the environment variable `KBENCH_INJECT_FAULT`, which worker processes inherit; never set by kbench itself.
+///
+/// - `lose:N`: the worker leaves its Nth processed message out of its audit (it looks lost);
+/// - `duplicate:N`: it records its Nth processed message twice;
+/// - `hang:N`: once measuring has started and N messages are consumed, it stops consuming and never sends its final
+///   result (its stdin reader still runs, so the runner can end it);
+/// - `delay-go:CONSUMER:MS`: the consumer named CONSUMER (e.g. `c01`) acts on "go" MS milliseconds late;
+/// - `stall:P`: whichever consumer holds partition P (of every topic) never resumes it after "go";
+/// - `fail-group:TEXT`: every consumer whose group id contains TEXT (e.g. `-c1-`, the trials of one consumer)
+///   fails at start.
 public enum InjectedFault: Sendable, Equatable {
     case lose(Int)
     case duplicate(Int)
     case hang(Int)
+    case delayGo(consumer: String, milliseconds: Int)
+    case stall(partition: Int32)
+    case failGroup(containing: String)
 
     public static let environmentVariable = "KBENCH_INJECT_FAULT"
 
-    /// Parses `lose:N`, `duplicate:N` or `hang:N` (N ≥ 1); nil for anything else.
+    /// Parses one of the forms above (N ≥ 1, MS ≥ 1, P ≥ 0); nil for anything else.
     public init?(parsing text: String) {
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let n = Int(parts[1]), n >= 1 else { return nil }
-        switch parts[0] {
-        case "lose": self = .lose(n)
-        case "duplicate": self = .duplicate(n)
-        case "hang": self = .hang(n)
+        let parts = text.split(separator: ":").map(String.init)
+        switch (parts.first, parts.count) {
+        case ("lose", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .lose(n)
+        case ("duplicate", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .duplicate(n)
+        case ("hang", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .hang(n)
+        case ("delay-go", 3):
+            guard !parts[1].isEmpty, let ms = Int(parts[2]), ms >= 1 else { return nil }
+            self = .delayGo(consumer: parts[1], milliseconds: ms)
+        case ("stall", 2): guard let p = Int32(parts[1]), p >= 0 else { return nil }; self = .stall(partition: p)
+        case ("fail-group", 2): guard !parts[1].isEmpty else { return nil }; self = .failGroup(containing: parts[1])
         default: return nil
         }
     }
@@ -29,13 +41,31 @@ public enum InjectedFault: Sendable, Equatable {
         switch self {
         case .lose(let n): return ordinal == n ? 0 : 1
         case .duplicate(let n): return ordinal == n ? 2 : 1
-        case .hang: return 1
+        case .hang, .delayGo, .stall, .failGroup: return 1
         }
     }
 
     /// True when the worker must hang now, having consumed `consumed` messages while measuring.
     func hangs(consumed: Int) -> Bool {
         if case .hang(let n) = self { return consumed >= n }
+        return false
+    }
+
+    /// How long the consumer `name` waits before acting on "go" (0: at once).
+    func goDelayMilliseconds(consumer name: String) -> Int {
+        if case .delayGo(let c, let ms) = self, c == name { return ms }
+        return 0
+    }
+
+    /// Whether a consumer of group `groupId` fails at start.
+    func failsGroup(_ groupId: String?) -> Bool {
+        if case .failGroup(let text) = self, let groupId { return groupId.contains(text) }
+        return false
+    }
+
+    /// Whether the consumer keeps `partition` paused after "go".
+    func stalls(_ partition: TopicPartition) -> Bool {
+        if case .stall(let p) = self { return partition.partition == p }
         return false
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The overlay plot of `kbench compare`: every run's median throughput (with its repeats' min–max) against
+/// consumers, one colour per run and one point shape per (P×T, assignor), as a gnuplot script and its data file
+/// rendered to PNG and SVG.
+struct ComparisonPlot {
+    let name: String
+    let comparison: RunComparison
+
+    var scriptFile: String { name + ".gp" }
+    var dataFile: String { name + ".dat" }
+    func imageFile(_ ext: String) -> String { "\(name)-throughput.\(ext)" }
+
+    private static let colours = ["0072B2", "D55E00", "009E73", "CC79A7", "E69F00", "56B4E9", "000000", "8C564B"]
+    private static let points = [7, 5, 9, 11, 13, 15]
+
+    /// Blocks of (run, series), in the order the script indexes them.
+    private var blocks: [(run: Int, series: ScalingSeries)] {
+        comparison.runs.enumerated().flatMap { i, r in r.series.map { (run: i, series: $0) } }
+    }
+
+    /// `<name>.dat`: per block, consumers, median, min, max msgs/s; blocks separated by two blank lines.
+    func dataText() -> String {
+        var out = "# kbench compare data: consumers, msgs_per_s median, min, max (ok trials)\n"
+        for (b, block) in blocks.enumerated() {
+            if b > 0 { out += "\n\n" }
+            out += "# index \(b): \(comparison.runs[block.run].name), \(label(block.series.key))\n"
+            for p in block.series.points {
+                out += [String(p.consumers), number(p.throughputMedian), number(p.throughputMin), number(p.throughputMax)].joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
+    func scriptText() -> String {
+        let maximum = Statistics.maximum(blocks.flatMap { $0.series.points.map(\.throughputMax) })
+        let xMax = (blocks.flatMap { $0.series.points.map(\.consumers) }.max() ?? 1) + 1
+        let shapes = Array(Set(blocks.map { label($0.series.key) })).sorted()
+        var l = ["# kbench compare: " + comparison.runs.map(\.name).joined(separator: " vs "),
+                 "# Re-render from this directory: gnuplot \(scriptFile)", "set encoding utf8", "set datafile separator ','",
+                 "dat = \(quote(dataFile))"]
+        for ext in ["png", "svg"] {
+            l.append(ext == "png" ? "set terminal pngcairo size 1200,800 font 'Sans,13'" : "set terminal svg size 1200,800 font 'Sans,13' dynamic")
+            l.append("set output \(quote(imageFile(ext)))")
+            if ext == "svg" { l += ["replot", "unset output"]; continue }
+            l += ["set title \(quote("Throughput vs consumers: " + comparison.runs.map(\.name).joined(separator: " vs "))) font 'Sans,17'",
+                  "set xlabel 'consumers in the group'", "set ylabel 'throughput (msgs/s, median and min–max of the repeats)'",
+                  "set border 3", "set tics nomirror", "set grid lc rgb '#e0e0e0'", "set bars 1.5",
+                  "set xrange [0:\(xMax)]", "set yrange [0:\(number(maximum * 1.15))]",
+                  "set key top left box opaque samplen 3 spacing 1.25"]
+            if xMax <= 25 { l.append("set xtics 1") }
+            var elements: [String] = []
+            for (b, block) in blocks.enumerated() {
+                let colour = Self.colours[block.run % Self.colours.count]
+                let shape = Self.points[(shapes.firstIndex(of: label(block.series.key)) ?? 0) % Self.points.count]
+                let title = quote("\(comparison.runs[block.run].name): \(label(block.series.key))")
+                elements.append("dat index \(b) using 1:2:3:4 with yerrorlines pt \(shape) ps 1.4 lw 1.5 lc rgb '#\(colour)' title \(title)")
+            }
+            l.append("plot \\\n    " + elements.joined(separator: ", \\\n    "))
+        }
+        return l.joined(separator: "\n") + "\n"
+    }
+
+    private func label(_ k: ScalingSeries.Key) -> String {
+        "P=\(k.partitions)" + (k.topics > 1 ? "×\(k.topics)" : "") + " \(k.assignor) \(k.mode) \(k.work)"
+    }
+
+    private func quote(_ s: String) -> String { ReportText.gnuplotString(s) }
+
+    private func number(_ v: Double) -> String {
+        guard v.isFinite else { return "NaN" }
+        return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.6g", v)
+    }
+}

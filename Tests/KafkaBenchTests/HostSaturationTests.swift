@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+@testable import KafkaBench
+
+/// Point 9 of issue #12: the host's CPU use is recorded per trial (`host_cpu_pct`), and a trial that saturates
+/// the host is marked host-bound, with what to do about it.
+@Suite(.serialized) struct HostSaturationTests {
+    /// Twice as many CPU-bound consumers as the host has cores, one partition each: they demand more CPU than
+    /// the host has, so the window must show the host saturated and the trial host-bound.
+    @Test func consumersDemandingMoreThanTheCoresAreHostBound() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        try #require(cores <= 8, "a small host is needed to saturate it with a few consumers")
+        let n = String(2 * cores)
+        let dir = try TestSupport.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let csv = dir + "/run.csv"
+        let run = try TestSupport.kbench(["sweep", "--partitions", n, "--consumers", n, "--work", "spin:1ms", "--duration", "1s",
+                                          "--warmup", "300ms", "--out", csv, "--no-report"], timeout: 90)
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = try SweepCSVReader.read(path: csv)
+        let row = try #require(rows.first)
+        #expect(row.status == .ok, "\(row.reason)")
+        #expect(row.hostCpuPct >= HostCPU.hostBoundPercent && row.hostCpuPct <= 100.5, "\(row.hostCpuPct)")
+        #expect(run.stdout.contains("host-bound") || run.stderr.contains("HOST-BOUND"), "\(run.stdout)\n\(run.stderr)")
+        let analysis = try SweepAnalysis.load(csvPath: csv)
+        let sentence = try #require(analysis.hostBoundSentence)
+        #expect(sentence.contains("Host-bound at C = \(n)") && sentence.contains(HostCPU.advice))
+    }
+
+    @Test func procStatIsReadAsBusyOverTotal() throws {
+        let a = try #require(HostCPU.parse(procStat: "cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n"))
+        #expect(a == HostCPU(busy: 150, total: 1000))
+        let b = HostCPU(busy: 150 + 180, total: 1000 + 200)
+        #expect(HostCPU.percent(from: a, to: b) == 90)
+        #expect(HostCPU.isHostBound(90) && !HostCPU.isHostBound(89.9) && !HostCPU.isHostBound(.nan))
+        #expect(HostCPU.percent(from: a, to: nil).isNaN)
+        #expect(HostCPU.sample() != nil)
+    }
+
+    /// The knee's bound is the host's CPU when it was measured saturated there (below the partitions).
+    @Test func aSaturatedKneeIsBoundByTheHost() {
+        var rows = ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 4)) }
+        for i in rows.indices { rows[i].hostCpuPct = rows[i].consumers >= 4 ? 97 : 25 * Double(rows[i].consumers) }
+        let analysis = SweepAnalysis(name: "t", rows: rows, meta: SweepMeta())
+        let knee = analysis.knees.values.first
+        #expect(knee?.consumers == 4 && knee?.bound == .hostCPU)
+        #expect(analysis.findings.contains("host's CPU was saturated") && analysis.findings.contains(HostCPU.advice))
+        #expect(analysis.hostBoundSentence?.contains("C = 4, 5, 6") == true)
+        // the same rows without the measurement (schema 1): no host claim
+        let unmeasured = SweepAnalysis(name: "t", rows: rows.map { var r = $0; r.hostCpuPct = .nan; return r }, meta: SweepMeta())
+        #expect(unmeasured.knees.values.first?.bound != .hostCPU && unmeasured.hostBoundSentence == nil)
+    }
+}
