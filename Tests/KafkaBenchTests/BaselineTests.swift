@@ -5,7 +5,7 @@ import Testing
 /// Point 1 of issue #12: the model's baseline is explicit (a `baseline` column, "model scaled from C = k" in the
 /// summary, warnings when k > 1 or k > P·T), a failed baseline leaves the model empty with the reason (never 0),
 /// and `--baseline 1` adds the C = 1 point.
-@Suite(.serialized) struct BaselineTests {
+@Suite(.serialized, .removesTemporaryFiles) struct BaselineTests {
     /// The C = 1 trial fails (an injected fault in its consumer): the C = 2 trial is ok, but has no model, and
     /// its row says why instead of writing zeros.
     @Test func aFailedBaselineLeavesTheModelEmptyWithTheReason() throws {

@@ -3,7 +3,7 @@ import Testing
 @testable import KafkaBench
 
 /// Point 8 of issue #12: `kbench compare` puts sweeps side by side with verdicts that respect the repeats' spread.
-@Suite struct CompareTests {
+@Suite(.removesTemporaryFiles) struct CompareTests {
     static func write(_ rows: [TrialRow], name: String, settings: String, in dir: String) throws -> String {
         let path = dir + "/\(name).csv"
         try ReportFixtures.csv(rows).write(toFile: path, atomically: true, encoding: .utf8)

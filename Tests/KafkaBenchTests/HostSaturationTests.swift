@@ -4,7 +4,7 @@ import Testing
 
 /// Point 9 of issue #12: the host's CPU use is recorded per trial (`host_cpu_pct`), and a trial that saturates
 /// the host is marked host-bound, with what to do about it.
-@Suite(.serialized) struct HostSaturationTests {
+@Suite(.serialized, .removesTemporaryFiles) struct HostSaturationTests {
     /// Twice as many CPU-bound consumers as the host has cores, one partition each: they demand more CPU than
     /// the host has, so the window must show the host saturated and the trial host-bound.
     @Test func consumersDemandingMoreThanTheCoresAreHostBound() throws {

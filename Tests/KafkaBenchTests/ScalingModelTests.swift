@@ -46,7 +46,7 @@ import Testing
 }
 
 /// Point 5 of issue #12: the drain model from the partitions each consumer really held and their real sizes.
-@Suite(.serialized) struct DrainModelTests {
+@Suite(.serialized, .removesTemporaryFiles) struct DrainModelTests {
     @Test func theLargestConsumerBacklogSetsTheMakespan() {
         #expect(ScalingModel.drain(r1: 100, backlogs: [600, 300, 100]) == 100.0 * 1000 / 600)
         // equal partitions split evenly: the staircase

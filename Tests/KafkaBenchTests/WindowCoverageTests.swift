@@ -5,7 +5,7 @@ import Testing
 /// Point 2 of issue #12: a window counts only when every worker started together and every assigned partition
 /// made progress inside it. End to end with injected faults (a late "go", a stalled partition), plus the
 /// verdict's logic on workers' finals.
-@Suite(.serialized) struct WindowCoverageTests {
+@Suite(.serialized, .removesTemporaryFiles) struct WindowCoverageTests {
     static func sweep(consumers: Int, fault: String?) throws -> (TestSupport.Run, [[String: String]]) {
         let dir = try TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

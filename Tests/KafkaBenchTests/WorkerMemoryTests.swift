@@ -4,7 +4,7 @@ import Testing
 
 /// `max_worker_rss_mib` is the trial's own workers' peak RSS, in MiB: never the runner's, whatever the runner's
 /// size (a worker spawned by posix_spawn inherits the runner's ru_maxrss across exec).
-@Suite(.serialized) struct WorkerMemoryTests {
+@Suite(.serialized, .removesTemporaryFiles) struct WorkerMemoryTests {
     @Test func vmHWMIsParsedFromTheKernelsTabSeparatedLine() throws {
         #expect(ResourceUsage.peakResidentKibibytes(status: "Name:\tkbench\nVmHWM:\t   53300 kB\nVmRSS:\t 100 kB\n") == 53300)
         #expect(ResourceUsage.peakResidentKibibytes(status: "Name:\tkbench\n") == nil)
