@@ -17,8 +17,9 @@ struct BrokerCommand: ParsableCommand {
     @Option(name: .long, help: "Number of brokers (1-32).")
     var brokers: Int = 3
 
-    @Option(name: .long, help: ArgumentHelp("Create a topic (repeatable).", valueName: "name:partitions"),
-            transform: { try parseArgument($0, TopicSpec.init(parsing:)) })
+    @Option(
+        name: .long, help: ArgumentHelp("Create a topic (repeatable).", valueName: "name:partitions"),
+        transform: { try parseArgument($0, TopicSpec.init(parsing:)) })
     var topic: [TopicSpec] = []
 
     @Option(name: .long, help: ArgumentHelp("Also write the bootstrap servers to this file.", valueName: "path"))
@@ -44,8 +45,9 @@ struct BrokerCommand: ParsableCommand {
             }
         }
         let topics = topic.map { "\($0.name) (\($0.partitions) partitions)" }.joined(separator: ", ")
-        Console.info("embedded librdkafka mock cluster, \(brokers) broker\(brokers == 1 ? "" : "s") at \(broker.bootstrapServers)"
-            + (topics.isEmpty ? "" : "; topics: \(topics)") + ". Ctrl-C stops it.")
+        Console.info(
+            "embedded librdkafka mock cluster, \(brokers) broker\(brokers == 1 ? "" : "s") at \(broker.bootstrapServers)"
+                + (topics.isEmpty ? "" : "; topics: \(topics)") + ". Ctrl-C stops it.")
         let signal = signals.wait()
         broker.shutdown()
         if let bootstrapFile { try? FileManager.default.removeItem(atPath: bootstrapFile) }

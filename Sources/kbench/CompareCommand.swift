@@ -32,12 +32,12 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let comparison = try RunComparison.load(csvPaths: csvs, force: force)
         let names = csvs.map(ResultPaths.name)
-        let path = out ?? RelativePath(ResultPaths.directory(csvs[0]), "compare-\(names[0])-vs-\(names[1]).md")
+        let path = out ?? joinedPath(ResultPaths.directory(csvs[0]), "compare-\(names[0])-vs-\(names[1]).md")
         let outcome = try ComparisonReport.write(comparison, markdownPath: path, plotsDir: plotsDir ?? ResultPaths.directory(path))
         for file in outcome.filesWritten { print(file) }
         if case .notInstalled(let hint) = outcome.gnuplot { Console.info(hint) }
         if case .failed(let message) = outcome.gnuplot { throw RunError("gnuplot failed: \(message)") }
     }
 
-    private func RelativePath(_ dir: String, _ name: String) -> String { dir == "." ? name : dir + "/" + name }
+    private func joinedPath(_ dir: String, _ name: String) -> String { dir == "." ? name : dir + "/" + name }
 }

@@ -5,20 +5,27 @@ import KafkaBench
 /// How every command reaches Kafka: an explicit bootstrap (or KBENCH_BOOTSTRAP), librdkafka properties from
 /// `--config FILE` and `-X key=value`, and the connect bound.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "Bootstrap servers HOST:PORT[,…] of the cluster to use (default: $KBENCH_BOOTSTRAP).", valueName: "host:port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Bootstrap servers HOST:PORT[,…] of the cluster to use (default: $KBENCH_BOOTSTRAP).", valueName: "host:port"))
     var bootstrap: String?
 
-    @Option(name: .customShort("X"), help: ArgumentHelp(
-        "A librdkafka property for every client, like kcat (repeatable; wins over --config).", valueName: "key=value"))
+    @Option(
+        name: .customShort("X"),
+        help: ArgumentHelp(
+            "A librdkafka property for every client, like kcat (repeatable; wins over --config).", valueName: "key=value"))
     var properties: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp(
-        "A librdkafka properties file (key=value lines, # comments).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A librdkafka properties file (key=value lines, # comments).", valueName: "file"))
     var config: String?
 
-    @Option(name: .long, help: ArgumentHelp("Bound for reaching the cluster.", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        name: .long, help: ArgumentHelp("Bound for reaching the cluster.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var connectTimeout: DurationValue = .seconds(10)
 
     func validate() throws {
@@ -50,7 +57,9 @@ struct ConnectionOptions: ParsableArguments {
             return ClusterConnection(bootstrap: b, properties: props, connectTimeoutMs: connectTimeoutMs)
         }
         guard let n = embeddedBrokers else {
-            throw ValidationError("this command needs a cluster: give --bootstrap HOST:PORT (or set KBENCH_BOOTSTRAP); for a local one, run 'kbench broker --topic NAME:PARTITIONS' and use the address it prints")
+            throw ValidationError(
+                "this command needs a cluster: give --bootstrap HOST:PORT (or set KBENCH_BOOTSTRAP); for a local one, run 'kbench broker --topic NAME:PARTITIONS' and use the address it prints"
+            )
         }
         return try ClusterConnection(embeddedBrokers: n, properties: props, connectTimeoutMs: connectTimeoutMs)
     }

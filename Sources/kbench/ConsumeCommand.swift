@@ -13,12 +13,14 @@ struct ConsumeCommand: ParsableCommand {
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
     @Option(help: "Topic to read.") var topic: String
     @Option(help: "Join this consumer group instead of assigning all partitions.") var group: String?
-    @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
-            transform: { try parseArgument($0, WorkModel.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+        transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = .none
     @Option(help: "Stop after this many messages (default: at the end of every partition).") var messages: Int?
-    @Option(help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
-            transform: { try parseArgument($0, CommitMode.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
+        transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = .none
 
     func validate() throws {
@@ -47,9 +49,11 @@ struct ConsumeCommand: ParsableCommand {
         }.run()
         let seconds = Double((final.doneNs ?? MonotonicClock.nanoseconds()) - start) / 1e9
         let usage = ResourceUsage.current()
-        print(String(format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB",
-                     final.consumed, Double(final.bytes) / 1e6, topic, seconds, Double(final.consumed) / seconds,
-                     Double(final.bytes) / 1e6 / seconds, usage.cpuSeconds, usage.peakRssMib))
+        print(
+            String(
+                format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB",
+                final.consumed, Double(final.bytes) / 1e6, topic, seconds, Double(final.consumed) / seconds,
+                Double(final.bytes) / 1e6 / seconds, usage.cpuSeconds, usage.peakRssMib))
         if let firstError { Console.info("consumer reported: \(firstError)") }
     }
 }

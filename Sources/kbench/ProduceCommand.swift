@@ -16,8 +16,9 @@ struct ProduceCommand: ParsableCommand {
     @Option(help: "Bytes per event value (at least 24).") var valueBytes: Int = 100
     @Option(help: "Events per second (default: as fast as possible).") var rate: Double?
     @Option(help: "Distinct keys (user ids).") var keys: Int = 100_000
-    @Option(help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
-            transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+        transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
     var keyDistribution: KeyDistribution = .uniform
 
     func validate() throws {
@@ -34,7 +35,9 @@ struct ProduceCommand: ParsableCommand {
         let md = try cluster.metadata()
         if md.topics[topic] == nil || md.topics[topic]?.error != nil {
             guard let partitions else {
-                throw RunError("topic \(topic) does not exist at \(cluster.bootstrap); create it (kbench broker --topic \(topic):N on the embedded broker) or pass --partitions")
+                throw RunError(
+                    "topic \(topic) does not exist at \(cluster.bootstrap); create it (kbench broker --topic \(topic):N on the embedded broker) or pass --partitions"
+                )
             }
             try cluster.ensureTopic(topic, partitions: partitions)
         }
@@ -47,10 +50,13 @@ struct ProduceCommand: ParsableCommand {
         let elapsed = Double(MonotonicClock.nanoseconds() - start) / 1e9
         let usage = ResourceUsage.current()
         let latency = producer.deliveryLatencyMicros
-        print(String(format: "delivered %d of %d events to %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB; delivery latency p50 %.1f ms, p99 %.1f ms",
-                     producer.delivered, messages, topic, elapsed, Double(producer.delivered) / elapsed,
-                     Double(producer.delivered * valueBytes) / 1e6 / elapsed, usage.cpuSeconds, usage.peakRssMib,
-                     Double(latency?.valueAtPercentile(50) ?? 0) / 1000, Double(latency?.valueAtPercentile(99) ?? 0) / 1000))
+        print(
+            String(
+                format:
+                    "delivered %d of %d events to %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB; delivery latency p50 %.1f ms, p99 %.1f ms",
+                producer.delivered, messages, topic, elapsed, Double(producer.delivered) / elapsed,
+                Double(producer.delivered * valueBytes) / 1e6 / elapsed, usage.cpuSeconds, usage.peakRssMib,
+                Double(latency?.valueAtPercentile(50) ?? 0) / 1000, Double(latency?.valueAtPercentile(99) ?? 0) / 1000))
         if producer.failed > 0 {
             throw RunError("\(producer.failed) event(s) failed delivery: \(producer.firstFailure ?? "")")
         }

@@ -18,15 +18,18 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: "Consumers at the start.") var consumers: Int
     @Option(help: ArgumentHelp("Steps like \"join@5s, kill@12s, leave@20s, restart@26s\".", valueName: "script"))
     var script: String
-    @Option(help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
-            transform: { try parseArgument($0, Assignor.parseList) })
+    @Option(
+        help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
+        transform: { try parseArgument($0, Assignor.parseList) })
     var assignor: [Assignor] = RebalanceConfiguration.standard.assignors
     @Option(help: "Events per second for the whole run.") var rate: Double = RebalanceConfiguration.standard.rate
-    @Option(help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue
-    @Option(help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
-            transform: { try parseArgument($0, CommitMode.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
+        transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = RebalanceConfiguration.standard.commit
     @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
     var staticMembership = false
@@ -36,12 +39,14 @@ struct RebalanceCommand: ParsableCommand {
     var heartbeatInterval: DurationValue = RebalanceConfiguration.standard.heartbeatInterval
     @Option(help: ArgumentHelp("max.poll.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var maxPollInterval: DurationValue = RebalanceConfiguration.standard.maxPollInterval
-    @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
-            transform: { try parseArgument($0, WorkModel.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+        transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = RebalanceConfiguration.standard.work
     @Option(help: "Bytes per event value.") var valueBytes: Int = RebalanceConfiguration.standard.valueBytes
-    @Option(help: ArgumentHelp("Bound for draining what was produced after the traffic stops.", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Bound for draining what was produced after the traffic stops.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var drainTimeout: DurationValue = RebalanceConfiguration.standard.drainTimeout
     @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = RebalanceConfiguration.standard.embeddedBrokers
     @Option(help: ArgumentHelp("Timeline CSV (default Results/rebalance-<UTC timestamp>.csv); events CSV and metadata go beside it.", valueName: "path"))
@@ -73,7 +78,8 @@ struct RebalanceCommand: ParsableCommand {
         let c = try makeConfiguration()
         try wrap { try c.validate() }
         if connection.effectiveBootstrap == nil && sessionTimeout.nanoseconds <= 3_500_000_000 {
-            throw ValidationError("--session-timeout \(sessionTimeout) is too short for the embedded broker, whose first rebalance waits 3 s: use at least 4s (6s works well)")
+            throw ValidationError(
+                "--session-timeout \(sessionTimeout) is too short for the embedded broker, whose first rebalance waits 3 s: use at least 4s (6s works well)")
         }
     }
 
@@ -95,10 +101,12 @@ struct RebalanceCommand: ParsableCommand {
             started: RunMetadata.utcTimestamp(), brokerKind: md.brokerKind,
             bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap, cluster: md,
             host: RunMetadata.currentHost(), consumerProperties: [:],
-            settings: ["partitions": String(c.partitions), "consumers": String(c.consumers), "script": c.script.description,
-                       "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
-                       "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
-                       "work": c.work.description, "static": String(c.staticMembership)],
+            settings: [
+                "partitions": String(c.partitions), "consumers": String(c.consumers), "script": c.script.description,
+                "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
+                "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
+                "work": c.work.description, "static": String(c.staticMembership),
+            ],
             trials: c.assignors.count, failedTrials: 0, status: "running")
         var analyses: [RebalanceAnalysis] = []
         var files: RebalanceOutput.Files?
@@ -117,13 +125,15 @@ struct RebalanceCommand: ParsableCommand {
             meta.finished = RunMetadata.utcTimestamp()
             meta.status = analyses.count == c.assignors.count ? "completed" : "running"
             meta.cluster = (try? cluster.metadata()) ?? meta.cluster
-            files = try RebalanceOutput.write(analyses, csvPath: path, plotsDir: plots, runId: runId, broker: broker,
-                                              metadata: meta, render: !noReport && analyses.count == c.assignors.count)
+            files = try RebalanceOutput.write(
+                analyses, csvPath: path, plotsDir: plots, runId: runId, broker: broker,
+                metadata: meta, render: !noReport && analyses.count == c.assignors.count)
         }
         Console.output(RebalanceOutput.summary(analyses, embedded: md.isEmbeddedBroker))
         if let files {
-            Console.info("timeline: \(files.timeline)\nevents: \(files.events)\npartitions: \(files.partitions)\ntotals: \(files.totals)\n"
-                + "metadata: \(files.metadata)\nplot script: \(files.script)")
+            Console.info(
+                "timeline: \(files.timeline)\nevents: \(files.events)\npartitions: \(files.partitions)\ntotals: \(files.totals)\n"
+                    + "metadata: \(files.metadata)\nplot script: \(files.script)")
             switch files.gnuplot {
             case .rendered: Console.info("plot: \(files.png ?? "")")
             case .skipped: break

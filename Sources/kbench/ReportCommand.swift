@@ -19,7 +19,9 @@ struct ReportCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The sweep CSV (NAME.meta.json beside it is read when present).", valueName: "results.csv"))
     var csv: String?
-    @Option(help: ArgumentHelp("Directory for the gnuplot script, its data and the images (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for the gnuplot script, its data and the images (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
     var outDir: String?
     @Option(help: ArgumentHelp("Directory for the Markdown summary (default: beside the CSV).", valueName: "dir"))
     var resultsDir: String?

@@ -14,8 +14,9 @@ struct SeedCommand: ParsableCommand {
     @Option(help: "Partition count the topic must have (created with it if missing on a real cluster).") var partitions: Int
     @Option(help: "Number of events.") var messages: Int = 1_000_000
     @Option(help: "Number of distinct user ids (keys).") var keys: Int = 100_000
-    @Option(help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
-            transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+        transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
     var keyDistribution: KeyDistribution = .uniform
     @Option(help: "Bytes per event value (at least 24, the event header).") var valueBytes: Int = 100
     @Option(help: "Replication factor when creating the topic on a real cluster (default: min(3, brokers)).")
@@ -23,8 +24,9 @@ struct SeedCommand: ParsableCommand {
     @Option(help: "Seed of the key sequence (same seed, same keys).") var seed: UInt64 = 42
 
     var plan: SeedPlan {
-        SeedPlan(topic: topic, partitions: partitions, messages: messages, keys: keys,
-                 distribution: keyDistribution, valueBytes: valueBytes, seed: seed)
+        SeedPlan(
+            topic: topic, partitions: partitions, messages: messages, keys: keys,
+            distribution: keyDistribution, valueBytes: valueBytes, seed: seed)
     }
 
     func validate() throws {
@@ -53,7 +55,9 @@ struct SeedCommand: ParsableCommand {
             print(String(format: "%9d  %9d  %9d", p, result.deliveredPerPartition[p], result.expectedPerPartition[p]))
         }
         if result.failed > 0 || result.delivered != messages {
-            throw RunError("\(result.failed) event(s) failed delivery (first failure: \(result.firstFailure ?? "none reported")); \(result.delivered) of \(messages) delivered")
+            throw RunError(
+                "\(result.failed) event(s) failed delivery (first failure: \(result.firstFailure ?? "none reported")); \(result.delivered) of \(messages) delivered"
+            )
         }
         if result.deliveredPerPartition != result.expectedPerPartition {
             throw RunError("delivered per-partition counts differ from murmur2 placement: is partitioner=murmur2_random overridden?")

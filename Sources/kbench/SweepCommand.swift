@@ -13,23 +13,27 @@ struct SweepCommand: ParsableCommand {
             backlog seeded once per partition count. Numbers accept 10, 6,10,20, 1...15, 1..<16 or 2...16:2.
             """)
 
-    @Option(help: ArgumentHelp("Partitions per topic.", valueName: "set"),
-            transform: { try parseArgument($0) { (t) throws(UsageError) in try IntegerSet(parsing: t, name: "--partitions") } })
+    @Option(
+        help: ArgumentHelp("Partitions per topic.", valueName: "set"),
+        transform: { try parseArgument($0) { (t) throws(UsageError) in try IntegerSet(parsing: t, name: "--partitions") } })
     var partitions: IntegerSet
 
-    @Option(help: ArgumentHelp("Consumers (processes) in the group.", valueName: "set"),
-            transform: { try parseArgument($0) { (t) throws(UsageError) in try IntegerSet(parsing: t, name: "--consumers", limit: 200) } })
+    @Option(
+        help: ArgumentHelp("Consumers (processes) in the group.", valueName: "set"),
+        transform: { try parseArgument($0) { (t) throws(UsageError) in try IntegerSet(parsing: t, name: "--consumers", limit: 200) } })
     var consumers: IntegerSet
 
-    @Option(help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
-            transform: { try parseArgument($0, Assignor.parseList) })
+    @Option(
+        help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
+        transform: { try parseArgument($0, Assignor.parseList) })
     var assignor: [Assignor] = SweepConfiguration.standard.assignors
 
     @Option(help: "Topics the group subscribes to, each with --partitions partitions.")
     var topics: Int = SweepConfiguration.standard.topics
 
-    @Option(help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
-            transform: { try parseArgument($0, WorkModel.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+        transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = SweepConfiguration.standard.work
 
     @Option(help: "Messages per topic (default: sized so no partition drains inside the window).")
@@ -37,45 +41,56 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: "Distinct keys (user ids).") var keys: Int = SweepConfiguration.standard.keys
 
-    @Option(help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
-            transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+        transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
     var keyDistribution: KeyDistribution = SweepConfiguration.standard.keyDistribution
 
     @Option(help: "Bytes per event value.") var valueBytes: Int = SweepConfiguration.standard.valueBytes
 
-    @Option(help: ArgumentHelp("window (throughput over --duration) or drain (time to consume the backlog).", valueName: "mode"),
-            transform: { try parseArgument($0) { (t) throws(UsageError) in
+    @Option(
+        help: ArgumentHelp("window (throughput over --duration) or drain (time to consume the backlog).", valueName: "mode"),
+        transform: {
+            try parseArgument($0) { (t) throws(UsageError) in
                 guard let m = SweepMode(rawValue: t.lowercased()) else { throw UsageError("invalid mode '\(t)': accepted forms are window or drain") }
                 return m
-            } })
+            }
+        })
     var mode: SweepMode = SweepConfiguration.standard.mode
 
-    @Option(help: ArgumentHelp("Measurement window (window mode).", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Measurement window (window mode).", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue = SweepConfiguration.standard.duration
 
-    @Option(help: ArgumentHelp("Time between 'go' and the window's start.", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Time between 'go' and the window's start.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var warmup: DurationValue = SweepConfiguration.standard.warmup
 
-    @Option(help: ArgumentHelp("Consumer count the model is scaled from (default: the smallest); added to --consumers when missing, e.g. --baseline 1.", valueName: "count"))
+    @Option(
+        help: ArgumentHelp(
+            "Consumer count the model is scaled from (default: the smallest); added to --consumers when missing, e.g. --baseline 1.", valueName: "count"))
     var baseline: Int?
 
     @Option(name: .customLong("repeat"), help: "Runs per point; medians and min/max are reported.")
     var repeats: Int = SweepConfiguration.standard.repeats
 
-    @Option(help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
-            transform: { try parseArgument($0, CommitMode.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
+        transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = SweepConfiguration.standard.commit
 
     @Flag(help: "Stop at the first failed trial.") var failFast = false
 
-    @Option(help: ArgumentHelp("Bound for a trial's group to become stable.", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Bound for a trial's group to become stable.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var joinTimeout: DurationValue = SweepConfiguration.standard.joinTimeout
 
-    @Option(help: ArgumentHelp("Bound for one drain.", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Bound for one drain.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var trialTimeout: DurationValue = SweepConfiguration.standard.trialTimeout
 
     @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = SweepConfiguration.standard.embeddedBrokers
@@ -89,8 +104,9 @@ struct SweepCommand: ParsableCommand {
 
     @Flag(help: "At the end, delete the topics and groups this run created (never any other).") var cleanup = false
 
-    @Option(help: ArgumentHelp("Bound for creating or deleting a topic.", valueName: "duration"),
-            transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("Bound for creating or deleting a topic.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var createTimeout: DurationValue = SweepConfiguration.standard.createTimeout
 
     @Option(help: ArgumentHelp("Results CSV (default Results/sweep-<UTC timestamp>.csv).", valueName: "path"))
@@ -141,8 +157,9 @@ struct SweepCommand: ParsableCommand {
         let configuration = try makeConfiguration()
         let path = out ?? "Results/sweep-\(RunMetadata.utcTimestamp(compact: true)).csv"
         let cluster = try connection.connect(embeddedBrokers: configuration.embeddedBrokers)
-        let runner = try SweepRunner(configuration: configuration, cluster: cluster, csvPath: path,
-                                     commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
+        let runner = try SweepRunner(
+            configuration: configuration, cluster: cluster, csvPath: path,
+            commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
         let display = SweepDisplay(interactive: Console.stderrIsTerminal)
         Console.info("kbench sweep: \(configuration.points.count) trial(s), results in \(path)")
         Console.info("model scaled from C = \(configuration.baselineConsumers)")

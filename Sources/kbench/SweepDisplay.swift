@@ -20,10 +20,12 @@ final class SweepDisplay {
         case .trialPhase(let i, let n, let point, let phase):
             line("[\(i)/\(n)] \(point): \(phase)…", final: !interactive)
         case .trialDone(let i, let n, let row, let elapsed, let eta):
-            var text = "[\(i)/\(n)] P=\(row.partitions) C=\(row.consumers) \(row.assignor)"
+            var text =
+                "[\(i)/\(n)] P=\(row.partitions) C=\(row.consumers) \(row.assignor)"
                 + (row.repeat > 1 ? " #\(row.repeat)" : "") + ": "
             if row.status == .ok {
-                text += "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(String(format: "%.2f", row.efficiency)), idle \(row.idleConsumers), lost \(row.lost)"
+                text +=
+                    "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(String(format: "%.2f", row.efficiency)), idle \(row.idleConsumers), lost \(row.lost)"
                 if HostCPU.isHostBound(row.hostCpuPct) {
                     text += ", HOST-BOUND (host CPU \(Int(row.hostCpuPct.rounded()))%: \(HostCPU.advice))"
                 }
@@ -35,7 +37,7 @@ final class SweepDisplay {
         }
     }
 
-    func finish() { if lineOpen { Console.info("") ; lineOpen = false } }
+    func finish() { if lineOpen { Console.info(""); lineOpen = false } }
 
     private func line(_ text: String, final: Bool) {
         if interactive {
@@ -86,8 +88,9 @@ enum SweepTable {
         }
         if hostBound {
             out.append("")
-            out.append("host-bound: the host's CPU was at least \(Int(HostCPU.hostBoundPercent))% busy while measuring, so those rows measure "
-                + "this host, not the consumer group; \(HostCPU.advice).")
+            out.append(
+                "host-bound: the host's CPU was at least \(Int(HostCPU.hostBoundPercent))% busy while measuring, so those rows measure "
+                    + "this host, not the consumer group; \(HostCPU.advice).")
         }
         return out.joined(separator: "\n")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Point 4 of issue #12: an assignor that leaves consumers idle (or overloads one) while there are enough
@@ -13,8 +14,9 @@ import Testing
             for c in 1...12 {
                 for (rep, f) in [0.99, 1.0, 1.01].enumerated() {
                     let active = assignor == "range" ? min(c, 10) : c
-                    var r = ReportFixtures.row(partitions: 10, consumers: c, assignor: assignor, repeat: rep + 1,
-                                               msgsPerS: 950 * Double(active) * f)
+                    var r = ReportFixtures.row(
+                        partitions: 10, consumers: c, assignor: assignor, repeat: rep + 1,
+                        msgsPerS: 950 * Double(active) * f)
                     r.topics = 2
                     r.activeConsumers = active
                     r.idleConsumers = c - active
@@ -40,14 +42,15 @@ import Testing
 
     @Test func overloadAndIdleAreJudgedAgainstAnEvenSplit() {
         func point(_ c: Int, idle: Int, max: Int) -> ScalingPoint {
-            ScalingPoint(consumers: c, trials: 1, throughputMedian: 1, throughputMin: 1, throughputMax: 1, consumerRateMin: 1,
-                         consumerRateMedian: 1, consumerRateMax: 1, minPartitionsPerConsumer: 0, maxPartitionsPerConsumer: max,
-                         idleConsumers: idle, lost: 0, duplicates: 0, efficiency: 1)
+            ScalingPoint(
+                consumers: c, trials: 1, throughputMedian: 1, throughputMin: 1, throughputMax: 1, consumerRateMin: 1,
+                consumerRateMedian: 1, consumerRateMax: 1, minPartitionsPerConsumer: 0, maxPartitionsPerConsumer: max,
+                idleConsumers: idle, lost: 0, duplicates: 0, efficiency: 1)
         }
-        #expect(Knee.unevenAssignment(point(4, idle: 0, max: 6), partitionSlots: 20))      // 6,6,4,4 against 5
+        #expect(Knee.unevenAssignment(point(4, idle: 0, max: 6), partitionSlots: 20))  // 6,6,4,4 against 5
         #expect(!Knee.unevenAssignment(point(4, idle: 0, max: 5), partitionSlots: 20))
         #expect(Knee.unevenAssignment(point(11, idle: 1, max: 2), partitionSlots: 20))
-        #expect(!Knee.unevenAssignment(point(12, idle: 2, max: 1), partitionSlots: 10))    // C > P·T: the partitions' bound
+        #expect(!Knee.unevenAssignment(point(12, idle: 2, max: 1), partitionSlots: 10))  // C > P·T: the partitions' bound
     }
 
     /// The published two-topic run (real data, schema 1): its range series is bound by the assignment.

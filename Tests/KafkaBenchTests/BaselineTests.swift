@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Point 1 of issue #12: the model's baseline is explicit (a `baseline` column, "model scaled from C = k" in the
@@ -12,9 +13,12 @@ import Testing
         let dir = try TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = dir + "/run.csv"
-        let run = try TestSupport.kbench(["sweep", "--partitions", "2", "--consumers", "1,2", "--duration", "500ms", "--warmup", "100ms",
-                                          "--out", csv, "--no-report"],
-                                         timeout: 90, environment: [InjectedFault.environmentVariable: "fail-group:-c1-"])
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "--partitions", "2", "--consumers", "1,2", "--duration", "500ms", "--warmup", "100ms",
+                "--out", csv, "--no-report",
+            ],
+            timeout: 90, environment: [InjectedFault.environmentVariable: "fail-group:-c1-"])
         #expect(run.status == 3, "\(run.stderr)")
         let rows = try TestSupport.csvRows(csv)
         try #require(rows.count == 2)
@@ -23,7 +27,8 @@ import Testing
         #expect(two["status"] == "ok", "\(two)")
         #expect(Double(two["msgs_per_s"] ?? "") ?? 0 > 0)
         for column in ["r1", "model_window", "model_drain", "efficiency"] { #expect(two[column] == "", "\(column): \(two[column] ?? "nil")") }
-        #expect(two["baseline"]?.hasPrefix("none: no baseline trial at C = 1 succeeded (consumer c01 failed: injected fault") == true, "\(two["baseline"] ?? "")")
+        #expect(
+            two["baseline"]?.hasPrefix("none: no baseline trial at C = 1 succeeded (consumer c01 failed: injected fault") == true, "\(two["baseline"] ?? "")")
         let analysis = try SweepAnalysis.load(csvPath: csv)
         #expect(analysis.findings.contains("There is no model for this series: none: no baseline trial at C = 1 succeeded"), "\(analysis.findings)")
     }
@@ -31,8 +36,9 @@ import Testing
     @Test func rowsSayWhichTrialTheModelIsScaledFrom() {
         let c = SweepConfiguration(partitions: [10], consumers: [1, 4])
         let base = ScalingModelTests.result(consumers: 1, partitions: 10, msgsPerS: 900)
-        let none = SweepRunner.row(base, r1: .nan, baseline: Baseline.missing(1, reason: "join timed out"), configuration: c,
-                                   runId: "t", broker: "embedded", messages: 1)
+        let none = SweepRunner.row(
+            base, r1: .nan, baseline: Baseline.missing(1, reason: "join timed out"), configuration: c,
+            runId: "t", broker: "embedded", messages: 1)
         #expect(none.modelWindow.isNaN && none.modelDrain.isNaN && none.efficiency.isNaN)
         let cells = Dictionary(uniqueKeysWithValues: zip(TrialRow.columns, none.cells))
         #expect(cells["model_window"] == "" && cells["efficiency"] == "" && cells["r1"] == "")

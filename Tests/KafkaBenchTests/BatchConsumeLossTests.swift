@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// librdkafka 2.0.2's `rd_kafka_consume_batch_queue` loses messages across a cooperative rebalance (fixed in 2.1.0,
@@ -48,8 +49,9 @@ import Testing
             LossGroup(name: "single", path: .raw(capacity: 1, timeoutMs: 1000), config: common.merging(rawCommit)),
             LossGroup(name: "kbench", path: .kbenchOneAtATime, config: common.merging(CommitMode.auto.properties)),
         ]
-        let producer = SteadyProducer(bootstrap: broker.bootstrapServers, topic: Self.topic, partitions: Self.partitions,
-                                      rate: Self.messagesPerSecond)
+        let producer = SteadyProducer(
+            bootstrap: broker.bootstrapServers, topic: Self.topic, partitions: Self.partitions,
+            rate: Self.messagesPerSecond)
         defer {
             for g in groups { g.stopAll() }
             producer.stop()
@@ -64,12 +66,14 @@ import Testing
         // The round a join starts comes 3 s later: by then member 0 has drained the backlog of the first join
         // and runs at the steady rate.
         for g in groups { g.startMember() }
-        try #require(eventually(timeout: 20) { groups.allSatisfy { $0.owned(by: 0) == 3 && $0.owned(by: 1) == 3 } },
-                     "the first join did not settle: \(groups.map(\.assignmentSummary))")
+        try #require(
+            eventually(timeout: 20) { groups.allSatisfy { $0.owned(by: 0) == 3 && $0.owned(by: 1) == 3 } },
+            "the first join did not settle: \(groups.map(\.assignmentSummary))")
         phase("join 1")
         for g in groups { g.startMember() }
-        try #require(eventually(timeout: 20) { groups.allSatisfy { g in (0..<3).allSatisfy { g.owned(by: $0) == 2 } } },
-                     "the second join did not settle: \(groups.map(\.assignmentSummary))")
+        try #require(
+            eventually(timeout: 20) { groups.allSatisfy { g in (0..<3).allSatisfy { g.owned(by: $0) == 2 } } },
+            "the second join did not settle: \(groups.map(\.assignmentSummary))")
         phase("join 2")
         // A skip on a kept partition shows only when a later message arrives: keep producing for a while after
         // the last round, then read to the end.
@@ -145,10 +149,10 @@ final class LossLedger: @unchecked Sendable {
     private let lock = NSLock()
     private let t0 = Date()
     private var seq = 0
-    private var returned: [[Int32]]        // per partition: how often each offset was returned
-    private var highest: [Int64]           // per partition: highest offset returned
-    private var lastAny: [Int64]           // per partition: the offset most recently returned
-    private var last: [[Int64?]] = []      // per member and partition: last returned since it got the partition
+    private var returned: [[Int32]]  // per partition: how often each offset was returned
+    private var highest: [Int64]  // per partition: highest offset returned
+    private var lastAny: [Int64]  // per partition: the offset most recently returned
+    private var last: [[Int64?]] = []  // per member and partition: last returned since it got the partition
     private var owned: [Set<Int32>] = []
     private var streams: [Stream] = []
     private var revokes: [Revoke] = []
@@ -222,7 +226,7 @@ final class LossLedger: @unchecked Sendable {
     func committed(member: Int, partition p: Int32, offset: Int64) {
         lock.withLock {
             guard offset >= 0,
-                  let k = revokes.lastIndex(where: { $0.member == member && $0.partition == p && $0.committed == nil })
+                let k = revokes.lastIndex(where: { $0.member == member && $0.partition == p && $0.committed == nil })
             else { return }
             revokes[k].committed = offset
         }
@@ -442,8 +446,7 @@ final class LossMember: @unchecked Sendable {
                     let ps = change.partitions.map(\.partition)
                     let name = change.rebalanceProtocol == .cooperative ? "COOPERATIVE" : "EAGER"
                     if let e = change.error { ledger.failed("m\(id): \(e)") }
-                    if change.kind == .assigned { ledger.assigned(member: id, ps, protocol: name) }
-                    else { ledger.revoked(member: id, ps, protocol: name) }
+                    if change.kind == .assigned { ledger.assigned(member: id, ps, protocol: name) } else { ledger.revoked(member: id, ps, protocol: name) }
                 }
             }
             while !shouldStop {
@@ -544,7 +547,7 @@ final class SteadyProducer: @unchecked Sendable {
         // offset by walking them all (2.0.2, "FIXME: Maintain an index"); with linger.ms 1 its thread saturated a
         // core within 20 s and delivery fell seconds behind.
         guard let rk = try? ClientHandle.make(RD_KAFKA_PRODUCER, KafkaConfig(["bootstrap.servers": bootstrap, "linger.ms": "10"])),
-              let rkt = rd_kafka_topic_new(rk, topic, nil)
+            let rkt = rd_kafka_topic_new(rk, topic, nil)
         else { return }
         let payload = UnsafeMutableRawPointer.allocate(byteCount: 100, alignment: 8)
         payload.initializeMemory(as: UInt8.self, repeating: 0x61, count: 100)

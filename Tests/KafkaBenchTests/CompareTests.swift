@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Point 8 of issue #12: `kbench compare` puts sweeps side by side with verdicts that respect the repeats' spread.
@@ -8,8 +9,8 @@ import Testing
         let path = dir + "/\(name).csv"
         try ReportFixtures.csv(rows).write(toFile: path, atomically: true, encoding: .utf8)
         try """
-            {"command_line": "kbench sweep", "host": {"cores": 2}, "settings": {\(settings)}}
-            """.write(toFile: dir + "/\(name).meta.json", atomically: true, encoding: .utf8)
+        {"command_line": "kbench sweep", "host": {"cores": 2}, "settings": {\(settings)}}
+        """.write(toFile: dir + "/\(name).meta.json", atomically: true, encoding: .utf8)
         return path
     }
 
@@ -17,10 +18,12 @@ import Testing
     @Test func verdictsRespectTheRepeatsSpread() throws {
         let dir = try ReportFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let a = try Self.write(ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 10)) }, name: "a",
-                               settings: #""work": "none", "commit": "auto""#, in: dir)
-        let b = try Self.write(ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 10)) * ($0 >= 5 ? 1.10 : 1.005) }, name: "b",
-                               settings: #""work": "none", "commit": "sync""#, in: dir)
+        let a = try Self.write(
+            ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 10)) }, name: "a",
+            settings: #""work": "none", "commit": "auto""#, in: dir)
+        let b = try Self.write(
+            ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 10)) * ($0 >= 5 ? 1.10 : 1.005) }, name: "b",
+            settings: #""work": "none", "commit": "sync""#, in: dir)
         let comparison = try RunComparison.load(csvPaths: [a, b], force: false)
         let points = comparison.points
         let three = try #require(points.first { $0.key.consumers == 3 })
@@ -41,7 +44,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let rows = ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 10)) }.filter { $0.repeat == 1 }
         let a = try Self.write(rows, name: "a", settings: "", in: dir)
-        let b = try Self.write(rows.map { var r = $0; r.msgsPerS *= 1.3; return r }, name: "b", settings: "", in: dir)
+        let b = try Self.write(
+            rows.map {
+                var r = $0; r.msgsPerS *= 1.3; return r
+            }, name: "b", settings: "", in: dir)
         let md = try RunComparison.load(csvPaths: [a, b], force: false).markdown(plots: nil, notRendered: nil)
         #expect(md.contains("| 1.30× | noise unknown (one run) |") && !md.contains("| faster |"))
     }
@@ -64,8 +70,11 @@ import Testing
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         let dir = try TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let run = try TestSupport.kbench(["compare", root + "/Results/sweep-readme.csv", root + "/Results/sweep-two-topics.csv",
-                                          "--out", dir + "/cmp.md", "--plots-dir", dir + "/plots"], timeout: 60)
+        let run = try TestSupport.kbench(
+            [
+                "compare", root + "/Results/sweep-readme.csv", root + "/Results/sweep-two-topics.csv",
+                "--out", dir + "/cmp.md", "--plots-dir", dir + "/plots",
+            ], timeout: 60)
         #expect(run.status == 0, "\(run.stderr)")
         let md = try String(contentsOfFile: dir + "/cmp.md", encoding: .utf8)
         #expect(md.hasPrefix("# Comparison: sweep-readme vs sweep-two-topics"))
@@ -76,8 +85,11 @@ import Testing
             #expect(FileManager.default.fileExists(atPath: dir + "/plots/cmp-throughput.svg"))
             #expect(md.contains("![Throughput vs consumers, every run](plots/cmp-throughput.png)"))
         }
-        let refused = try TestSupport.kbench(["compare", root + "/Results/sweep-readme.csv", root + "/Results/sweep-spin.csv",
-                                              "--out", dir + "/no.md"], timeout: 60)
+        let refused = try TestSupport.kbench(
+            [
+                "compare", root + "/Results/sweep-readme.csv", root + "/Results/sweep-spin.csv",
+                "--out", dir + "/no.md",
+            ], timeout: 60)
         #expect(refused.status != 0 && refused.stderr.contains("--force"), "\(refused.stderr)")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// What a user sees when something goes wrong: a usage mistake (64, with the usage block), a runtime failure (1,
@@ -15,10 +16,11 @@ import Testing
     @Test func unreachableBrokerExits1WithoutUsageAndLeavesNoFile() throws {
         let dir = try TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let run = try TestSupport.kbench([
-            "sweep", "--bootstrap", "127.0.0.1:1", "--connect-timeout", "1s", "--partitions", "1", "--consumers", "1",
-            "--out", dir + "/run.csv", "--no-report",
-        ], timeout: 30)
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "--bootstrap", "127.0.0.1:1", "--connect-timeout", "1s", "--partitions", "1", "--consumers", "1",
+                "--out", dir + "/run.csv", "--no-report",
+            ], timeout: 30)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("127.0.0.1:1") || run.stderr.contains("no answer within"), "\(run.stderr)")
         #expect(!run.stderr.contains("Usage:"), "\(run.stderr)")
@@ -28,9 +30,10 @@ import Testing
     @Test func invalidPropertyExits1AndLeavesNoFile() throws {
         let dir = try TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let run = try TestSupport.kbench([
-            "sweep", "-X", "fetch.wait.max.ms=soon", "--partitions", "1", "--consumers", "1", "--out", dir + "/run.csv", "--no-report",
-        ], timeout: 30)
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "-X", "fetch.wait.max.ms=soon", "--partitions", "1", "--consumers", "1", "--out", dir + "/run.csv", "--no-report",
+            ], timeout: 30)
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stderr.contains("fetch.wait.max.ms"), "\(run.stderr)")
         #expect(!run.stderr.contains("Usage:"), "\(run.stderr)")
@@ -45,8 +48,11 @@ import Testing
         let sweep = try TestSupport.kbench(["sweep", "--partitions", "1", "--consumers", "1", "--out", existing], timeout: 30)
         #expect(sweep.status == 1 && sweep.stderr.contains("already exists") && !sweep.stderr.contains("Usage:"), "\(sweep.stderr)")
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "keep me\n")
-        let rebalance = try TestSupport.kbench(["rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@1s",
-                                                "--duration", "2s", "--out", existing], timeout: 30)
+        let rebalance = try TestSupport.kbench(
+            [
+                "rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@1s",
+                "--duration", "2s", "--out", existing,
+            ], timeout: 30)
         #expect(rebalance.status == 1 && rebalance.stderr.contains("already exists"), "\(rebalance.stderr)")
         let report = try TestSupport.kbench(["report", dir + "/missing.csv"], timeout: 20)
         #expect(report.status == 1 && !report.stderr.contains("Usage:"), "\(report.stderr)")
@@ -77,7 +83,10 @@ import Testing
         let group = WorkerGroup(placement: try LocalPlacement(), runId: "props")
         defer { group.killAll() }
         try group.spawn(spec)
-        #expect(eventually(timeout: 10) { group.pump(timeoutMs: 50); return group.members[0].appliedProperties != nil })
+        #expect(
+            eventually(timeout: 10) {
+                group.pump(timeoutMs: 50); return group.members[0].appliedProperties != nil
+            })
         let reported = try #require(group.members[0].appliedProperties)
         let perRun: Set<String> = ["bootstrap.servers", "group.id", "partition.assignment.strategy"]
         #expect(recorded.filter { !perRun.contains($0.key) } == reported.filter { !perRun.contains($0.key) })

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Point 9 of issue #12: the host's CPU use is recorded per trial (`host_cpu_pct`), and a trial that saturates
@@ -14,8 +15,11 @@ import Testing
         let dir = try TestSupport.tempDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = dir + "/run.csv"
-        let run = try TestSupport.kbench(["sweep", "--partitions", n, "--consumers", n, "--work", "spin:1ms", "--duration", "1s",
-                                          "--warmup", "300ms", "--out", csv, "--no-report"], timeout: 90)
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "--partitions", n, "--consumers", n, "--work", "spin:1ms", "--duration", "1s",
+                "--warmup", "300ms", "--out", csv, "--no-report",
+            ], timeout: 90)
         #expect(run.status == 0, "\(run.stderr)")
         let rows = try SweepCSVReader.read(path: csv)
         let row = try #require(rows.first)
@@ -47,7 +51,11 @@ import Testing
         #expect(analysis.findings.contains("host's CPU was saturated") && analysis.findings.contains(HostCPU.advice))
         #expect(analysis.hostBoundSentence?.contains("C = 4, 5, 6") == true)
         // the same rows without the measurement (schema 1): no host claim
-        let unmeasured = SweepAnalysis(name: "t", rows: rows.map { var r = $0; r.hostCpuPct = .nan; return r }, meta: SweepMeta())
+        let unmeasured = SweepAnalysis(
+            name: "t",
+            rows: rows.map {
+                var r = $0; r.hostCpuPct = .nan; return r
+            }, meta: SweepMeta())
         #expect(unmeasured.knees.values.first?.bound != .hostCPU && unmeasured.hostBoundSentence == nil)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// The Kafka layer against the embedded broker (librdkafka's mock cluster hosted by the test process).
@@ -126,8 +127,9 @@ import Testing
             #expect(error.message.contains("my.app.password=***"))
             #expect(!error.description.contains("hunter2-secret"))
         }
-        #expect(KafkaConfig(["sasl.password": "x", "ssl.key.password": "y", "a.token": "z", "acks": "all"]).redacted
-            == ["sasl.password": "***", "ssl.key.password": "***", "a.token": "***", "acks": "all"])
+        #expect(
+            KafkaConfig(["sasl.password": "x", "ssl.key.password": "y", "a.token": "z", "acks": "all"]).redacted
+                == ["sasl.password": "***", "ssl.key.password": "***", "a.token": "***", "acks": "all"])
     }
 
     @Test func zeroPartitionTopicIsRefused() throws {
@@ -200,8 +202,9 @@ import Testing
     @Test func pauseStopsDeliveryAndResumeContinues() throws {
         let broker = try EmbeddedBroker()
         try broker.createTopic("p", partitions: 2)
-        _ = try Seeder.run(plan: SeedPlan(topic: "p", partitions: 2, messages: 2_000, keys: 50, valueBytes: 32),
-                           config: KafkaConfig(["bootstrap.servers": broker.bootstrapServers]))
+        _ = try Seeder.run(
+            plan: SeedPlan(topic: "p", partitions: 2, messages: 2_000, keys: 50, valueBytes: 32),
+            config: KafkaConfig(["bootstrap.servers": broker.bootstrapServers]))
         let consumer = try KafkaConsumer(config: KafkaConfig(["bootstrap.servers": broker.bootstrapServers]))
         let all = [TopicPartition("p", 0), TopicPartition("p", 1)]
         try consumer.assign(all)

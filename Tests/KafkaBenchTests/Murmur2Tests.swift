@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KafkaBench
 
 @Suite struct Murmur2Tests {

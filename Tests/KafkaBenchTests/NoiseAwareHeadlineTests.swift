@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Point 3 of issue #12: beyond the knee the report gives a plateau (median and range of its points), calls a

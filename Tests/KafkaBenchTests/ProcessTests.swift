@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// The kbench binary as users run it: broker + seed read back by kcat, faults, signals, bad input.
@@ -15,7 +16,8 @@ import Testing
         p.standardError = FileHandle.nullDevice
         try p.run()
         guard eventually(timeout: 10, { FileManager.default.fileExists(atPath: file) }),
-              let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            let text = try? String(contentsOfFile: file, encoding: .utf8)
+        else {
             p.terminate()
             throw UsageError("kbench broker did not write its bootstrap file")
         }
@@ -26,8 +28,10 @@ import Testing
         let kcat = try TestSupport.kcatPath()
         let (broker, bootstrap) = try Self.startBroker(["user-events:8"])
         defer { broker.interrupt(); broker.waitUntilExit() }
-        let seed = try TestSupport.kbench(["seed", "--bootstrap", bootstrap, "--topic", "user-events", "--partitions", "8",
-                                           "--messages", "20000", "--keys", "2000"])
+        let seed = try TestSupport.kbench([
+            "seed", "--bootstrap", bootstrap, "--topic", "user-events", "--partitions", "8",
+            "--messages", "20000", "--keys", "2000",
+        ])
         #expect(seed.status == 0, "\(seed.stderr)")
         #expect(seed.stdout.contains("delivered 20000 of 20000"))
         let read = try TestSupport.run(kcat, ["-C", "-b", bootstrap, "-t", "user-events", "-e", "-q", "-f", "%p %k\\n"], timeout: 30)
@@ -43,7 +47,12 @@ import Testing
         let input = (0..<200).map { "user-\($0)\tv" }.joined(separator: "\n") + "\n"
         let inFile = TestSupport.tempPath("keys")
         try input.write(toFile: inFile, atomically: true, encoding: .utf8)
-        let produced = try TestSupport.run("/bin/sh", ["-c", "\(kcat) -P -b \(bootstrap) -t user-events -K '\t' -X partitioner=murmur2_random < \(inFile) && \(kcat) -C -b \(bootstrap) -t user-events -e -q -f '%p %k\\n' -o -20000"], timeout: 30)
+        let produced = try TestSupport.run(
+            "/bin/sh",
+            [
+                "-c",
+                "\(kcat) -P -b \(bootstrap) -t user-events -K '\t' -X partitioner=murmur2_random < \(inFile) && \(kcat) -C -b \(bootstrap) -t user-events -e -q -f '%p %k\\n' -o -20000",
+            ], timeout: 30)
         #expect(produced.status == 0, "\(produced.stderr)")
         let kcatLines = produced.stdout.split(separator: "\n").filter { $0.hasSuffix("user-1") || $0.hasSuffix("user-150") }
         #expect(!kcatLines.isEmpty)
@@ -76,8 +85,11 @@ import Testing
     }
 
     @Test func unreachableBrokerAndUnwritableOutputFailFast() throws {
-        let unreachable = try TestSupport.kbench(["sweep", "--partitions", "2", "--consumers", "1", "--bootstrap", "127.0.0.1:1",
-                                                  "--connect-timeout", "3s", "--out", TestSupport.tempPath("x.csv")], timeout: 30)
+        let unreachable = try TestSupport.kbench(
+            [
+                "sweep", "--partitions", "2", "--consumers", "1", "--bootstrap", "127.0.0.1:1",
+                "--connect-timeout", "3s", "--out", TestSupport.tempPath("x.csv"),
+            ], timeout: 30)
         #expect(unreachable.status != 0)
         #expect(unreachable.stderr.contains("cannot reach the Kafka cluster at 127.0.0.1:1"))
         #expect(unreachable.seconds < 10)
@@ -100,10 +112,11 @@ import Testing
         // wait for the first row, then for the second trial's three workers
         #expect(eventually(timeout: 30) { ((try? TestSupport.csvRows(csv)) ?? []).count == 1 })
         var workers: [pid_t] = []
-        #expect(eventually(timeout: 15) {
-            workers = TestSupport.children(of: p.processIdentifier)
-            return workers.count == 3
-        })
+        #expect(
+            eventually(timeout: 15) {
+                workers = TestSupport.children(of: p.processIdentifier)
+                return workers.count == 3
+            })
         kill(p.processIdentifier, SIGINT)
         let ended = eventually(timeout: 10) { !TestSupport.isAlive(p.processIdentifier) }
         if !ended { kill(p.processIdentifier, SIGKILL) }
@@ -119,8 +132,10 @@ import Testing
         let csv = dir + "/s.csv"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-        p.arguments = ["sweep", "--partitions", "2", "--consumers", "2", "--repeat", "2", "--duration", "2s", "--warmup", "200ms",
-                       "--out", csv, "--no-report"]
+        p.arguments = [
+            "sweep", "--partitions", "2", "--consumers", "2", "--repeat", "2", "--duration", "2s", "--warmup", "200ms",
+            "--out", csv, "--no-report",
+        ]
         let log = dir + "/stderr"
         FileManager.default.createFile(atPath: log, contents: nil)
         p.standardOutput = FileHandle.nullDevice

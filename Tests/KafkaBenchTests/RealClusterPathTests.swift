@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// The real-cluster code path: `kbench sweep --bootstrap` against `kbench broker` running as its own process,
@@ -13,20 +14,21 @@ import Testing
         let dir = try TestSupport.tempDirectory()
         let config = dir + "/client.properties"
         try """
-            # a SASL-style profile: the secrets must never reach an output
-            sasl.username=kbench-user
-            sasl.password=\(Self.secrets[0])
-            ssl.key.password=\(Self.secrets[1])
+        # a SASL-style profile: the secrets must never reach an output
+        sasl.username=kbench-user
+        sasl.password=\(Self.secrets[0])
+        ssl.key.password=\(Self.secrets[1])
 
-            sasl.oauthbearer.config=\(Self.secrets[2])
-            fetch.wait.max.ms=200
-            """.write(toFile: config, atomically: true, encoding: .utf8)
+        sasl.oauthbearer.config=\(Self.secrets[2])
+        fetch.wait.max.ms=200
+        """.write(toFile: config, atomically: true, encoding: .utf8)
         let csv = dir + "/run.csv"
-        let run = try TestSupport.kbench([
-            "sweep", "--bootstrap", bootstrap, "--config", config, "-X", "fetch.wait.max.ms=50", "-X", "client.id=kbench-test",
-            "--partitions", "2", "--consumers", "2", "--duration", "500ms", "--warmup", "200ms", "--cleanup",
-            "--out", csv, "--no-report",
-        ], timeout: 90)
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "--bootstrap", bootstrap, "--config", config, "-X", "fetch.wait.max.ms=50", "-X", "client.id=kbench-test",
+                "--partitions", "2", "--consumers", "2", "--duration", "500ms", "--warmup", "200ms", "--cleanup",
+                "--out", csv, "--no-report",
+            ], timeout: 90)
         #expect(run.status == 0, "\(run.stderr)")
         let rows = try TestSupport.csvRows(csv)
         #expect(rows.count == 1)
@@ -62,8 +64,11 @@ import Testing
     @Test func existingTopicWithAnotherPartitionCountIsRefused() throws {
         let (broker, bootstrap) = try ProcessTests.startBroker(["kbench-p2-t0:3"])
         defer { broker.interrupt(); broker.waitUntilExit() }
-        let run = try TestSupport.kbench(["sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "1",
-                                          "--out", TestSupport.tempPath("x.csv"), "--no-report"], timeout: 30)
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "1",
+                "--out", TestSupport.tempPath("x.csv"), "--no-report",
+            ], timeout: 30)
         #expect(run.status != 0)
         #expect(run.stderr.contains("kbench-p2-t0 already exists with 3 partitions, but 2 were asked for"))
     }
@@ -71,16 +76,20 @@ import Testing
     @Test func missingTopicOnARemoteEmbeddedBrokerTellsWhichBrokerTopicToAdd() throws {
         let (broker, bootstrap) = try ProcessTests.startBroker([])
         defer { broker.interrupt(); broker.waitUntilExit() }
-        let run = try TestSupport.kbench(["sweep", "--bootstrap", bootstrap, "--partitions", "4", "--consumers", "1",
-                                          "--topic-prefix", "demo", "--out", TestSupport.tempPath("x.csv"), "--no-report"],
-                                         timeout: 30, environment: ["KBENCH_BOOTSTRAP": "127.0.0.1:1"])
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "--bootstrap", bootstrap, "--partitions", "4", "--consumers", "1",
+                "--topic-prefix", "demo", "--out", TestSupport.tempPath("x.csv"), "--no-report",
+            ],
+            timeout: 30, environment: ["KBENCH_BOOTSTRAP": "127.0.0.1:1"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("kbench broker --topic demo-p4-t0:4"))
     }
 
     @Test func bootstrapComesFromTheEnvironment() throws {
-        let run = try TestSupport.kbench(["seed", "--topic", "x", "--partitions", "1", "--messages", "1", "--connect-timeout", "2s"],
-                                         timeout: 30, environment: ["KBENCH_BOOTSTRAP": "127.0.0.1:1"])
+        let run = try TestSupport.kbench(
+            ["seed", "--topic", "x", "--partitions", "1", "--messages", "1", "--connect-timeout", "2s"],
+            timeout: 30, environment: ["KBENCH_BOOTSTRAP": "127.0.0.1:1"])
         #expect(run.status != 0)
         #expect(run.stderr.contains("cannot reach the Kafka cluster at 127.0.0.1:1"))
     }

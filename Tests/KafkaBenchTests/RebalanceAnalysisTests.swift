@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KafkaBench
 
 /// The rebalance analysis on recordings built by hand, so every expected figure is known exactly.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// `kbench rebalance` as users run it: its files, and its exit code when a message is lost.
@@ -12,8 +13,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = dir + "/run.csv"
         let run = try TestSupport.kbench(
-            ["rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@2s", "--rate", "200", "--duration", "5s", "--commit", "sync",
-             "--out", csv, "--no-report"],
+            [
+                "rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@2s", "--rate", "200", "--duration", "5s", "--commit", "sync",
+                "--out", csv, "--no-report",
+            ],
             timeout: 90, environment: [InjectedFault.environmentVariable: "lose:600"])
         #expect(run.status == 3, "\(run.stderr)")
         #expect(run.stderr.contains("never processed"), "\(run.stderr)")

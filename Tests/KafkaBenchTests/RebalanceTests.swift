@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 @Suite struct RebalanceScriptTests {
@@ -84,8 +85,9 @@ import Testing
         let stalled = Set(rows.filter { $0.stalledMs > 0 }.map(\.partition))
         #expect(stalled.count == e.stalledPartitions, "\(a.assignor): timeline stalled \(stalled.sorted()) vs \(e.stalledPartitions)")
         let unconsumed = rows.reduce(0.0) { $0 + $1.stalledMs } / 1000
-        #expect(abs(unconsumed - e.partitionSecondsUnconsumed) < 0.2 + 0.05 * e.partitionSecondsUnconsumed,
-                "\(a.assignor): timeline \(unconsumed) partition-s vs \(e.partitionSecondsUnconsumed)")
+        #expect(
+            abs(unconsumed - e.partitionSecondsUnconsumed) < 0.2 + 0.05 * e.partitionSecondsUnconsumed,
+            "\(a.assignor): timeline \(unconsumed) partition-s vs \(e.partitionSecondsUnconsumed)")
         // the deficit is the peak of the summed lag's growth since the event
         var lagAt: [Double: Int] = [:]
         for r in rows { lagAt[r.tSeconds, default: 0] += r.lag }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 @Suite struct ReportCSVReaderTests {
@@ -8,9 +9,11 @@ import Testing
     }
 
     @Test func roundTripsWhatTheSweepWrites() throws {
-        var rows = [ReportFixtures.row(consumers: 3, msgsPerS: 2850.5),
-                    ReportFixtures.row(consumers: 12, msgsPerS: 9500, status: .failed, reason: "join timed out, \"c7\" never\nassigned"),
-                    ReportFixtures.row(consumers: 2, msgsPerS: 1900, broker: "k1:9092,k2:9092")]
+        var rows = [
+            ReportFixtures.row(consumers: 3, msgsPerS: 2850.5),
+            ReportFixtures.row(consumers: 12, msgsPerS: 9500, status: .failed, reason: "join timed out, \"c7\" never\nassigned"),
+            ReportFixtures.row(consumers: 2, msgsPerS: 1900, broker: "k1:9092,k2:9092"),
+        ]
         rows[0].efficiency = .nan
         let parsed = try SweepCSVReader.parse(ReportFixtures.csv(rows), source: "run.csv")
         #expect(parsed.count == 3)

@@ -1,12 +1,15 @@
 import Foundation
+
 @testable import KafkaBench
 
 /// Trial rows and sweep CSV text built in memory for the report tests.
 enum ReportFixtures {
-    static func row(partitions: Int = 10, consumers: Int, assignor: String = "range", repeat rep: Int = 1,
-                    msgsPerS: Double, work: String = "none", mode: String = "window", r1: Double = 950,
-                    rateMin: Double? = nil, rateMax: Double? = nil, status: TrialStatus = .ok, reason: String = "",
-                    broker: String = "embedded") -> TrialRow {
+    static func row(
+        partitions: Int = 10, consumers: Int, assignor: String = "range", repeat rep: Int = 1,
+        msgsPerS: Double, work: String = "none", mode: String = "window", r1: Double = 950,
+        rateMin: Double? = nil, rateMax: Double? = nil, status: TrialStatus = .ok, reason: String = "",
+        broker: String = "embedded"
+    ) -> TrialRow {
         let active = min(consumers, partitions)
         let per = msgsPerS / Double(active)
         return TrialRow(
@@ -24,14 +27,18 @@ enum ReportFixtures {
     }
 
     /// throughput(C) for C in 1...maxConsumers, three repeats with ±2% spread, for each assignor.
-    static func sweep(partitions: Int = 10, maxConsumers: Int = 15, assignors: [String] = ["range", "roundrobin", "cooperative-sticky"],
-                      work: String = "none", throughput: (Int) -> Double) -> [TrialRow] {
+    static func sweep(
+        partitions: Int = 10, maxConsumers: Int = 15, assignors: [String] = ["range", "roundrobin", "cooperative-sticky"],
+        work: String = "none", throughput: (Int) -> Double
+    ) -> [TrialRow] {
         var rows: [TrialRow] = []
         for a in assignors {
             for c in 1...maxConsumers {
                 for (rep, f) in [0.98, 1.0, 1.02].enumerated() {
-                    rows.append(row(partitions: partitions, consumers: c, assignor: a, repeat: rep + 1,
-                                    msgsPerS: throughput(c) * f, work: work))
+                    rows.append(
+                        row(
+                            partitions: partitions, consumers: c, assignor: a, repeat: rep + 1,
+                            msgsPerS: throughput(c) * f, work: work))
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 @Suite(.removesTemporaryFiles) struct ReportGenerateTests {
@@ -8,8 +9,9 @@ import Testing
         rows.append(ReportFixtures.row(consumers: 4, repeat: 4, msgsPerS: 0, status: .failed, reason: "join timed out | c3"))
         let run = try ReportFixtures.publishedRun(rows, meta: ReportFixtures.meta)
         defer { try? FileManager.default.removeItem(atPath: run.root) }
-        let outcome = try SweepReport.generate(csvPath: run.csv, plotsDir: run.root + "/plots",
-                                               resultsDir: run.root + "/Results", gnuplot: nil)
+        let outcome = try SweepReport.generate(
+            csvPath: run.csv, plotsDir: run.root + "/plots",
+            resultsDir: run.root + "/Results", gnuplot: nil)
         guard case .notInstalled(let hint) = outcome.gnuplot else { Issue.record("\(outcome.gnuplot)"); return }
         #expect(hint.contains("apt-get install gnuplot-nox"))
         #expect(!outcome.rendered)
@@ -29,7 +31,9 @@ import Testing
         #expect(summary.contains("1 of 136 trials failed"))
         #expect(summary.contains("join timed out \\| c3"))
         #expect(summary.contains("apt-get install gnuplot-nox"))
-        #expect(outcome.headline == "plateau of 9,500 msgs/s (9,500–9,500) from 10 to 15 consumers (P=10, cooperative-sticky); knee at 10 consumers, bound: partitions")
+        #expect(
+            outcome.headline
+                == "plateau of 9,500 msgs/s (9,500–9,500) from 10 to 15 consumers (P=10, cooperative-sticky); knee at 10 consumers, bound: partitions")
     }
 
     @Test func noOkTrialIsAnError() throws {
@@ -49,7 +53,10 @@ import Testing
             _ = try SweepReport.generate(csvPath: root + "/bad.csv", plotsDir: root + "/plots", resultsDir: root, gnuplot: nil)
             Issue.record("accepted")
         } catch {
-            #expect(error.message.contains("bad.csv line 2: missing \(TrialRow.columns(schema: 1).count - 1) of the \(TrialRow.columns(schema: 1).count) columns (timestamp, broker, librdkafka, …)"))
+            #expect(
+                error.message.contains(
+                    "bad.csv line 2: missing \(TrialRow.columns(schema: 1).count - 1) of the \(TrialRow.columns(schema: 1).count) columns (timestamp, broker, librdkafka, …)"
+                ))
         }
         #expect(!FileManager.default.fileExists(atPath: root + "/plots"))
     }

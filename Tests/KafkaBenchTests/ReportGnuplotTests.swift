@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 @Suite(.removesTemporaryFiles) struct ReportGnuplotTests {
@@ -44,7 +45,9 @@ import Testing
 
     @Test func scriptReferencesOnlyColumnsThatExist() throws {
         try checkReferences(script(ReportFixtures.linearThenFlat()))
-        let drain = ReportFixtures.linearThenFlat().map { r in var r = r; r.mode = "drain"; return r }
+        let drain = ReportFixtures.linearThenFlat().map { r in
+            var r = r; r.mode = "drain"; return r
+        }
         try checkReferences(script(ReportFixtures.linearThenFlat() + drain))
         let twoPartitionCounts = ReportFixtures.linearThenFlat() + ReportFixtures.sweep(partitions: 4) { 950 * Double(min($0, 4)) }
         try checkReferences(script(twoPartitionCounts))
@@ -63,7 +66,9 @@ import Testing
     }
 
     @Test func drainPlotOnlyWithDrainTrials() {
-        let drain = ReportFixtures.linearThenFlat().map { r in var r = r; r.mode = "drain"; return r }
+        let drain = ReportFixtures.linearThenFlat().map { r in
+            var r = r; r.mode = "drain"; return r
+        }
         #expect(script(ReportFixtures.linearThenFlat() + drain).plots == [.throughput, .drain, .balance, .perConsumer])
         let drainOnly = script(drain)
         #expect(drainOnly.plots == [.throughput, .balance, .perConsumer])
@@ -75,12 +80,14 @@ import Testing
 
     @Test func gnuplotRendersTheScript() throws {
         // Not a silent pass without gnuplot: scripts/test installs it (scripts/deps), so its absence is a failure.
-        let gnuplot = try #require(GnuplotRunner.locate(),
-                                   "gnuplot is not installed: run scripts/deps (apt-get install gnuplot-nox), as scripts/test does")
+        let gnuplot = try #require(
+            GnuplotRunner.locate(),
+            "gnuplot is not installed: run scripts/deps (apt-get install gnuplot-nox), as scripts/test does")
         let run = try ReportFixtures.publishedRun(ReportFixtures.linearThenFlat(), meta: ReportFixtures.meta)
         defer { try? FileManager.default.removeItem(atPath: run.root) }
-        let outcome = try SweepReport.generate(csvPath: run.csv, plotsDir: run.root + "/plots",
-                                               resultsDir: run.root + "/Results", gnuplot: gnuplot)
+        let outcome = try SweepReport.generate(
+            csvPath: run.csv, plotsDir: run.root + "/plots",
+            resultsDir: run.root + "/Results", gnuplot: gnuplot)
         #expect(outcome.gnuplot == .rendered(warnings: ""))
         let attributes = try FileManager.default.attributesOfItem(atPath: outcome.headlinePlot)
         #expect((attributes[.size] as? NSNumber)?.intValue ?? 0 > 10_000)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KafkaBench
 
 /// The model every efficiency figure is measured against, as the runner writes it into the CSV.
@@ -35,12 +36,14 @@ import Testing
         #expect(r1 == (mode == .window ? 800 : 960), "window: 2400 / 3; drain: 2400 / 2.5")
         let baseRow = SweepRunner.row(base, r1: r1, baseline: "self", configuration: c, runId: "t", broker: "embedded", messages: 1)
         #expect(abs(baseRow.efficiency - 1) < 1e-9)
-        let four = SweepRunner.row(Self.result(consumers: 4, partitions: 10, msgsPerS: 3000), r1: r1, baseline: "C=3", configuration: c,
-                                   runId: "t", broker: "embedded", messages: 1)
+        let four = SweepRunner.row(
+            Self.result(consumers: 4, partitions: 10, msgsPerS: 3000), r1: r1, baseline: "C=3", configuration: c,
+            runId: "t", broker: "embedded", messages: 1)
         #expect(four.modelWindow == 4 * r1 && abs(four.modelDrain - r1 * 10 / 3) < 1e-9)
         #expect(abs(four.efficiency - 3000 / (mode == .window ? four.modelWindow : four.modelDrain)) < 1e-9)
-        let twelve = SweepRunner.row(Self.result(consumers: 12, partitions: 10, msgsPerS: 9000), r1: r1, baseline: "C=3", configuration: c,
-                                     runId: "t", broker: "embedded", messages: 1)
+        let twelve = SweepRunner.row(
+            Self.result(consumers: 12, partitions: 10, msgsPerS: 9000), r1: r1, baseline: "C=3", configuration: c,
+            runId: "t", broker: "embedded", messages: 1)
         #expect(twelve.modelWindow == 10 * r1 && twelve.modelDrain == 10 * r1)
     }
 }
@@ -64,12 +67,13 @@ import Testing
     /// A zipf-keyed drain on the embedded broker: with one partition per consumer, the model is r1 × total / the
     /// largest partition, the partition sizes being what murmur2 put there (computed here from the same seed).
     @Test func aSkewedDrainIsModelledFromTheRealPartitionSizes() throws {
-        let rows = try SweepTests.sweep({ c in
-            c.mode = .drain
-            c.messages = 1200
-            c.keyDistribution = .zipf(1.1)
-            c.keys = 1000
-        }, partitions: [4], consumers: [1, 4])
+        let rows = try SweepTests.sweep(
+            { c in
+                c.mode = .drain
+                c.messages = 1200
+                c.keyDistribution = .zipf(1.1)
+                c.keys = 1000
+            }, partitions: [4], consumers: [1, 4])
         try #require(rows.count == 2 && rows.allSatisfy { $0.status == .ok }, "\(rows.map(\.reason))")
         let plan = SeedPlan(topic: "", partitions: 4, messages: 1200, keys: 1000, distribution: .zipf(1.1), seed: 42)
         let sizes = SeedPlan.partitionCounts(userIds: plan.userIds(), partitions: 4)

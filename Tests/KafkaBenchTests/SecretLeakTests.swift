@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Secrets given with -X never reach an output of any command: not stdout, not stderr, not a file written. The
@@ -42,8 +43,10 @@ import Testing
     /// Runs kbench in `dir` (so that anything written relative to it lands there) and checks that the secret is in
     /// none of its outputs.
     @discardableResult
-    static func runWithoutLeak(_ arguments: [String], in dir: String, timeout: Double = 60,
-                               sourceLocation: SourceLocation = #_sourceLocation) throws -> TestSupport.Run {
+    static func runWithoutLeak(
+        _ arguments: [String], in dir: String, timeout: Double = 60,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> TestSupport.Run {
         let run = try TestSupport.kbench(arguments, timeout: timeout, currentDirectory: dir)
         #expect(!run.stdout.contains(secret), "secret on stdout of \(arguments.first ?? ""): \(run.stdout)", sourceLocation: sourceLocation)
         #expect(!run.stderr.contains(secret), "secret on stderr of \(arguments.first ?? ""): \(run.stderr)", sourceLocation: sourceLocation)
@@ -61,8 +64,11 @@ import Testing
             #expect(run.stderr.contains(mentions), "\(properties): \(run.stderr)")
         }
         let dir = try TestSupport.tempDirectory()
-        let run = try Self.runWithoutLeak(base + ["--out", dir + "/r.csv", "-X", "sasl.password=\(Self.secret)",
-                                                  "-X", "sasl.username=kbench"], in: dir, timeout: 90)
+        let run = try Self.runWithoutLeak(
+            base + [
+                "--out", dir + "/r.csv", "-X", "sasl.password=\(Self.secret)",
+                "-X", "sasl.username=kbench",
+            ], in: dir, timeout: 90)
         #expect(run.status == 0, "\(run.stderr)")
         let written = Self.files(in: dir)
         #expect(written.contains("r.csv") && written.contains("r.meta.json") && written.contains("r-events.csv"), "\(written)")
@@ -78,8 +84,11 @@ import Testing
         }
         // A valid configuration carrying secrets; then `kbench report` on its results (summary, plots, index).
         let dir = try TestSupport.tempDirectory()
-        let sweep = try Self.runWithoutLeak(base + ["--out", dir + "/s.csv", "--no-report", "-X", "sasl.password=\(Self.secret)",
-                                                    "-X", "ssl.key.password=\(Self.secret)"], in: dir, timeout: 90)
+        let sweep = try Self.runWithoutLeak(
+            base + [
+                "--out", dir + "/s.csv", "--no-report", "-X", "sasl.password=\(Self.secret)",
+                "-X", "ssl.key.password=\(Self.secret)",
+            ], in: dir, timeout: 90)
         #expect(sweep.status == 0, "\(sweep.stderr)")
         let report = try Self.runWithoutLeak(["report", dir + "/s.csv"], in: dir)
         #expect(report.status == 0, "\(report.stderr)")

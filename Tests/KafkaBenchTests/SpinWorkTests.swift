@@ -1,6 +1,7 @@
 import CSupport
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// `spin:DURATION` is CPU time, not wall time: a spinning thread that shares its core with another still burns

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KafkaBench
 
 /// The stable-group barrier as a pure function of what the workers reported.
@@ -16,8 +17,9 @@ import Testing
     @Test func everyMemberAssignedButAPartitionMissingOrHeldTwiceIsNotStable() {
         let p = Self.partitions
         #expect(Self.barrier.state(assignments: [[p[0], p[1]], [p[2]]], lastChangeNs: 0, now: 10 * Self.s) != .stable)
-        #expect(Self.barrier.state(assignments: [[p[0], p[1], p[2]], [p[2], p[3]]], lastChangeNs: 0, now: 10 * Self.s)
-            == .waiting("2 of 2 consumers have an assignment, 4 of 4 partitions are held (1 held twice)"))
+        #expect(
+            Self.barrier.state(assignments: [[p[0], p[1], p[2]], [p[2], p[3]]], lastChangeNs: 0, now: 10 * Self.s)
+                == .waiting("2 of 2 consumers have an assignment, 4 of 4 partitions are held (1 held twice)"))
     }
 
     @Test func releasesOnlyAfterTheSettleTime() {

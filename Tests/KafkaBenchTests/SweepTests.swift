@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Real sweeps on the embedded broker, with consumer worker processes (small sizes, short windows).
@@ -45,11 +46,12 @@ import Testing
     }
 
     @Test func rangeAndRoundRobinBalanceTwoTopicsDifferently() throws {
-        let rows = try Self.sweep({ c in
-            c.topics = 2
-            c.assignors = [.range, .roundrobin]
-            c.duration = .milliseconds(300)
-        }, partitions: [3], consumers: [2])
+        let rows = try Self.sweep(
+            { c in
+                c.topics = 2
+                c.assignors = [.range, .roundrobin]
+                c.duration = .milliseconds(300)
+            }, partitions: [3], consumers: [2])
         let range = try #require(rows.first { $0.assignor == "range" })
         let rr = try #require(rows.first { $0.assignor == "roundrobin" })
         // range assigns topic by topic: 2+1 per topic, the same member first each time → 4 and 2
@@ -59,12 +61,13 @@ import Testing
     }
 
     @Test func drainConsumesEverythingExactlyOnce() throws {
-        let rows = try Self.sweep({ c in
-            c.mode = .drain
-            c.work = .none
-            c.messages = 3_000
-            c.assignors = [.cooperativeSticky]
-        }, partitions: [3], consumers: [2])
+        let rows = try Self.sweep(
+            { c in
+                c.mode = .drain
+                c.work = .none
+                c.messages = 3_000
+                c.assignors = [.cooperativeSticky]
+            }, partitions: [3], consumers: [2])
         let r = try #require(rows.first)
         #expect(r.status == .ok, "\(r.reason)")
         #expect(r.consumed == 3_000)
@@ -73,10 +76,11 @@ import Testing
     }
 
     @Test func partitionDrainedInsideTheWindowFailsTheTrial() throws {
-        let rows = try Self.sweep({ c in
-            c.work = .none
-            c.messages = 500
-        }, partitions: [1], consumers: [1])
+        let rows = try Self.sweep(
+            { c in
+                c.work = .none
+                c.messages = 500
+            }, partitions: [1], consumers: [1])
         let r = try #require(rows.first)
         #expect(r.status == .failed)
         #expect(r.reason.contains("ran out of backlog inside the window"))

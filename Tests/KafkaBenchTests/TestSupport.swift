@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Helpers shared by the tests: the kbench binary, subprocesses with deadlines, and kcat.
@@ -16,8 +17,10 @@ enum TestSupport {
 
     /// Runs a program to completion (killed after `timeout` seconds) and captures its output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil,
-                    currentDirectory: String? = nil) throws -> Run {
+    static func run(
+        _ executable: String, _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil,
+        currentDirectory: String? = nil
+    ) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
@@ -40,8 +43,10 @@ enum TestSupport {
         return Run(status: p.terminationStatus, stdout: out, stderr: err, seconds: Date().timeIntervalSince(start))
     }
 
-    static func kbench(_ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil,
-                       currentDirectory: String? = nil) throws -> Run {
+    static func kbench(
+        _ arguments: [String], timeout: Double = 60, environment: [String: String]? = nil,
+        currentDirectory: String? = nil
+    ) throws -> Run {
         try run(try kbenchPath(), arguments, timeout: timeout, environment: environment, currentDirectory: currentDirectory)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// The verdicts kbench's numbers rest on, each checked end to end so that breaking it fails a test: an audit
@@ -12,8 +13,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = dir + "/run.csv"
         let run = try TestSupport.kbench(
-            ["sweep", "--partitions", "2", "--consumers", String(consumers), "--mode", mode, "--duration", "500ms", "--warmup", "100ms",
-             "--out", csv, "--no-report"] + (mode == "drain" ? ["--messages", "600"] : []),
+            [
+                "sweep", "--partitions", "2", "--consumers", String(consumers), "--mode", mode, "--duration", "500ms", "--warmup", "100ms",
+                "--out", csv, "--no-report",
+            ] + (mode == "drain" ? ["--messages", "600"] : []),
             timeout: 60, environment: [InjectedFault.environmentVariable: fault])
         return (run, try TestSupport.csvRows(csv))
     }
@@ -57,8 +60,10 @@ import Testing
         let csv = dir + "/run.csv"
         let sweep = Process()
         sweep.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-        sweep.arguments = ["sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "1", "--duration", "12s",
-                           "--warmup", "100ms", "--out", csv, "--no-report"]
+        sweep.arguments = [
+            "sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "1", "--duration", "12s",
+            "--warmup", "100ms", "--out", csv, "--no-report",
+        ]
         let log = dir + "/stderr"
         FileManager.default.createFile(atPath: log, contents: nil)
         sweep.standardError = FileHandle(forWritingAtPath: log)
@@ -72,8 +77,10 @@ import Testing
         let group = "kbench-\(runId)-p2-c1-range-r1"
         let intruder = Process()
         intruder.executableURL = URL(fileURLWithPath: kcat)
-        intruder.arguments = ["-G", group, "-b", bootstrap, "-q", "-o", "end", "-X", "session.timeout.ms=6000",
-                              "-X", "partition.assignment.strategy=range", "kbench-p2-t0"]
+        intruder.arguments = [
+            "-G", group, "-b", bootstrap, "-q", "-o", "end", "-X", "session.timeout.ms=6000",
+            "-X", "partition.assignment.strategy=range", "kbench-p2-t0",
+        ]
         intruder.standardOutput = FileHandle.nullDevice
         intruder.standardError = FileHandle.nullDevice
         try intruder.run()
@@ -96,16 +103,19 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let sweep = Process()
         sweep.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-        sweep.arguments = ["sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "2", "--duration", "30s",
-                           "--out", dir + "/run.csv", "--no-report"]
+        sweep.arguments = [
+            "sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "2", "--duration", "30s",
+            "--out", dir + "/run.csv", "--no-report",
+        ]
         sweep.standardOutput = FileHandle.nullDevice
         sweep.standardError = FileHandle.nullDevice
         try sweep.run()
         var workers: [pid_t] = []
-        #expect(eventually(timeout: 20) {
-            workers = TestSupport.children(of: sweep.processIdentifier)
-            return workers.count == 2
-        })
+        #expect(
+            eventually(timeout: 20) {
+                workers = TestSupport.children(of: sweep.processIdentifier)
+                return workers.count == 2
+            })
         kill(sweep.processIdentifier, SIGKILL)
         // Judge the workers from the moment of the kill: waitUntilExit() first could wait for them to end.
         #expect(!workers.isEmpty)
@@ -126,8 +136,10 @@ import Testing
         FileManager.default.createFile(atPath: log, contents: nil)
         let sweep = Process()
         sweep.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-        sweep.arguments = ["sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "2", "--duration", "30s",
-                           "--out", dir + "/run.csv", "--no-report"]
+        sweep.arguments = [
+            "sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "2", "--duration", "30s",
+            "--out", dir + "/run.csv", "--no-report",
+        ]
         sweep.standardOutput = FileHandle.nullDevice
         sweep.standardError = FileHandle(forWritingAtPath: log)
         try sweep.run()

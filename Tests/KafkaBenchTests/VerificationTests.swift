@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KafkaBench
 
 @Suite struct VerificationTests {
@@ -35,8 +36,9 @@ import Testing
     }
 
     @Test func missingHeadAndTailAreLost() {
-        let v = Verification.verify(audits: [("c01", Self.audit(Array(5..<90)))], lowWatermarks: [Self.tp: 0],
-                                    highWatermarks: [Self.tp: 100])
+        let v = Verification.verify(
+            audits: [("c01", Self.audit(Array(5..<90)))], lowWatermarks: [Self.tp: 0],
+            highWatermarks: [Self.tp: 100])
         #expect(v.lost == 5 + 10)
     }
 
@@ -51,8 +53,9 @@ import Testing
 
     @Test func unconsumedPartitionInDrainIsLost() {
         let other = TopicPartition("t", 1)
-        let v = Verification.verify(audits: [("c01", Self.audit(Array(0..<10)))], lowWatermarks: [Self.tp: 0, other: 0],
-                                    highWatermarks: [Self.tp: 10, other: 7])
+        let v = Verification.verify(
+            audits: [("c01", Self.audit(Array(0..<10)))], lowWatermarks: [Self.tp: 0, other: 0],
+            highWatermarks: [Self.tp: 10, other: 7])
         #expect(v.lost == 7)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// Point 2 of issue #12: a window counts only when every worker started together and every assigned partition
@@ -11,8 +12,10 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let csv = dir + "/run.csv"
         let run = try TestSupport.kbench(
-            ["sweep", "--partitions", "2", "--consumers", String(consumers), "--duration", "500ms", "--warmup", "100ms",
-             "--out", csv, "--no-report"],
+            [
+                "sweep", "--partitions", "2", "--consumers", String(consumers), "--duration", "500ms", "--warmup", "100ms",
+                "--out", csv, "--no-report",
+            ],
             timeout: 60, environment: fault.map { [InjectedFault.environmentVariable: $0] })
         return (run, try TestSupport.csvRows(csv))
     }
@@ -50,8 +53,9 @@ import Testing
         f1.windowPartitionMessages = [PartitionCount(a, 5), PartitionCount(b, 0)]
         var f2 = f1
         f2.windowPartitionMessages = []
-        let problems = WindowCoverage.stalledPartitions(assignment: ["c01": [a, b], "c02": [c], "c03": []],
-                                                        finals: ["c01": f1, "c02": f2])
+        let problems = WindowCoverage.stalledPartitions(
+            assignment: ["c01": [a, b], "c02": [c], "c03": []],
+            finals: ["c01": f1, "c02": f2])
         #expect(Array(problems.prefix(2)) == ["partition t[1] stalled in the window (consumer c01)", "partition t[2] stalled in the window (consumer c02)"])
         #expect(problems.count == 3 && problems[2].contains("--duration"))
         #expect(WindowCoverage.stalledPartitions(assignment: ["c01": [a]], finals: ["c01": f1]).isEmpty)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KafkaBench
 
 /// `max_worker_rss_mib` is the trial's own workers' peak RSS, in MiB: never the runner's, whatever the runner's

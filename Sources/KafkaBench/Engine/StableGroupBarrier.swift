@@ -29,9 +29,10 @@ public struct StableGroupBarrier: Sendable, Equatable {
         let held = reported.flatMap { $0 }
         let distinct = Set(held)
         if reported.count < assignments.count || distinct != partitions || held.count != partitions.count {
-            return .waiting("\(reported.count) of \(assignments.count) consumers have an assignment, "
-                + "\(distinct.intersection(partitions).count) of \(partitions.count) partitions are held"
-                + (held.count > distinct.count ? " (\(held.count - distinct.count) held twice)" : ""))
+            return .waiting(
+                "\(reported.count) of \(assignments.count) consumers have an assignment, "
+                    + "\(distinct.intersection(partitions).count) of \(partitions.count) partitions are held"
+                    + (held.count > distinct.count ? " (\(held.count - distinct.count) held twice)" : ""))
         }
         if now < lastChangeNs + settleNs {
             return .waiting("the assignment is complete but changed \((now - lastChangeNs) / 1_000_000) ms ago")

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CSupport
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The consumer processes of one trial and what each has reported, multiplexed with poll(2) on the runner's
 /// thread: events in, commands out, and a guaranteed end (stop, kill, reap) however the trial goes.
@@ -149,8 +150,12 @@ public final class WorkerGroup {
             let lines = m.process.stderrTail.split(separator: "\n")
             let crash = lines.first { $0.contains("Fatal error") || $0.contains("Assertion") || $0.contains("crashed:") }
             let detail = m.lastError ?? (crash ?? lines.last).map(String.init) ?? ""
-            out.append((i, "consumer \(m.name) \(m.process.exitDescription ?? "exited")"
-                + (beforeFinal ? " before finishing" : " unexpectedly") + (detail.isEmpty ? "" : ": \(detail)")))
+            out.append(
+                (
+                    i,
+                    "consumer \(m.name) \(m.process.exitDescription ?? "exited")"
+                        + (beforeFinal ? " before finishing" : " unexpectedly") + (detail.isEmpty ? "" : ": \(detail)")
+                ))
         }
         return out
     }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CSupport
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A worker child process: spawned without a shell in its own process group (so a terminal's Ctrl-C reaches
 /// only the runner, which ends its workers itself), with pipes for stdin, stdout and stderr.

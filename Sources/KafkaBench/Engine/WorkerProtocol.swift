@@ -20,8 +20,10 @@ public struct WorkerSpec: Codable, Sendable {
     /// `count` mode: stop after this many messages (nil: when every assigned partition reached its end).
     public var maxMessages: Int?
 
-    public init(name: String, topics: [String], properties: [String: String], work: WorkModel, commit: CommitMode,
-                mode: ConsumerLoopMode, assign: [TopicPartition]? = nil, maxMessages: Int? = nil) {
+    public init(
+        name: String, topics: [String], properties: [String: String], work: WorkModel, commit: CommitMode,
+        mode: ConsumerLoopMode, assign: [TopicPartition]? = nil, maxMessages: Int? = nil
+    ) {
         self.name = name; self.topics = topics; self.properties = properties; self.work = work
         self.commit = commit; self.mode = mode
         self.assign = assign; self.maxMessages = maxMessages
@@ -78,8 +80,10 @@ public struct WorkerFinal: Codable, Sendable {
     /// Assignment changes seen after "go" (a stable trial has none).
     public var rebalancesAfterGo: Int
 
-    public init(consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMib: Double?,
-                audits: [PartitionAuditReport], rebalancesAfterGo: Int) {
+    public init(
+        consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMib: Double?,
+        audits: [PartitionAuditReport], rebalancesAfterGo: Int
+    ) {
         self.consumed = consumed; self.bytes = bytes; self.goNs = goNs; self.doneNs = doneNs
         self.cpuSeconds = cpuSeconds; self.peakRssMib = peakRssMib; self.audits = audits
         self.rebalancesAfterGo = rebalancesAfterGo

@@ -42,8 +42,10 @@ public final class ClusterConnection: Sendable {
     @discardableResult
     /// - Parameter recreate: delete an existing topic first (real clusters only; callers pass it only for
     ///   topics named with kbench's prefix, so kbench never deletes a topic it did not create).
-    public func ensureTopic(_ name: String, partitions: Int, replicationFactor: Int? = nil, recreate: Bool = false,
-                            createTimeoutMs: Int32 = 30_000) throws(KafkaError) -> TopicOutcome {
+    public func ensureTopic(
+        _ name: String, partitions: Int, replicationFactor: Int? = nil, recreate: Bool = false,
+        createTimeoutMs: Int32 = 30_000
+    ) throws(KafkaError) -> TopicOutcome {
         guard partitions > 0 else {
             throw .usage("cannot use topic \(name) with \(partitions) partitions: a topic needs at least 1")
         }
@@ -77,7 +79,8 @@ public final class ClusterConnection: Sendable {
             do {
                 try KafkaAdmin(config: baseConfig).createTopic(name, partitions: partitions, replicationFactor: rf, timeoutMs: createTimeoutMs)
             } catch {
-                throw KafkaError(code: error.code, message: error.message + (error.code == -185 /* _TIMED_OUT */ ? "; raise the bound with --create-timeout" : ""))
+                throw KafkaError(
+                    code: error.code, message: error.message + (error.code == -185 /* _TIMED_OUT */ ? "; raise the bound with --create-timeout" : ""))
             }
         }
         try waitForTopic(name, partitions: partitions, timeoutMs: createTimeoutMs)
@@ -101,7 +104,9 @@ public final class ClusterConnection: Sendable {
             let md = try metadata()
             if let t = md.topics[name], t.error == nil, t.partitions == partitions { return }
             if MonotonicClock.nanoseconds() > deadline {
-                throw .usage("topic \(name) was created but metadata did not show its \(partitions) partitions within \(timeoutMs) ms; raise the bound with --create-timeout")
+                throw .usage(
+                    "topic \(name) was created but metadata did not show its \(partitions) partitions within \(timeoutMs) ms; raise the bound with --create-timeout"
+                )
             }
             Sleep.milliseconds(100)
         }

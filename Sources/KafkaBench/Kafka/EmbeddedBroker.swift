@@ -43,7 +43,7 @@ public final class EmbeddedBroker: @unchecked Sendable {
             throw .usage("cannot create topic \(name) with \(partitions) partitions: a topic needs at least 1")
         }
         guard !name.isEmpty, name.count <= 249,
-              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") })
         else {
             throw .usage("invalid topic name '\(name)': use 1 to 249 of [a-zA-Z0-9._-]")
         }

@@ -146,8 +146,9 @@ public final class KafkaAdmin {
         }
         request(options, queue)
         guard let event = rd_kafka_queue_poll(queue, timeoutMs + 1000) else {
-            throw KafkaError(code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue,
-                             message: "\(what): no answer within \(timeoutMs) ms\(lastErrorSuffix())")
+            throw KafkaError(
+                code: RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue,
+                message: "\(what): no answer within \(timeoutMs) ms\(lastErrorSuffix())")
         }
         defer { rd_kafka_event_destroy(event) }
         let err = rd_kafka_event_error(event)

@@ -1,6 +1,7 @@
 import CRdKafka
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A message as librdkafka delivered it: a view valid only inside the `consumeBatch` body that received it.

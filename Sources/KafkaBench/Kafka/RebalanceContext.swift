@@ -92,12 +92,14 @@ func kbenchRebalanceCallback(
     case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
         kind = .assigned
         if proto == .cooperative {
-            if let e = rd_kafka_incremental_assign(rk, partitions) { failure = KafkaError.consume(e, "incremental assign") }
-            else { context.assignment.formUnion(changed) }
+            if let e = rd_kafka_incremental_assign(rk, partitions) {
+                failure = KafkaError.consume(e, "incremental assign")
+            } else {
+                context.assignment.formUnion(changed)
+            }
         } else {
             let e = rd_kafka_assign(rk, partitions)
-            if e != RD_KAFKA_RESP_ERR_NO_ERROR { failure = KafkaError.rd(e, "assign") }
-            else { context.assignment = Set(changed) }
+            if e != RD_KAFKA_RESP_ERR_NO_ERROR { failure = KafkaError.rd(e, "assign") } else { context.assignment = Set(changed) }
         }
     case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
         kind = rd_kafka_assignment_lost(rk) != 0 ? .lost : .revoked
@@ -116,7 +118,8 @@ func kbenchRebalanceCallback(
         context.assignment = []
     }
     if failure != nil { context.lastError = failure?.description }
-    context.pending.append(AssignmentChange(
-        kind: kind, atNs: MonotonicClock.nanoseconds(), partitions: changed, rebalanceProtocol: proto,
-        assignment: context.assignment, error: failure))
+    context.pending.append(
+        AssignmentChange(
+            kind: kind, atNs: MonotonicClock.nanoseconds(), partitions: changed, rebalanceProtocol: proto,
+            assignment: context.assignment, error: failure))
 }

@@ -40,7 +40,9 @@ final class LiveProducer: Sendable {
                 outcome.error = "\(error)"
             }
             let result = outcome
-            self.state.withLock { $0.done = true; $0.outcome = result }
+            self.state.withLock {
+                $0.done = true; $0.outcome = result
+            }
         }
         t.start()
     }

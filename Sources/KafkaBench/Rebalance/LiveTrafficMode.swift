@@ -13,8 +13,10 @@ struct LiveTrafficMode: TrialMode {
     let specFor: (String) -> WorkerSpec
     var onProgress: (String) -> Void = { _ in }
 
-    init(configuration: RebalanceConfiguration, topic: String, baseConfig: KafkaConfig, admin: KafkaAdmin,
-         recording: RebalanceRecording, specFor: @escaping (String) -> WorkerSpec) {
+    init(
+        configuration: RebalanceConfiguration, topic: String, baseConfig: KafkaConfig, admin: KafkaAdmin,
+        recording: RebalanceRecording, specFor: @escaping (String) -> WorkerSpec
+    ) {
         self.configuration = configuration; self.topic = topic; self.baseConfig = baseConfig; self.admin = admin
         self.recording = recording; self.specFor = specFor
     }
@@ -119,8 +121,10 @@ struct LiveTrafficMode: TrialMode {
                 guard let s = ev.samples else { continue }
                 var k = 0
                 while k + 3 < s.count {
-                    recording.samples.append(.init(ns: UInt64(s[k + 2]) * 1000, worker: i, partition: Int32(s[k]),
-                                                   offset: s[k + 1], latencyMicros: UInt64(max(0, s[k + 3]))))
+                    recording.samples.append(
+                        .init(
+                            ns: UInt64(s[k + 2]) * 1000, worker: i, partition: Int32(s[k]),
+                            offset: s[k + 1], latencyMicros: UInt64(max(0, s[k + 3]))))
                     k += 4
                 }
             case .error:

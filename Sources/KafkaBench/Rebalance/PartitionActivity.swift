@@ -22,8 +22,10 @@ struct PartitionActivity {
         var seen = Set<Int64>()
         for s in samples {
             let latency = s.latencyMicros * 1000
-            consumptions.append(Consumption(ns: s.ns, offset: s.offset, producedNs: s.ns > latency ? s.ns - latency : s.ns,
-                                            first: seen.insert(s.offset).inserted))
+            consumptions.append(
+                Consumption(
+                    ns: s.ns, offset: s.offset, producedNs: s.ns > latency ? s.ns - latency : s.ns,
+                    first: seen.insert(s.offset).inserted))
         }
         var previous = trafficStartNs
         for c in consumptions {

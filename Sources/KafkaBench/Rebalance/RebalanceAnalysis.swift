@@ -116,8 +116,9 @@ public struct RebalanceAnalysis: Sendable {
         let samples = r.samples.sorted { $0.ns < $1.ns }
         let finish = max(r.endNs, samples.last?.ns ?? r.endNs)
         let partitions = (0..<Int32(r.partitions)).map { p in
-            PartitionActivity(partition: p, samples: samples.filter { $0.partition == p }, trafficStartNs: r.startNs,
-                              thresholdNs: stallThresholdNs)
+            PartitionActivity(
+                partition: p, samples: samples.filter { $0.partition == p }, trafficStartNs: r.startNs,
+                thresholdNs: stallThresholdNs)
         }
         let ownership = GroupOwnership(r)
 
@@ -153,8 +154,10 @@ public struct RebalanceAnalysis: Sendable {
         for (k, event) in r.events.enumerated() {
             let tE = event.ns
             let tN = k + 1 < r.events.count ? r.events[k + 1].ns : finish
-            a.events.append(analyzeEvent(event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
-                                         samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets))
+            a.events.append(
+                analyzeEvent(
+                    event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
+                    samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets))
         }
         a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
         a.partitionTimeline = partitionTimeline(r, partitions: partitions, ownership: ownership, finish: finish, bucketMs: bucketMs)
@@ -181,7 +184,8 @@ public struct RebalanceAnalysis: Sendable {
             lastState[g.worker] = g.state
         }
         let settledAtEvent = previousConverged && r.workers.indices.filter(others).allSatisfy { lastStateBefore(r, worker: $0, ns: tE) ?? "steady" == "steady" }
-        let assignmentChange = settledAtEvent
+        let assignmentChange =
+            settledAtEvent
             ? r.assignments.filter { $0.ns >= tE && $0.ns < tN && others($0.worker) }.map(\.ns).min() : nil
         let detection = [leftSteady, assignmentChange].compactMap { $0 }.min()
 
@@ -253,8 +257,10 @@ public struct RebalanceAnalysis: Sendable {
             lostRanges: lost.map { "\($0.partition):\($0.range)" }.joined(separator: " "))
     }
 
-    static func groupTimeline(_ r: RebalanceRecording, samples: [RebalanceRecording.Sample], ownership: GroupOwnership,
-                              finish: UInt64, bucketMs: Int) -> [RebalanceTimelinePoint] {
+    static func groupTimeline(
+        _ r: RebalanceRecording, samples: [RebalanceRecording.Sample], ownership: GroupOwnership,
+        finish: UInt64, bucketMs: Int
+    ) -> [RebalanceTimelinePoint] {
         let bucket = UInt64(bucketMs) * 1_000_000
         let buckets = Int((finish - r.startNs) / bucket) + 1
         var counts = [[Int]](repeating: [Int](repeating: 0, count: buckets), count: r.workers.count)
@@ -273,22 +279,26 @@ public struct RebalanceAnalysis: Sendable {
             var total = 0
             for w in r.workers.indices where r.workers[w].spawnNs <= t && (r.workers[w].endNs.map { $0 + bucket > t - bucket } ?? true) {
                 total += counts[w][b]
-                consumers.append(RebalanceTimelinePoint(
-                    tSeconds: Double(b) * Double(bucketMs) / 1000, consumer: r.workers[w].name,
-                    msgsPerS: Double(counts[w][b]) * perSecond, assigned: state.owners.filter { $0.value.contains(w) }.count,
-                    latencyP99Ms: 0))
+                consumers.append(
+                    RebalanceTimelinePoint(
+                        tSeconds: Double(b) * Double(bucketMs) / 1000, consumer: r.workers[w].name,
+                        msgsPerS: Double(counts[w][b]) * perSecond, assigned: state.owners.filter { $0.value.contains(w) }.count,
+                        latencyP99Ms: 0))
             }
             let h = bucketLatency[b]
-            group.append(RebalanceTimelinePoint(
-                tSeconds: Double(b) * Double(bucketMs) / 1000, consumer: "group", msgsPerS: Double(total) * perSecond,
-                assigned: state.owners.count, latencyP99Ms: h.totalCount > 0 ? Double(h.valueAtPercentile(99)) / 1000 : 0))
+            group.append(
+                RebalanceTimelinePoint(
+                    tSeconds: Double(b) * Double(bucketMs) / 1000, consumer: "group", msgsPerS: Double(total) * perSecond,
+                    assigned: state.owners.count, latencyP99Ms: h.totalCount > 0 ? Double(h.valueAtPercentile(99)) / 1000 : 0))
         }
         // group rows first, contiguous, so a plot filtering them draws connected lines
         return group + consumers
     }
 
-    static func partitionTimeline(_ r: RebalanceRecording, partitions: [PartitionActivity], ownership: GroupOwnership,
-                                  finish: UInt64, bucketMs: Int) -> [PartitionTimelinePoint] {
+    static func partitionTimeline(
+        _ r: RebalanceRecording, partitions: [PartitionActivity], ownership: GroupOwnership,
+        finish: UInt64, bucketMs: Int
+    ) -> [PartitionTimelinePoint] {
         let bucket = UInt64(bucketMs) * 1_000_000
         let buckets = Int((finish - r.startNs) / bucket) + 1
         var out: [PartitionTimelinePoint] = []
@@ -305,9 +315,11 @@ public struct RebalanceAnalysis: Sendable {
                 let from = r.startNs + UInt64(b) * bucket
                 let stalled = pa.stallLengths(from: from, to: from + bucket).reduce(0, +)
                 let owner = (states[b].owners[pa.partition] ?? []).map { r.workers[$0].name }.joined(separator: "+")
-                out.append(PartitionTimelinePoint(tSeconds: Double(b) * Double(bucketMs) / 1000, partition: pa.partition,
-                                                  owner: owner, produced: produced[b], consumed: consumed[b], lag: lag,
-                                                  stalledMs: ms(stalled)))
+                out.append(
+                    PartitionTimelinePoint(
+                        tSeconds: Double(b) * Double(bucketMs) / 1000, partition: pa.partition,
+                        owner: owner, produced: produced[b], consumed: consumed[b], lag: lag,
+                        stalledMs: ms(stalled)))
             }
         }
         return out

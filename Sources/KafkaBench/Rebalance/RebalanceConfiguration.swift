@@ -37,7 +37,9 @@ public struct RebalanceConfiguration: Sendable {
     public func validate() throws(UsageError) {
         guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
         guard (1...100).contains(consumers) else { throw UsageError("--consumers must be between 1 and 100 (got \(consumers))") }
-        guard rate > 0, rate <= 50_000 else { throw UsageError("--rate must be above 0 and at most 50000 events/s (every event is reported to the runner) (got \(rate))") }
+        guard rate > 0, rate <= 50_000 else {
+            throw UsageError("--rate must be above 0 and at most 50000 events/s (every event is reported to the runner) (got \(rate))")
+        }
         guard duration.nanoseconds >= 1_000_000_000 else { throw UsageError("--duration must be at least 1s (got \(duration))") }
         guard heartbeatInterval < sessionTimeout else {
             throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")

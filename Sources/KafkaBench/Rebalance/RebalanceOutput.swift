@@ -25,8 +25,11 @@ public enum RebalanceOutput {
         var lines = ["# kbench rebalance timeline schema 1", timelineColumns.joined(separator: ",")]
         for a in analyses {
             for p in a.timeline {
-                lines.append([runId, broker, a.assignor.rawValue, f(p.tSeconds, 2), p.consumer, f(p.msgsPerS, 0), String(p.assigned),
-                              f(p.latencyP99Ms, 2)].map(CSV.quote).joined(separator: ","))
+                lines.append(
+                    [
+                        runId, broker, a.assignor.rawValue, f(p.tSeconds, 2), p.consumer, f(p.msgsPerS, 0), String(p.assigned),
+                        f(p.latencyP99Ms, 2),
+                    ].map(CSV.quote).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -36,12 +39,15 @@ public enum RebalanceOutput {
         var lines = ["# kbench rebalance events schema 2", eventColumns.joined(separator: ",")]
         for a in analyses {
             for e in a.events {
-                lines.append([runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
-                              e.previousRebalanceRunning ? "yes" : "no", f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
-                              String(e.stalledPartitions), f(e.maxPartitionStallMs, 0), e.maxStallPartition.map(String.init) ?? "",
-                              f(e.partitionSecondsUnconsumed, 2), String(e.deficitMessages), f(e.groupPauseMs, 0), String(e.moved),
-                              e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms), f(e.latencyMaxMs),
-                              String(e.duplicates), String(e.lost), e.lostRanges].map(CSV.quote).joined(separator: ","))
+                lines.append(
+                    [
+                        runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
+                        e.previousRebalanceRunning ? "yes" : "no", f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
+                        String(e.stalledPartitions), f(e.maxPartitionStallMs, 0), e.maxStallPartition.map(String.init) ?? "",
+                        f(e.partitionSecondsUnconsumed, 2), String(e.deficitMessages), f(e.groupPauseMs, 0), String(e.moved),
+                        e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms), f(e.latencyMaxMs),
+                        String(e.duplicates), String(e.lost), e.lostRanges,
+                    ].map(CSV.quote).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -51,8 +57,11 @@ public enum RebalanceOutput {
         var lines = ["# kbench rebalance partitions schema 1", partitionColumns.joined(separator: ",")]
         for a in analyses {
             for p in a.partitionTimeline {
-                lines.append([runId, a.assignor.rawValue, f(p.tSeconds, 2), String(p.partition), p.owner, String(p.produced),
-                              String(p.consumed), String(p.lag), f(p.stalledMs, 0)].map(CSV.quote).joined(separator: ","))
+                lines.append(
+                    [
+                        runId, a.assignor.rawValue, f(p.tSeconds, 2), String(p.partition), p.owner, String(p.produced),
+                        String(p.consumed), String(p.lag), f(p.stalledMs, 0),
+                    ].map(CSV.quote).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -61,9 +70,12 @@ public enum RebalanceOutput {
     public static func totalsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
         var lines = ["# kbench rebalance totals schema 1", totalsColumns.joined(separator: ",")]
         for a in analyses {
-            lines.append([runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
-                          String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, f(a.latencyP50Ms),
-                          f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs)].map(CSV.quote).joined(separator: ","))
+            lines.append(
+                [
+                    runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
+                    String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, f(a.latencyP50Ms),
+                    f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
+                ].map(CSV.quote).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -73,16 +85,19 @@ public enum RebalanceOutput {
         var out: [String] = []
         for a in analyses {
             out.append("")
-            out.append("assignor \(a.assignor.rawValue): produced \(a.produced), processed \(a.processedUnique) distinct, "
-                + "duplicates \(a.duplicates), lost \(a.lost)\(a.lost > 0 ? " (\(a.lostRanges))" : ""); latency p50 \(f(a.latencyP50Ms)) ms, "
-                + "p99 \(f(a.latencyP99Ms)) ms, p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
+            out.append(
+                "assignor \(a.assignor.rawValue): produced \(a.produced), processed \(a.processedUnique) distinct, "
+                    + "duplicates \(a.duplicates), lost \(a.lost)\(a.lost > 0 ? " (\(a.lostRanges))" : ""); latency p50 \(f(a.latencyP50Ms)) ms, "
+                    + "p99 \(f(a.latencyP99Ms)) ms, p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
             out.append("  event        at   target  detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
             for e in a.events {
-                out.append(String(format: "  %-8@ %5.1fs  %-6@ %10@ %13@ %8d %13.0f %7.1f %8d %6d %7.1f %5d %5d",
-                                  e.action, e.atSeconds, e.target, f(e.detectionMs, 0).isEmpty ? "-" : f(e.detectionMs, 0),
-                                  f(e.convergenceMs, 0).isEmpty ? "not conv." : f(e.convergenceMs, 0), e.stalledPartitions,
-                                  e.maxPartitionStallMs, e.partitionSecondsUnconsumed, e.deficitMessages, e.moved, e.latencyP99Ms,
-                                  e.duplicates, e.lost))
+                out.append(
+                    String(
+                        format: "  %-8@ %5.1fs  %-6@ %10@ %13@ %8d %13.0f %7.1f %8d %6d %7.1f %5d %5d",
+                        e.action, e.atSeconds, e.target, f(e.detectionMs, 0).isEmpty ? "-" : f(e.detectionMs, 0),
+                        f(e.convergenceMs, 0).isEmpty ? "not conv." : f(e.convergenceMs, 0), e.stalledPartitions,
+                        e.maxPartitionStallMs, e.partitionSecondsUnconsumed, e.deficitMessages, e.moved, e.latencyP99Ms,
+                        e.duplicates, e.lost))
                 if e.previousRebalanceRunning {
                     out.append("    came while the previous event's rebalance was still running: its figures include that rebalance")
                 }
@@ -94,8 +109,10 @@ public enum RebalanceOutput {
         }
         if embedded {
             out.append("")
-            out.append("Durations are from the embedded broker, whose group coordinator has fixed timers (3 s initial join, "
-                + "session.timeout.ms − 1 s per later round, eviction only by session timeout): they show the protocols' shape, not a real cluster's timings.")
+            out.append(
+                "Durations are from the embedded broker, whose group coordinator has fixed timers (3 s initial join, "
+                    + "session.timeout.ms − 1 s per later round, eviction only by session timeout): they show the protocols' shape, not a real cluster's timings."
+            )
         }
         return out.joined(separator: "\n")
     }
@@ -103,8 +120,10 @@ public enum RebalanceOutput {
     /// A self-contained gnuplot script drawing group throughput over time, one panel per assignor, with each
     /// event marked; it reads the timeline CSV itself.
     /// - Parameter yMax: top of the throughput axis (catch-up bursts above it are clipped), or nil for automatic.
-    public static func gnuplotScript(csvPath: String, pngPath: String, analyses: [RebalanceAnalysis], title: String,
-                                     yMax: Double? = nil) -> String {
+    public static func gnuplotScript(
+        csvPath: String, pngPath: String, analyses: [RebalanceAnalysis], title: String,
+        yMax: Double? = nil
+    ) -> String {
         let panels = analyses.count
         var s = """
             # kbench rebalance timeline: group throughput over time, one panel per assignor, events marked.
@@ -128,13 +147,17 @@ public enum RebalanceOutput {
             for (k, e) in a.events.enumerated() {
                 let x = String(format: "%.2f", e.atSeconds)
                 s += "set arrow from \(x), graph 0 to \(x), graph 1 nohead dashtype 2 linecolor rgb '#cc3333'\n"
-                let stall = e.maxPartitionStallMs >= 1000 ? String(format: "%.1f s", e.maxPartitionStallMs / 1000)
+                let stall =
+                    e.maxPartitionStallMs >= 1000
+                    ? String(format: "%.1f s", e.maxPartitionStallMs / 1000)
                     : String(format: "%.0f ms", e.maxPartitionStallMs)
                 let conv = e.convergenceMs.map { String(format: "converged %.1f s", $0 / 1000) } ?? "did not converge"
                 let detail = ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); \(conv)"
-                s += "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
+                s +=
+                    "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
             }
-            s += "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
+            s +=
+                "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
                 + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)'\n"
         }
         s += "unset multiplot\n"
@@ -156,8 +179,10 @@ extension RebalanceOutput {
     }
 
     /// Writes (or rewrites, as assignors finish) every file of a run.
-    public static func write(_ analyses: [RebalanceAnalysis], csvPath: String, plotsDir: String, runId: String,
-                             broker: String, metadata: RunMetadata, render: Bool = true) throws -> Files {
+    public static func write(
+        _ analyses: [RebalanceAnalysis], csvPath: String, plotsDir: String, runId: String,
+        broker: String, metadata: RunMetadata, render: Bool = true
+    ) throws -> Files {
         try timelineCSV(analyses, runId: runId, broker: broker).write(toFile: csvPath, atomically: true, encoding: .utf8)
         let events = ResultPaths.events(forCSV: csvPath)
         try eventsCSV(analyses, runId: runId, broker: broker).write(toFile: events, atomically: true, encoding: .utf8)
@@ -171,18 +196,22 @@ extension RebalanceOutput {
         let name = ResultPaths.name(csvPath)
         let script = RelativePath.join(plotsDir, name + "-timeline.gp")
         let pngName = name + "-timeline.png"
-        let title = "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))"
+        let title =
+            "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))"
             + (broker == "embedded" ? "\\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
         // Scale to the steady traffic: three times the median group throughput; catch-up bursts are clipped.
         let steady = median(analyses.flatMap { $0.timeline.filter { $0.consumer == "group" && $0.msgsPerS > 0 }.map(\.msgsPerS) })
-        try gnuplotScript(csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title,
-                          yMax: steady > 0 ? steady * 3 : nil)
-            .write(toFile: script, atomically: true, encoding: .utf8)
+        try gnuplotScript(
+            csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title,
+            yMax: steady > 0 ? steady * 3 : nil
+        )
+        .write(toFile: script, atomically: true, encoding: .utf8)
         var status = GnuplotStatus.skipped
         if render {
             status = GnuplotRunner.run(executable: GnuplotRunner.locate(), scriptFile: (script as NSString).lastPathComponent, directory: plotsDir)
         }
         let png: String? = if case .rendered = status { RelativePath.join(plotsDir, pngName) } else { nil }
-        return Files(timeline: csvPath, events: events, partitions: partitionsPath, totals: totalsPath, metadata: meta, script: script, png: png, gnuplot: status)
+        return Files(
+            timeline: csvPath, events: events, partitions: partitionsPath, totals: totalsPath, metadata: meta, script: script, png: png, gnuplot: status)
     }
 }

@@ -29,10 +29,12 @@ public final class RebalanceRunner {
     public func run(assignor: Assignor, embedded: Bool) throws -> RebalanceRecording {
         let c = configuration
         if c.staticMembership && embedded {
-            throw RunError("--static is unsupported on the embedded broker: librdkafka 2.0.2's mock parses group.instance.id but ignores it "
-                + "(a restart causes a full rebalance), so kbench would report a false result; use --static against a real cluster")
+            throw RunError(
+                "--static is unsupported on the embedded broker: librdkafka 2.0.2's mock parses group.instance.id but ignores it "
+                    + "(a restart causes a full rebalance), so kbench would report a false result; use --static against a real cluster")
         }
-        let topic = cluster.hostedBroker != nil
+        let topic =
+            cluster.hostedBroker != nil
             ? "\(c.topicPrefix)-rebalance-\(assignor.rawValue)"
             : "\(c.topicPrefix)-rebalance-\(runId)-\(assignor.rawValue)"
         try cluster.ensureTopic(topic, partitions: c.partitions)
@@ -50,8 +52,9 @@ public final class RebalanceRunner {
         }
         var recording = RebalanceRecording(assignor: assignor, partitions: c.partitions, startNs: 0, endNs: 0)
         recording.lowWatermarks = lows
-        var mode = LiveTrafficMode(configuration: c, topic: topic, baseConfig: cluster.baseConfig, admin: admin,
-                                   recording: recording, specFor: specFor)
+        var mode = LiveTrafficMode(
+            configuration: c, topic: topic, baseConfig: cluster.baseConfig, admin: admin,
+            recording: recording, specFor: specFor)
         mode.onProgress = { [onProgress] in onProgress("\(assignor.rawValue): \($0)") }
         var engine = TrialEngine(placement: placement, runId: runId, joinTimeout: c.joinTimeout)
         engine.onPhase = { [onProgress] phase in if phase == "joining group" { onProgress("\(assignor.rawValue): \(c.consumers) consumers joining") } }

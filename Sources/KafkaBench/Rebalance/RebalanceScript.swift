@@ -19,7 +19,8 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     public let steps: [Step]
     public let text: String
 
-    public static let acceptedForms = "comma-separated ACTION@TIME steps, ACTION one of join, leave, kill, restart and TIME a duration (e.g. \"join@5s, kill@12s\"), in time order"
+    public static let acceptedForms =
+        "comma-separated ACTION@TIME steps, ACTION one of join, leave, kill, restart and TIME a duration (e.g. \"join@5s, kill@12s\"), in time order"
 
     /// Parses and checks the script against the starting consumer count and the run's duration.
     public init(parsing text: String, consumers: Int, duration: DurationValue) throws(UsageError) {
@@ -42,7 +43,9 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
             }
             let at: DurationValue
             do { at = try DurationValue(parsing: String(parts[1])) } catch { throw fail(error.message) }
-            if let last = steps.last, at <= last.at { throw fail("it is not after the previous step (\(last.action.rawValue)@\(last.at)); steps must be in time order") }
+            if let last = steps.last, at <= last.at {
+                throw fail("it is not after the previous step (\(last.action.rawValue)@\(last.at)); steps must be in time order")
+            }
             guard at < duration else { throw fail("it is not before the end of the run (--duration \(duration))") }
             switch action {
             case .join: live += 1

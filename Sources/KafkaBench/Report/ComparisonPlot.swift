@@ -36,18 +36,22 @@ struct ComparisonPlot {
         let maximum = Statistics.maximum(blocks.flatMap { $0.series.points.map(\.throughputMax) })
         let xMax = (blocks.flatMap { $0.series.points.map(\.consumers) }.max() ?? 1) + 1
         let shapes = Array(Set(blocks.map { label($0.series.key) })).sorted()
-        var l = ["# kbench compare: " + comparison.runs.map(\.name).joined(separator: " vs "),
-                 "# Re-render from this directory: gnuplot \(scriptFile)", "set encoding utf8", "set datafile separator ','",
-                 "dat = \(quote(dataFile))"]
+        var l = [
+            "# kbench compare: " + comparison.runs.map(\.name).joined(separator: " vs "),
+            "# Re-render from this directory: gnuplot \(scriptFile)", "set encoding utf8", "set datafile separator ','",
+            "dat = \(quote(dataFile))",
+        ]
         for ext in ["png", "svg"] {
             l.append(ext == "png" ? "set terminal pngcairo size 1200,800 font 'Sans,13'" : "set terminal svg size 1200,800 font 'Sans,13' dynamic")
             l.append("set output \(quote(imageFile(ext)))")
             if ext == "svg" { l += ["replot", "unset output"]; continue }
-            l += ["set title \(quote("Throughput vs consumers: " + comparison.runs.map(\.name).joined(separator: " vs "))) font 'Sans,17'",
-                  "set xlabel 'consumers in the group'", "set ylabel 'throughput (msgs/s, median and min–max of the repeats)'",
-                  "set border 3", "set tics nomirror", "set grid lc rgb '#e0e0e0'", "set bars 1.5",
-                  "set xrange [0:\(xMax)]", "set yrange [0:\(number(maximum * 1.15))]",
-                  "set key top left box opaque samplen 3 spacing 1.25"]
+            l += [
+                "set title \(quote("Throughput vs consumers: " + comparison.runs.map(\.name).joined(separator: " vs "))) font 'Sans,17'",
+                "set xlabel 'consumers in the group'", "set ylabel 'throughput (msgs/s, median and min–max of the repeats)'",
+                "set border 3", "set tics nomirror", "set grid lc rgb '#e0e0e0'", "set bars 1.5",
+                "set xrange [0:\(xMax)]", "set yrange [0:\(number(maximum * 1.15))]",
+                "set key top left box opaque samplen 3 spacing 1.25",
+            ]
             if xMax <= 25 { l.append("set xtics 1") }
             var elements: [String] = []
             for (b, block) in blocks.enumerated() {

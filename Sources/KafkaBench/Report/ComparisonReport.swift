@@ -16,8 +16,10 @@ public enum ComparisonReport {
     }
 
     /// The same with an explicit gnuplot executable (nil: not installed).
-    static func write(_ comparison: RunComparison, markdownPath: String, plotsDir: String,
-                      gnuplot: String?) throws(UsageError) -> Outcome {
+    static func write(
+        _ comparison: RunComparison, markdownPath: String, plotsDir: String,
+        gnuplot: String?
+    ) throws(UsageError) -> Outcome {
         let name = ResultPaths.name(markdownPath.hasSuffix(".md") ? String(markdownPath.dropLast(3)) + ".csv" : markdownPath)
         let plot = ComparisonPlot(name: name, comparison: comparison)
         do { try FileManager.default.createDirectory(atPath: plotsDir, withIntermediateDirectories: true) } catch {
@@ -37,8 +39,12 @@ public enum ComparisonReport {
         case .skipped: notRendered = "not rendered"
         }
         let fromReport = { (path: String) in RelativePath.from(ResultPaths.directory(markdownPath), to: path) }
-        let links = notRendered == nil ? (png: fromReport(RelativePath.join(plotsDir, plot.imageFile("png"))),
-                                          svg: fromReport(RelativePath.join(plotsDir, plot.imageFile("svg")))) : nil
+        let links =
+            notRendered == nil
+            ? (
+                png: fromReport(RelativePath.join(plotsDir, plot.imageFile("png"))),
+                svg: fromReport(RelativePath.join(plotsDir, plot.imageFile("svg")))
+            ) : nil
         try SweepReport.write(comparison.markdown(plots: links, notRendered: notRendered), to: markdownPath)
         written.append(markdownPath)
         return Outcome(filesWritten: written, gnuplot: status, markdownPath: markdownPath)

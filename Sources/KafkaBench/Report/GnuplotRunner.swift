@@ -14,7 +14,8 @@ public enum GnuplotStatus: Sendable, Equatable {
 
 /// Finds gnuplot and runs a script with it in the script's directory.
 enum GnuplotRunner {
-    static let installHint = "gnuplot is not installed, so only the script was written: install it with 'apt-get install gnuplot-nox' (Debian/Ubuntu) or 'brew install gnuplot' (macOS), then run 'gnuplot <script>' in the plots directory"
+    static let installHint =
+        "gnuplot is not installed, so only the script was written: install it with 'apt-get install gnuplot-nox' (Debian/Ubuntu) or 'brew install gnuplot' (macOS), then run 'gnuplot <script>' in the plots directory"
 
     /// The first executable `gnuplot` on PATH.
     static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {

@@ -94,31 +94,39 @@ struct GnuplotScript {
         let shown = seriesIndices(for: plot)
         let frame = Frame(series: shown.map { series[$0] })
         var l: [String] = ["# \(plot.rawValue)", "reset", "set datafile separator ','", terminal("png", plot)]
-        l += ["set title \(qq(title(plot) + "\n" + subtitle(plot))) font 'Sans,19'",
-              "set xlabel 'consumers in the group'", "set border 3", "set tics nomirror",
-              "set grid lc rgb '#e0e0e0'", "set samples 2000", "set bars 1.5", "set tmargin 5",
-              "set xrange [\(num(frame.xMin)):\(num(frame.xMax))]",
-              "set label 99 \(q("kbench sweep \(name)")) at screen 0.008, screen 0.015 left font 'Sans,11' tc rgb '#888888'"]
+        l += [
+            "set title \(qq(title(plot) + "\n" + subtitle(plot))) font 'Sans,19'",
+            "set xlabel 'consumers in the group'", "set border 3", "set tics nomirror",
+            "set grid lc rgb '#e0e0e0'", "set samples 2000", "set bars 1.5", "set tmargin 5",
+            "set xrange [\(num(frame.xMin)):\(num(frame.xMax))]",
+            "set label 99 \(q("kbench sweep \(name)")) at screen 0.008, screen 0.015 left font 'Sans,11' tc rgb '#888888'",
+        ]
         if frame.xMax <= 24 { l.append("set xtics 1") }
         l += frame.partitionMarkers(idleLabelY: plot == .balance ? 0.15 : 0.05)
         switch plot {
         case .throughput, .drain:
             let top = shown.flatMap { i in series[i].points.flatMap { [$0.throughputMax, series[i].modelAt($0)] } }
             let scale = Scale(maximum: Statistics.maximum(top))
-            l += ["set ylabel \(q(plot == .drain ? "drain throughput (\(scale.unit), backlog / makespan)" : "throughput (\(scale.unit))"))",
-                  "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
-                  key(inside: "top left", shown: shown)]
+            l += [
+                "set ylabel \(q(plot == .drain ? "drain throughput (\(scale.unit), backlog / makespan)" : "throughput (\(scale.unit))"))",
+                "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
+                key(inside: "top left", shown: shown),
+            ]
         case .balance:
             let top = shown.flatMap { series[$0].points.map(\.maxPartitionsPerConsumer) }.max() ?? 1
-            l += ["set ylabel 'partitions per consumer'", "set yrange [0:\(Int(Double(top) * 1.2) + 1)]",
-                  key(inside: "right center", shown: shown)]
+            l += [
+                "set ylabel 'partitions per consumer'", "set yrange [0:\(Int(Double(top) * 1.2) + 1)]",
+                key(inside: "right center", shown: shown),
+            ]
             if top <= 24 { l.append("set ytics 1") }
         case .perConsumer:
             let top = shown.flatMap { i in series[i].points.map(\.consumerRateMax) + [series[i].r1] }
             let scale = Scale(maximum: Statistics.maximum(top))
-            l += ["set ylabel \(q("msgs/s per active consumer (\(scale.unit))"))",
-                  "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
-                  key(inside: "top right", shown: shown)]
+            l += [
+                "set ylabel \(q("msgs/s per active consumer (\(scale.unit))"))",
+                "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
+                key(inside: "top right", shown: shown),
+            ]
         }
         l += modelFunctions(plot, shown: shown)
         l.append("plot \\\n    " + plotElements(plot, shown: shown, frame: frame).joined(separator: ", \\\n    "))
@@ -136,7 +144,8 @@ struct GnuplotScript {
     /// The legend inside the plot where the data leaves room, or below it when several partition counts share the
     /// plot (their curves fill it) or it has many entries.
     private func key(inside position: String, shown: [Int]) -> String {
-        crowded(shown) ? "set key below center horizontal nobox samplen 3 spacing 1.25 width -3"
+        crowded(shown)
+            ? "set key below center horizontal nobox samplen 3 spacing 1.25 width -3"
             : "set key \(position) box opaque samplen 3 spacing 1.25"
     }
 
@@ -219,16 +228,19 @@ struct GnuplotScript {
             let block = "dat index \(i) using "
             switch plot {
             case .throughput, .drain:
-                e.append("csv using (\(trialCall(s.key)) ? column('consumers') + \(off) : NaN):(column('msgs_per_s') / scale) "
-                         + "with points pt 7 ps 0.55 lc rgb '#A0\(colour)' notitle")
-                e.append(block + "\(x):(\(col("msgs_per_s_median")) / scale):(\(col("msgs_per_s_min")) / scale):(\(col("msgs_per_s_max")) / scale) "
-                         + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
+                e.append(
+                    "csv using (\(trialCall(s.key)) ? column('consumers') + \(off) : NaN):(column('msgs_per_s') / scale) "
+                        + "with points pt 7 ps 0.55 lc rgb '#A0\(colour)' notitle")
+                e.append(
+                    block + "\(x):(\(col("msgs_per_s_median")) / scale):(\(col("msgs_per_s_min")) / scale):(\(col("msgs_per_s_max")) / scale) "
+                        + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
             case .balance:
                 e.append(block + "\(x):(\(col("max_partitions_per_consumer"))) with linespoints pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
                 e.append(block + "\(x):(\(col("min_partitions_per_consumer"))) with linespoints pt \(point - 1) ps 1.5 lw 1.5 dt 2 lc rgb '#\(colour)' notitle")
             case .perConsumer:
-                e.append(block + "\(x):(\(col("consumer_rate_median")) / scale):(\(col("consumer_rate_min")) / scale):(\(col("consumer_rate_max")) / scale) "
-                         + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
+                e.append(
+                    block + "\(x):(\(col("consumer_rate_median")) / scale):(\(col("consumer_rate_min")) / scale):(\(col("consumer_rate_max")) / scale) "
+                        + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
             }
         }
         let slots = slotValues(shown)
@@ -250,8 +262,9 @@ struct GnuplotScript {
         case .throughput, .drain:
             // Per series: r1 × total backlog / the largest consumer's backlog, from the real assignment and sizes.
             for (n, i) in shown.enumerated() {
-                e.append("dat index \(i) using \(c.firstIndex(of: "consumers")! + 1):($\(c.firstIndex(of: "model_msgs_per_s")! + 1) / scale) \(modelStyle) "
-                         + (n == 0 ? "title \(q("model: r1 × total / largest consumer backlog\(r1Text)"))" : "notitle"))
+                e.append(
+                    "dat index \(i) using \(c.firstIndex(of: "consumers")! + 1):($\(c.firstIndex(of: "model_msgs_per_s")! + 1) / scale) \(modelStyle) "
+                        + (n == 0 ? "title \(q("model: r1 × total / largest consumer backlog\(r1Text)"))" : "notitle"))
             }
             _ = ptText
         case .balance:
@@ -347,16 +360,22 @@ private struct Frame {
         var l: [String] = []
         for (i, s) in slots.enumerated() where Double(s.pt) > xMin && Double(s.pt) < xMax {
             let text: String
-            if slots.count > 1 { text = s.topics == 1 ? "P = \(s.pt)" : "P·T = \(s.pt)" }
-            else if s.topics == 1 { text = "P = " + ReportText.count(s.partitions, "partition") }
-            else { text = "P·T = \(s.pt) partitions (\(s.partitions) × \(s.topics) topics)" }
+            if slots.count > 1 {
+                text = s.topics == 1 ? "P = \(s.pt)" : "P·T = \(s.pt)"
+            } else if s.topics == 1 {
+                text = "P = " + ReportText.count(s.partitions, "partition")
+            } else {
+                text = "P·T = \(s.pt) partitions (\(s.partitions) × \(s.topics) topics)"
+            }
             l.append("set arrow \(i + 1) from \(s.pt), graph 0 to \(s.pt), graph 1 nohead dt 4 lw 1.5 lc rgb '#555555' back")
             l.append("set label \(2 * i + 1) \(ReportText.gnuplotString(text)) at \(s.pt), graph 1 center offset 0,0.7 tc rgb '#333333' front")
             if Double(s.pt) < Double(consumers.last ?? 0) {
                 let end = slots.dropFirst(i + 1).first.map { min(Double($0.pt), xMax) } ?? xMax
                 let label = slots.count == 1 ? "idle consumers" : "idle consumers (\(s.topics == 1 ? "P" : "P·T") = \(s.pt))"
                 l.append("set object \(i + 1) rect from \(s.pt), graph 0 to graph 1, graph 1 behind fc rgb '#000000' fs transparent solid 0.07 noborder")
-                l.append("set label \(2 * i + 2) \(ReportText.gnuplotString(label)) at \(num((Double(s.pt) + end) / 2)), graph \(num(idleLabelY + 0.05 * Double(i))) center tc rgb '#555555' back")
+                l.append(
+                    "set label \(2 * i + 2) \(ReportText.gnuplotString(label)) at \(num((Double(s.pt) + end) / 2)), graph \(num(idleLabelY + 0.05 * Double(i))) center tc rgb '#555555' back"
+                )
             }
         }
         return l
@@ -371,9 +390,13 @@ private struct Scale {
 
     init(maximum: Double) {
         let m = maximum.isFinite && maximum > 0 ? maximum : 1
-        if m >= 2_000_000 { (divisor, unit) = (1e6, "million msgs/s") }
-        else if m >= 20_000 { (divisor, unit) = (1e3, "thousand msgs/s") }
-        else { (divisor, unit) = (1, "msgs/s") }
+        if m >= 2_000_000 {
+            (divisor, unit) = (1e6, "million msgs/s")
+        } else if m >= 20_000 {
+            (divisor, unit) = (1e3, "thousand msgs/s")
+        } else {
+            (divisor, unit) = (1, "msgs/s")
+        }
         axisTop = m * 1.4 / divisor
     }
 }

@@ -52,8 +52,10 @@ public struct Knee: Sendable, Equatable {
     /// - rateSpread: 1 − slowest / fastest per-consumer rate at the knee (0 = even, near 1 = one consumer does all).
     /// - hostBound: the host's CPU was measured saturated at the knee.
     /// - unevenAssignment: the consumer count after the knee (still ≤ P·T) had idle or overloaded consumers.
-    public static func bound(knee: Int, partitionSlots: Int, work: String, hostCores: Int?, keysSkewed: Bool,
-                             rateSpread: Double, hostBound: Bool = false, unevenAssignment: Bool = false) -> ScalingBound {
+    public static func bound(
+        knee: Int, partitionSlots: Int, work: String, hostCores: Int?, keysSkewed: Bool,
+        rateSpread: Double, hostBound: Bool = false, unevenAssignment: Bool = false
+    ) -> ScalingBound {
         let slack = max(1, partitionSlots / 10)
         if knee >= partitionSlots - slack && !unevenAssignment { return .partitions }
         if unevenAssignment { return .assignment }
@@ -78,9 +80,10 @@ public struct Knee: Sendable, Equatable {
         let samples = series.points.map { (consumers: $0.consumers, throughput: $0.throughputMedian) }
         guard let c = consumers(in: samples), let p = series.points.first(where: { $0.consumers == c }) else { return nil }
         let spread = p.consumerRateMax > 0 && p.consumerRateMin.isFinite ? 1 - p.consumerRateMin / p.consumerRateMax : 0
-        let bound = bound(knee: c, partitionSlots: series.partitionSlots, work: meta.work ?? series.key.work,
-                          hostCores: meta.hostCores, keysSkewed: meta.keysSkewed, rateSpread: spread, hostBound: p.hostBound,
-                          unevenAssignment: series.points.first { $0.consumers > c }.map { unevenAssignment($0, partitionSlots: series.partitionSlots) } ?? false)
+        let bound = bound(
+            knee: c, partitionSlots: series.partitionSlots, work: meta.work ?? series.key.work,
+            hostCores: meta.hostCores, keysSkewed: meta.keysSkewed, rateSpread: spread, hostBound: p.hostBound,
+            unevenAssignment: series.points.first { $0.consumers > c }.map { unevenAssignment($0, partitionSlots: series.partitionSlots) } ?? false)
         return Knee(consumers: c, throughput: p.throughputMedian, bound: bound)
     }
 }

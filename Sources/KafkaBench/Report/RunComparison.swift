@@ -123,7 +123,9 @@ public struct RunComparison: Sendable {
         if let notRendered { l += ["> Plot not rendered: \(notRendered)", ""] }
         l += ["## Runs", "", "| run | data | command line |", "|---|---|---|"]
         for r in runs {
-            l.append("| \(ReportText.tableCell(r.name)) | \(ReportText.tableCell(r.csvPath)) | \(ReportText.tableCell(r.meta.commandLine.map(ReportText.code) ?? "–")) |")
+            l.append(
+                "| \(ReportText.tableCell(r.name)) | \(ReportText.tableCell(r.csvPath)) | \(ReportText.tableCell(r.meta.commandLine.map(ReportText.code) ?? "–")) |"
+            )
         }
         l.append("")
         let diffs = settingDifferences
@@ -131,22 +133,28 @@ public struct RunComparison: Sendable {
         if diffs.isEmpty {
             l += ["None recorded in the runs' metadata.", ""]
         } else {
-            l += ["| setting | " + runs.map { ReportText.tableCell($0.name) }.joined(separator: " | ") + " |",
-                  "|---|" + runs.map { _ in "---|" }.joined()]
+            l += [
+                "| setting | " + runs.map { ReportText.tableCell($0.name) }.joined(separator: " | ") + " |",
+                "|---|" + runs.map { _ in "---|" }.joined(),
+            ]
             for d in diffs { l.append("| \(ReportText.tableCell(d.setting)) | " + d.values.map(ReportText.tableCell).joined(separator: " | ") + " |") }
             l.append("")
         }
-        l += ["## Throughput", "",
-              "Median msgs/s over each run's repeats (min–max in brackets); the ratio is to \(ReportText.tableCell(runs[0].name)). "
-              + "A run is faster or slower only when every repeat of it lies beyond every repeat of the first run; "
-              + "overlapping ranges are within noise, and with one run per point noise cannot be separated.", ""]
+        l += [
+            "## Throughput", "",
+            "Median msgs/s over each run's repeats (min–max in brackets); the ratio is to \(ReportText.tableCell(runs[0].name)). "
+                + "A run is faster or slower only when every repeat of it lies beyond every repeat of the first run; "
+                + "overlapping ranges are within noise, and with one run per point noise cannot be separated.", "",
+        ]
         var header = "| mode | P×T | assignor | consumers | " + runs.map { ReportText.tableCell($0.name) }.joined(separator: " | ")
         var align = "|---|---|---|---:|" + runs.map { _ in "---:|" }.joined()
         for r in runs.dropFirst() { header += " | \(ReportText.tableCell(r.name)) ÷ first | verdict"; align += "---:|---|" }
         l += [header + " |", align]
         for (key, perRun) in points {
             var cells = [key.mode, "\(key.partitions)×\(key.topics)", key.assignor, String(key.consumers)]
-            cells += perRun.map { p in p.map { "\(ReportText.rate($0.throughputMedian)) (\(ReportText.rate($0.throughputMin))–\(ReportText.rate($0.throughputMax)))" } ?? "–" }
+            cells += perRun.map { p in
+                p.map { "\(ReportText.rate($0.throughputMedian)) (\(ReportText.rate($0.throughputMin))–\(ReportText.rate($0.throughputMax)))" } ?? "–"
+            }
             for p in perRun.dropFirst() {
                 if let p, let base = perRun[0] {
                     cells += [ReportText.factor(p.throughputMedian / base.throughputMedian), Verdict.of(p, against: base).rawValue]

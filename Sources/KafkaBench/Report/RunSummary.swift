@@ -29,8 +29,10 @@ struct RunSummary {
         for s in a.series { l += scalingTable(s) }
         l += ["## Plots", ""]
         for p in plots { l.append("- [\(p.title)](\(p.png)) ([SVG](\(p.svg)))") }
-        l += ["- gnuplot script [\(name(scriptLink))](\(scriptLink)) and its data [\(name(dataLink))](\(dataLink)): "
-              + "re-render with `gnuplot \(name(scriptLink))` in the plots directory.", ""]
+        l += [
+            "- gnuplot script [\(name(scriptLink))](\(scriptLink)) and its data [\(name(dataLink))](\(dataLink)): "
+                + "re-render with `gnuplot \(name(scriptLink))` in the plots directory.", "",
+        ]
         l += failedTable()
         return l.joined(separator: "\n")
     }
@@ -61,10 +63,12 @@ struct RunSummary {
 
     private func kneeTable() -> [String] {
         let a = analysis
-        var l = ["## Knee", "",
-                 "The knee is the smallest consumer count after which adding consumers gains less than 5% (median msgs/s); "
-                 + "the bound is what the group ran into there.", "",
-                 "| series | P·T | knee (consumers) | msgs/s at knee | bound |", "|---|---:|---:|---:|---|"]
+        var l = [
+            "## Knee", "",
+            "The knee is the smallest consumer count after which adding consumers gains less than 5% (median msgs/s); "
+                + "the bound is what the group ran into there.", "",
+            "| series | P·T | knee (consumers) | msgs/s at knee | bound |", "|---|---:|---:|---:|---|",
+        ]
         for s in a.series {
             let name = ReportText.tableCell(a.seriesName(s.key) + (Set(a.series.map(\.key.mode)).count > 1 ? "" : ", \(s.key.mode)"))
             if let k = a.knees[s.key] {
@@ -79,15 +83,22 @@ struct RunSummary {
     private func scalingTable(_ s: ScalingSeries) -> [String] {
         guard let base = s.points.first else { return [] }
         let title = analysis.seriesName(s.key) + (Set(analysis.series.map(\.key.mode)).count > 1 ? "" : ", \(s.key.mode) mode")
-        let model = s.baselineConsumers.map { k in "Model scaled from C = \(k)" + Baseline.warnings(k: k, partitionSlots: s.partitionSlots).map { " (warning: \($0))" }.joined() + "." }
+        let model =
+            s.baselineConsumers.map { k in
+                "Model scaled from C = \(k)" + Baseline.warnings(k: k, partitionSlots: s.partitionSlots).map { " (warning: \($0))" }.joined() + "."
+            }
             ?? "No model: \(s.baselineMissing ?? "no baseline")."
-        var l = ["### \(title)", "", ReportText.tableCell(model), "",
-                 "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats | host CPU |",
-                 "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        var l = [
+            "### \(title)", "", ReportText.tableCell(model), "",
+            "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats | host CPU |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
         for p in s.points {
             let speedup = p.throughputMedian / base.throughputMedian
-            l.append("| \(p.consumers) | \(ReportText.rate(p.throughputMedian)) | \(ReportText.rate(p.throughputMin))–\(ReportText.rate(p.throughputMax)) "
-                     + "| \(ReportText.factor(speedup)) | \(ReportText.percent(p.efficiency)) | \(p.idleConsumers) | \(p.lost) | \(p.duplicates) | \(p.trials) | \(hostCPU(p)) |")
+            l.append(
+                "| \(p.consumers) | \(ReportText.rate(p.throughputMedian)) | \(ReportText.rate(p.throughputMin))–\(ReportText.rate(p.throughputMax)) "
+                    + "| \(ReportText.factor(speedup)) | \(ReportText.percent(p.efficiency)) | \(p.idleConsumers) | \(p.lost) | \(p.duplicates) | \(p.trials) | \(hostCPU(p)) |"
+            )
         }
         return l + [""]
     }

@@ -56,16 +56,19 @@ public struct SweepAnalysis: Sendable {
         var text: String
         let fewestRuns = s.points.map(\.trials).min() ?? 1
         if let k = knees[s.key], let plateau = plateau(s) {
-            text = "plateau of \(ReportText.rate(plateau.median)) msgs/s (\(ReportText.rate(plateau.low))–\(ReportText.rate(plateau.high))) "
+            text =
+                "plateau of \(ReportText.rate(plateau.median)) msgs/s (\(ReportText.rate(plateau.low))–\(ReportText.rate(plateau.high))) "
                 + "from \(plateau.fromConsumers) to \(plateau.toConsumers) consumers (\(seriesName(s.key))); "
                 + "knee at \(ReportText.count(k.consumers, "consumer")), bound: \(k.bound.rawValue)"
             if let peak = plateau.peak {
                 text += "; peak \(ReportText.rate(peak.throughputMedian)) msgs/s at \(ReportText.count(peak.consumers, "consumer")), above the plateau's spread"
             }
         } else if let k = knees[s.key] {
-            text = "\(ReportText.rate(k.throughput)) msgs/s at the knee, \(ReportText.count(k.consumers, "consumer")) (\(seriesName(s.key))), bound: \(k.bound.rawValue)"
+            text =
+                "\(ReportText.rate(k.throughput)) msgs/s at the knee, \(ReportText.count(k.consumers, "consumer")) (\(seriesName(s.key))), bound: \(k.bound.rawValue)"
         } else {
-            text = "\(ReportText.rate(p.throughputMedian)) msgs/s at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key))); "
+            text =
+                "\(ReportText.rate(p.throughputMedian)) msgs/s at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key))); "
                 + "still rising at the largest consumer count"
         }
         if fewestRuns < 2 { text += "; " + Plateau.singleRunNote }
@@ -89,7 +92,8 @@ public struct SweepAnalysis: Sendable {
         let gain = end.throughputMedian / first.throughputMedian
         let pt = s.partitionSlots
         let slots = s.key.topics == 1 ? ReportText.count(pt, "partition") : "\(pt) partitions (\(s.key.partitions) × \(s.key.topics) topics)"
-        var lead = "With \(slots) and the \(s.key.assignor) assignor (\(s.key.mode) mode, work \(s.key.work)), group throughput went from "
+        var lead =
+            "With \(slots) and the \(s.key.assignor) assignor (\(s.key.mode) mode, work \(s.key.work)), group throughput went from "
             + "\(ReportText.rate(first.throughputMedian)) msgs/s with \(ReportText.count(first.consumers, "consumer")) to "
             + "\(ReportText.rate(end.throughputMedian)) msgs/s with \(ReportText.grouped(end.consumers)) "
             + "(\(ReportText.factor(gain)), \(ReportText.percent(end.efficiency)) of the model)"
@@ -97,30 +101,40 @@ public struct SweepAnalysis: Sendable {
         if let k {
             switch k.bound {
             case .partitions:
-                lead += largest > pt
+                lead +=
+                    largest > pt
                     ? " and no further: each partition is read by one consumer of the group, so consumers beyond the \(pt)th got no partition and sat idle."
                     : " and then flattened as the consumers reached the \(slots)."
             case .assignment:
-                lead += " and then flattened although there were \(slots): " + (assignmentSentence(s, after: k.consumers) ?? "the assignment left added consumers without work.")
+                lead +=
+                    " and then flattened although there were \(slots): "
+                    + (assignmentSentence(s, after: k.consumers) ?? "the assignment left added consumers without work.")
             case .hostCPU:
-                lead += String(format: " and then flattened: the host's CPU was saturated there (%.0f%% of all cores busy), so the group measured the host, not Kafka; \(HostCPU.advice).", end.hostCpuPct)
+                lead += String(
+                    format:
+                        " and then flattened: the host's CPU was saturated there (%.0f%% of all cores busy), so the group measured the host, not Kafka; \(HostCPU.advice).",
+                    end.hostCpuPct)
             case .cpuCores:
-                lead += " and then flattened: the spin work is CPU-bound and the host has \(ReportText.count(meta.hostCores ?? k.consumers, "core")), so more consumers only share those cores."
+                lead +=
+                    " and then flattened: the spin work is CPU-bound and the host has \(ReportText.count(meta.hostCores ?? k.consumers, "core")), so more consumers only share those cores."
             case .keySkew:
                 let cause = meta.keysSkewed ? "the keys are \(meta.keyDistribution ?? "zipf")-skewed" : "the per-consumer rates were very uneven"
                 lead += ", well short of the \(slots), and then flattened: \(cause), so the consumer of a hot partition limits the group."
             case .broker:
-                lead += " and then flattened although \(slots) were available and the work is not CPU-bound on this host: the broker (or the path to it) is the likely limit."
+                lead +=
+                    " and then flattened although \(slots) were available and the work is not CPU-bound on this host: the broker (or the path to it) is the likely limit."
             }
         } else {
             lead += " and was still rising at \(ReportText.count(largest, "consumer")): there is no knee within this sweep."
         }
         out.append(lead)
         if let plateau = plateau(s) {
-            var sentence = "From \(plateau.fromConsumers) to \(plateau.toConsumers) consumers the throughput stayed on a plateau: median "
+            var sentence =
+                "From \(plateau.fromConsumers) to \(plateau.toConsumers) consumers the throughput stayed on a plateau: median "
                 + "\(ReportText.rate(plateau.median)) msgs/s, its points between \(ReportText.rate(plateau.low)) and \(ReportText.rate(plateau.high))"
             if let peak = plateau.peak {
-                sentence += "; \(ReportText.count(peak.consumers, "consumer")) stood above the rest (\(ReportText.rate(peak.throughputMedian)) msgs/s, every repeat faster than any repeat of the other plateau points)."
+                sentence +=
+                    "; \(ReportText.count(peak.consumers, "consumer")) stood above the rest (\(ReportText.rate(peak.throughputMedian)) msgs/s, every repeat faster than any repeat of the other plateau points)."
             } else if plateau.noiseSeparable {
                 sentence += "; no point stands above the spread of the repeats, so there is no peak to report."
             } else {
@@ -141,14 +155,20 @@ public struct SweepAnalysis: Sendable {
             let parts = otherKnees.map { o in "\(seriesName(o.key)): " + (knees[o.key].map { "knee at \($0.consumers) (\($0.bound.rawValue))" } ?? "no knee") }
             out.append("Other partition counts: " + parts.joined(separator: "; ") + ".")
         }
-        if primaryMode == "window", let d = series.filter({ $0.key.mode == "drain" }).compactMap({ s in s.points.max { $0.throughputMedian < $1.throughputMedian }.map { (s, $0) } }).max(by: { $0.1.throughputMedian < $1.1.throughputMedian }) {
-            out.append("Draining the whole backlog was fastest at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model).")
+        if primaryMode == "window",
+            let d = series.filter({ $0.key.mode == "drain" }).compactMap({ s in s.points.max { $0.throughputMedian < $1.throughputMedian }.map { (s, $0) } })
+                .max(by: { $0.1.throughputMedian < $1.1.throughputMedian })
+        {
+            out.append(
+                "Draining the whole backlog was fastest at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model)."
+            )
         }
         let ok = rows.filter { $0.status == .ok }
         let lost = ok.reduce(0) { $0 + $1.lost }, dups = ok.reduce(0) { $0 + $1.duplicates }
-        out.append(lost == 0 && dups == 0
-                   ? "No message was lost or duplicated in any trial."
-                   : "\(ReportText.count(lost, "message")) lost and \(ReportText.grouped(dups)) duplicated over all trials (see the tables).")
+        out.append(
+            lost == 0 && dups == 0
+                ? "No message was lost or duplicated in any trial."
+                : "\(ReportText.count(lost, "message")) lost and \(ReportText.grouped(dups)) duplicated over all trials (see the tables).")
         let failed = failedTrials.count
         if failed > 0 {
             out.append("\(failed) of \(rows.count) trials failed; they are listed below and left out of the figures.")
@@ -171,7 +191,9 @@ public struct SweepAnalysis: Sendable {
         let even = (s.partitionSlots + p.consumers - 1) / p.consumers
         var parts: [String] = []
         if p.idleConsumers > 0 { parts.append("left \(ReportText.count(p.idleConsumers, "consumer")) idle") }
-        if p.maxPartitionsPerConsumer > even { parts.append("gave one consumer \(p.maxPartitionsPerConsumer) partitions where an even split gives at most \(even)") }
+        if p.maxPartitionsPerConsumer > even {
+            parts.append("gave one consumer \(p.maxPartitionsPerConsumer) partitions where an even split gives at most \(even)")
+        }
         return "with \(p.consumers) consumers and \(s.partitionSlots) partitions, the \(s.key.assignor) assignor "
             + parts.joined(separator: " and ") + ", so the added consumers got no work (the partitions would have allowed more)."
     }
@@ -196,18 +218,23 @@ public struct SweepAnalysis: Sendable {
         for c in counts {
             let at = peers.compactMap { p in p.points.first { $0.consumers == c }.map { (p.key.assignor, $0) } }
             guard at.count > 1, let hi = at.max(by: { $0.1.throughputMedian < $1.1.throughputMedian }),
-                  let lo = at.min(by: { $0.1.throughputMedian < $1.1.throughputMedian }), hi.1.throughputMedian > 0 else { continue }
+                let lo = at.min(by: { $0.1.throughputMedian < $1.1.throughputMedian }), hi.1.throughputMedian > 0
+            else { continue }
             let spread = (hi.1.throughputMedian - lo.1.throughputMedian) / hi.1.throughputMedian
             if worst == nil || spread > worst!.spread { worst = (c, spread, hi.1, lo.1, hi.0, lo.0) }
         }
         guard let w = worst else { return nil }
         if w.spread < Knee.minimumGain {
-            return "The assignors (\(names)) made no real difference: their medians were within \(ReportText.percent(w.spread)) of each other at every consumer count."
+            return
+                "The assignors (\(names)) made no real difference: their medians were within \(ReportText.percent(w.spread)) of each other at every consumer count."
         }
         let beyondNoise = w.hi.throughputMin > w.lo.throughputMax
-        let verdict = min(w.hi.trials, w.lo.trials) < 2 ? "; \(Plateau.singleRunNote)."
+        let verdict =
+            min(w.hi.trials, w.lo.trials) < 2
+            ? "; \(Plateau.singleRunNote)."
             : (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
-        return "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.percent(w.spread)) faster than \(w.loName)"
+        return
+            "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.percent(w.spread)) faster than \(w.loName)"
             + verdict
     }
 }

@@ -82,7 +82,8 @@ public enum SweepCSVReader {
         if found.hasPrefix(prefix) {
             let version = found.dropFirst(prefix.count)
             if let v = Int(version), (1...TrialRow.schemaVersion).contains(v) { return v }
-            throw UsageError("\(source) line 1: sweep schema \(version), but this kbench reads schemas 1 to \(TrialRow.schemaVersion); use the kbench version that wrote it")
+            throw UsageError(
+                "\(source) line 1: sweep schema \(version), but this kbench reads schemas 1 to \(TrialRow.schemaVersion); use the kbench version that wrote it")
         }
         throw UsageError("\(source) line 1: expected '\(TrialRow.schemaLine)', found '\(found.prefix(60))': is this a kbench sweep CSV?")
     }
@@ -106,7 +107,9 @@ public enum SweepCSVReader {
         let expected = TrialRow.columns(schema: schema)
         let missing = expected.filter { index[$0] == nil }
         if missing.count > 5 {
-            throw UsageError("\(source) line \(record.line): missing \(missing.count) of the \(expected.count) columns (\(missing.prefix(3).joined(separator: ", ")), …): is this the header of a kbench sweep CSV?")
+            throw UsageError(
+                "\(source) line \(record.line): missing \(missing.count) of the \(expected.count) columns (\(missing.prefix(3).joined(separator: ", ")), …): is this the header of a kbench sweep CSV?"
+            )
         }
         if !missing.isEmpty {
             throw UsageError("\(source) line \(record.line): missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) in the header")

@@ -19,9 +19,11 @@ public struct SweepMeta: Sendable, Equatable {
     /// Every entry of the meta's "settings" object, as text (what `kbench compare` diffs).
     public var settings: [String: String] = [:]
 
-    public init(commandLine: String? = nil, brokerKind: String? = nil, started: String? = nil, hostCores: Int? = nil,
-                hostMemoryGiB: Double? = nil, kbenchVersion: String? = nil, librdkafkaVersion: String? = nil,
-                work: String? = nil, mode: String? = nil, keyDistribution: String? = nil, status: String? = nil) {
+    public init(
+        commandLine: String? = nil, brokerKind: String? = nil, started: String? = nil, hostCores: Int? = nil,
+        hostMemoryGiB: Double? = nil, kbenchVersion: String? = nil, librdkafkaVersion: String? = nil,
+        work: String? = nil, mode: String? = nil, keyDistribution: String? = nil, status: String? = nil
+    ) {
         self.commandLine = commandLine; self.brokerKind = brokerKind; self.started = started
         self.hostCores = hostCores; self.hostMemoryGiB = hostMemoryGiB; self.kbenchVersion = kbenchVersion
         self.librdkafkaVersion = librdkafkaVersion; self.work = work; self.mode = mode

@@ -29,13 +29,16 @@ public enum SweepReport {
     }
 
     /// `generate` with an explicit gnuplot executable (nil: not installed).
-    static func generate(csvPath: String, plotsDir: String, resultsDir: String,
-                         gnuplot: String?) throws(UsageError) -> ReportOutcome {
+    static func generate(
+        csvPath: String, plotsDir: String, resultsDir: String,
+        gnuplot: String?
+    ) throws(UsageError) -> ReportOutcome {
         let analysis = try SweepAnalysis.load(csvPath: csvPath)
         try makeDirectory(plotsDir)
         try makeDirectory(resultsDir)
-        let script = GnuplotScript(name: analysis.name, csvPath: RelativePath.from(plotsDir, to: csvPath),
-                                   brokerKind: analysis.brokerKind, series: analysis.series)
+        let script = GnuplotScript(
+            name: analysis.name, csvPath: RelativePath.from(plotsDir, to: csvPath),
+            brokerKind: analysis.brokerKind, series: analysis.series)
         var written: [String] = []
         let dataPath = RelativePath.join(plotsDir, script.dataFile)
         let scriptPath = RelativePath.join(plotsDir, script.scriptFile)
@@ -55,9 +58,10 @@ public enum SweepReport {
 
         let fromResults = { (path: String) in RelativePath.from(resultsDir, to: path) }
         let links = script.plots.map { plot in
-            RunSummary.PlotLink(title: plotTitle(plot),
-                                png: fromResults(RelativePath.join(plotsDir, script.imageFile(plot, "png"))),
-                                svg: fromResults(RelativePath.join(plotsDir, script.imageFile(plot, "svg"))))
+            RunSummary.PlotLink(
+                title: plotTitle(plot),
+                png: fromResults(RelativePath.join(plotsDir, script.imageFile(plot, "png"))),
+                svg: fromResults(RelativePath.join(plotsDir, script.imageFile(plot, "svg"))))
         }
         let notRendered: String?
         switch status {
@@ -68,15 +72,17 @@ public enum SweepReport {
             let last = message.split(separator: "\n").last.map(String.init) ?? message
             notRendered = "gnuplot failed (\(last.trimmingWhitespace())); run `gnuplot \(script.scriptFile)` in the plots directory for the whole message"
         }
-        let summary = RunSummary(analysis: analysis, csvLink: fromResults(csvPath), plots: links,
-                                 scriptLink: fromResults(scriptPath), dataLink: fromResults(dataPath),
-                                 notRendered: notRendered)
+        let summary = RunSummary(
+            analysis: analysis, csvLink: fromResults(csvPath), plots: links,
+            scriptLink: fromResults(scriptPath), dataLink: fromResults(dataPath),
+            notRendered: notRendered)
         let summaryPath = RelativePath.join(resultsDir, analysis.name + ".md")
         try write(summary.markdown(), to: summaryPath)
         written.append(summaryPath)
-        return ReportOutcome(filesWritten: written, gnuplot: status,
-                             headlinePlot: RelativePath.join(plotsDir, script.imageFile(.throughput, "png")),
-                             summary: summaryPath, headline: analysis.headline)
+        return ReportOutcome(
+            filesWritten: written, gnuplot: status,
+            headlinePlot: RelativePath.join(plotsDir, script.imageFile(.throughput, "png")),
+            summary: summaryPath, headline: analysis.headline)
     }
 
     /// Regenerates `resultsDir/README.md`, the index of every sweep CSV in `resultsDir`; returns its path.

@@ -93,13 +93,15 @@ public struct TrialRow: Sendable, Equatable {
     /// Renamed columns: today's name → the name older files use.
     public static let formerNames: [String: String] = ["max_worker_rss_mib": "max_worker_rss_mb"]
 
-    public init(runId: String, timestamp: String, broker: String, librdkafka: String, topics: Int, partitions: Int,
-                consumers: Int, assignor: String, work: String, mode: String, messages: Int, repeat: Int,
-                activeConsumers: Int, idleConsumers: Int, idleNames: String, minPartitionsPerConsumer: Int,
-                maxPartitionsPerConsumer: Int, joinMs: Double, goSkewMs: Double = .nan, teardownMs: Double, seconds: Double, msgsPerS: Double,
-                mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
-                r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, baseline: String = "", consumed: Int,
-                duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String) {
+    public init(
+        runId: String, timestamp: String, broker: String, librdkafka: String, topics: Int, partitions: Int,
+        consumers: Int, assignor: String, work: String, mode: String, messages: Int, repeat: Int,
+        activeConsumers: Int, idleConsumers: Int, idleNames: String, minPartitionsPerConsumer: Int,
+        maxPartitionsPerConsumer: Int, joinMs: Double, goSkewMs: Double = .nan, teardownMs: Double, seconds: Double, msgsPerS: Double,
+        mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
+        r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, baseline: String = "", consumed: Int,
+        duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String
+    ) {
         self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
         self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
         self.work = work; self.mode = mode; self.messages = messages; self.repeat = `repeat`
@@ -114,12 +116,14 @@ public struct TrialRow: Sendable, Equatable {
 
     /// The row's fields as CSV cells, in `columns` order.
     public var cells: [String] {
-        [runId, timestamp, broker, librdkafka, String(topics), String(partitions), String(consumers), assignor, work, mode,
-         String(messages), String(`repeat`), String(activeConsumers), String(idleConsumers), idleNames,
-         String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
-         fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
-         fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4), baseline,
-         String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason]
+        [
+            runId, timestamp, broker, librdkafka, String(topics), String(partitions), String(consumers), assignor, work, mode,
+            String(messages), String(`repeat`), String(activeConsumers), String(idleConsumers), idleNames,
+            String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
+            fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
+            fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4), baseline,
+            String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason,
+        ]
     }
 
     /// One CSV line (RFC 4180 quoting where needed), without the newline.
@@ -157,8 +161,12 @@ public enum CSV {
                 if c == "\"" {
                     if let n = chars.next() {
                         if n == "\"" { cell.append("\"") } else { inQuotes = false; pending = n }
-                    } else { inQuotes = false }
-                } else { cell.append(c) }
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    cell.append(c)
+                }
             } else if c == "\"" && cell.isEmpty {
                 inQuotes = true
             } else if c == "," {

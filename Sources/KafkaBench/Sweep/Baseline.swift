@@ -27,12 +27,14 @@ public enum Baseline {
     public static func warnings(k: Int, partitionSlots: Int) -> [String] {
         var out: [String] = []
         if k > partitionSlots {
-            out.append("the model is scaled from C = \(k), more consumers than the \(partitionSlots) partitions (P·T): "
-                + "\(k - partitionSlots) of them sat idle, so r1 is that group's rate ÷ \(partitionSlots), not one consumer's; "
-                + "add --baseline 1")
+            out.append(
+                "the model is scaled from C = \(k), more consumers than the \(partitionSlots) partitions (P·T): "
+                    + "\(k - partitionSlots) of them sat idle, so r1 is that group's rate ÷ \(partitionSlots), not one consumer's; "
+                    + "add --baseline 1")
         } else if k > 1 {
-            out.append("the model is scaled from C = \(k), not from one consumer: r1 = that group's rate ÷ \(k) assumes the "
-                + "group scaled linearly up to \(k) consumers, which this sweep did not measure; add --baseline 1")
+            out.append(
+                "the model is scaled from C = \(k), not from one consumer: r1 = that group's rate ÷ \(k) assumes the "
+                    + "group scaled linearly up to \(k) consumers, which this sweep did not measure; add --baseline 1")
         }
         return out
     }

@@ -1,8 +1,10 @@
 /// Waits for every worker's final result, in member order.
 enum FinalResults {
     /// `each` is called after every poll with the time.
-    static func collect(_ group: WorkerGroup, engine: TrialEngine, deadlineNs: UInt64, each: (UInt64) -> Void = { _ in },
-                        late: ([String]) -> String) throws(TrialFailure) -> [WorkerFinal] {
+    static func collect(
+        _ group: WorkerGroup, engine: TrialEngine, deadlineNs: UInt64, each: (UInt64) -> Void = { _ in },
+        late: ([String]) -> String
+    ) throws(TrialFailure) -> [WorkerFinal] {
         while group.members.contains(where: { $0.final == nil }) {
             try engine.poll(group, timeoutMs: 50)
             let now = MonotonicClock.nanoseconds()

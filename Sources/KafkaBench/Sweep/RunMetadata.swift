@@ -31,9 +31,11 @@ public struct RunMetadata: Codable, Sendable {
     public var failedTrials: Int
     public var status: String
 
-    public init(runId: String, kind: String, commandLine: String, started: String, finished: String? = nil,
-                brokerKind: String, bootstrap: String, cluster: ClusterMetadata?, host: Host,
-                consumerProperties: [String: String], settings: [String: String], trials: Int, failedTrials: Int, status: String) {
+    public init(
+        runId: String, kind: String, commandLine: String, started: String, finished: String? = nil,
+        brokerKind: String, bootstrap: String, cluster: ClusterMetadata?, host: Host,
+        consumerProperties: [String: String], settings: [String: String], trials: Int, failedTrials: Int, status: String
+    ) {
         self.runId = runId; self.kind = kind; self.commandLine = commandLine; self.started = started; self.finished = finished
         self.brokerKind = brokerKind; self.bootstrap = bootstrap; self.cluster = cluster; self.host = host
         self.consumerProperties = consumerProperties; self.settings = settings; self.trials = trials
@@ -44,7 +46,8 @@ public struct RunMetadata: Codable, Sendable {
         case runId = "run_id", kind, commandLine = "command_line", started, finished
         case kbenchVersion = "kbench_version", librdkafkaVersion = "librdkafka_version"
         case brokerKind = "broker_kind", bootstrap, cluster, host
-        case consumerProperties = "consumer_properties", consumerPropertiesSource = "consumer_properties_source", settings, trials, failedTrials = "failed_trials", status
+        case consumerProperties = "consumer_properties", consumerPropertiesSource = "consumer_properties_source", settings, trials, failedTrials =
+            "failed_trials", status
     }
 
     /// `applied` with the per-trial keys (`group.id`, `partition.assignment.strategy`) described, not given.
@@ -57,8 +60,9 @@ public struct RunMetadata: Codable, Sendable {
 
     public static func currentHost() -> Host {
         let info = ProcessInfo.processInfo
-        return Host(cores: info.activeProcessorCount, memoryGib: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
-                    os: info.operatingSystemVersionString, hostname: info.hostName)
+        return Host(
+            cores: info.activeProcessorCount, memoryGib: (Double(info.physicalMemory) / 1_073_741_824 * 10).rounded() / 10,
+            os: info.operatingSystemVersionString, hostname: info.hostName)
     }
 
     public func write(to path: String) throws {

@@ -121,8 +121,9 @@ public struct SweepConfiguration: Sendable {
         if let k = baseline {
             guard k >= 1 else { throw UsageError("--baseline must be at least 1 (got \(k))") }
             guard k == consumers.min() else {
-                throw UsageError("--baseline \(k) is not the smallest consumer count (\(consumers.min()!)): each row's model is computed as "
-                    + "the trial finishes, so the baseline must run first; drop the smaller counts or use --baseline \(consumers.min()!)")
+                throw UsageError(
+                    "--baseline \(k) is not the smallest consumer count (\(consumers.min()!)): each row's model is computed as "
+                        + "the trial finishes, so the baseline must run first; drop the smaller counts or use --baseline \(consumers.min()!)")
             }
         }
         guard consumers.max()! <= 200 else { throw UsageError("--consumers above 200 would start too many processes (got \(consumers.max()!))") }

@@ -86,8 +86,9 @@ public final class SweepRunner {
                 index += 1
                 let i = index
                 engine.onPhase = { phase in progress(.trialPhase(index: i, total: points.count, point: point, phase: phase)) }
-                let trial = SweepTrial(engine: engine, configuration: configuration, properties: properties,
-                                       topicNames: topics, lowWatermarks: low, highWatermarks: high)
+                let trial = SweepTrial(
+                    engine: engine, configuration: configuration, properties: properties,
+                    topicNames: topics, lowWatermarks: low, highWatermarks: high)
                 let result = trial.run(point)
                 groupsUsed.append(trial.groupId(point))
                 if meta.consumerPropertiesSource?.hasPrefix("planned") == true, let applied = result.appliedProperties {
@@ -106,11 +107,14 @@ public final class SweepRunner {
                     }
                 }
                 let r1 = Statistics.median(r1ByGroup[key] ?? [])
-                let baselineCell = !r1.isFinite ? Baseline.missing(k, reason: baselineFailure[key] ?? "not run")
+                let baselineCell =
+                    !r1.isFinite
+                    ? Baseline.missing(k, reason: baselineFailure[key] ?? "not run")
                     : (point.consumers == k && result.ok ? Baseline.isBaseline : Baseline.scaledFrom(k))
-                let row = Self.row(result, r1: r1, baseline: baselineCell, configuration: configuration, runId: runId,
-                                   broker: embedded ? "embedded" : cluster.bootstrap,
-                                   messages: configuration.messagesPerTopic(partitions: p))
+                let row = Self.row(
+                    result, r1: r1, baseline: baselineCell, configuration: configuration, runId: runId,
+                    broker: embedded ? "embedded" : cluster.bootstrap,
+                    messages: configuration.messagesPerTopic(partitions: p))
                 results.append(row)
                 rows.append(row)
                 let elapsed = Double(MonotonicClock.nanoseconds() - startNs) / 1e9
@@ -122,7 +126,8 @@ public final class SweepRunner {
         meta.cluster = (try? cluster.metadata()) ?? meta.cluster
         meta.finished = RunMetadata.utcTimestamp()
         meta.failedTrials = rows.filter { $0.status != .ok }.count
-        meta.status = interrupted ? "interrupted after \(rows.count) of \(points.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")
+        meta.status =
+            interrupted ? "interrupted after \(rows.count) of \(points.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")
         try meta.write(to: metadataPath)
         return SweepOutcome(rows: rows, csvPath: csvPath, metadataPath: metadataPath, interrupted: interrupted)
     }
@@ -148,8 +153,10 @@ public final class SweepRunner {
     private func cleanUp(groups: [String], embedded: Bool, progress: (SweepProgress) -> Void) {
         guard configuration.cleanup, cluster.hostedBroker == nil else { return }
         if embedded {
-            progress(.note("--cleanup: the embedded broker cannot delete topics or groups (librdkafka 2.0.2's mock has no DeleteTopics/DeleteGroups); "
-                + "\(createdTopics.isEmpty ? "its topics" : createdTopics.joined(separator: ", ")) go away when 'kbench broker' stops"))
+            progress(
+                .note(
+                    "--cleanup: the embedded broker cannot delete topics or groups (librdkafka 2.0.2's mock has no DeleteTopics/DeleteGroups); "
+                        + "\(createdTopics.isEmpty ? "its topics" : createdTopics.joined(separator: ", ")) go away when 'kbench broker' stops"))
             return
         }
         do {
@@ -190,16 +197,18 @@ public final class SweepRunner {
             return total
         }
         for (i, topic) in topics.enumerated() {
-            let plan = SeedPlan(topic: topic, partitions: partitions, messages: messages, keys: configuration.keys,
-                                distribution: configuration.keyDistribution, valueBytes: configuration.valueBytes,
-                                seed: 42 &+ UInt64(i))
+            let plan = SeedPlan(
+                topic: topic, partitions: partitions, messages: messages, keys: configuration.keys,
+                distribution: configuration.keyDistribution, valueBytes: configuration.valueBytes,
+                seed: 42 &+ UInt64(i))
             try plan.validate()
             let ids = plan.userIds()
             if embedded {
                 try plan.checkEmbeddedRetention(partitionCounts: SeedPlan.partitionCounts(userIds: ids, partitions: partitions))
             }
-            let outcome = try cluster.ensureTopic(topic, partitions: partitions, replicationFactor: configuration.replicationFactor,
-                                                  recreate: configuration.recreate, createTimeoutMs: timeout)
+            let outcome = try cluster.ensureTopic(
+                topic, partitions: partitions, replicationFactor: configuration.replicationFactor,
+                recreate: configuration.recreate, createTimeoutMs: timeout)
             if outcome == .created { createdTopics.append(topic) }
             if outcome == .reused {
                 let existing = try watermarks(topic)
@@ -208,9 +217,11 @@ public final class SweepRunner {
                     continue
                 }
                 if existing != 0 {
-                    throw RunError("topic \(topic) already holds \(existing) messages but this sweep needs exactly \(messages): "
-                        + (embedded ? "restart 'kbench broker' to empty it, or use another --topic-prefix"
-                                    : "pass --recreate to delete and recreate it, or use another --topic-prefix"))
+                    throw RunError(
+                        "topic \(topic) already holds \(existing) messages but this sweep needs exactly \(messages): "
+                            + (embedded
+                                ? "restart 'kbench broker' to empty it, or use another --topic-prefix"
+                                : "pass --recreate to delete and recreate it, or use another --topic-prefix"))
                 }
             }
             progress(.seeding(topic: topic, messages: messages))
@@ -220,7 +231,8 @@ public final class SweepRunner {
                 .merging(cluster.baseConfig.properties)
             let seeded = try Seeder.run(plan: plan, config: seedConfig, userIds: ids)
             guard seeded.failed == 0, seeded.delivered == messages else {
-                throw RunError("seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
+                throw RunError(
+                    "seeding \(topic) failed: \(seeded.delivered) of \(messages) delivered; first failure: \(seeded.firstFailure ?? "none reported")")
             }
             progress(.seeded(topic: topic, messages: messages, seconds: seeded.seconds))
             _ = try watermarks(topic)
@@ -244,8 +256,10 @@ public final class SweepRunner {
 
     /// The CSV row of a trial, with the model and efficiency scaled from `r1` (NaN: no baseline succeeded, and the
     /// model columns stay empty).
-    static func row(_ r: TrialResult, r1: Double, baseline: String, configuration: SweepConfiguration, runId: String, broker: String,
-                    messages: Int) -> TrialRow {
+    static func row(
+        _ r: TrialResult, r1: Double, baseline: String, configuration: SweepConfiguration, runId: String, broker: String,
+        messages: Int
+    ) -> TrialRow {
         let slots = r.point.partitions * configuration.topics
         let modelWindow = ScalingModel.window(r1: r1, consumers: r.point.consumers, slots: slots)
         // The drain model from the partitions each consumer really held and their real sizes (skewed keys make

@@ -8,8 +8,10 @@ public struct SweepTrial {
     public var lowWatermarks: [TopicPartition: Int64]
     public var highWatermarks: [TopicPartition: Int64]
 
-    public init(engine: TrialEngine, configuration: SweepConfiguration, properties: ConsumerProperties,
-                topicNames: [String], lowWatermarks: [TopicPartition: Int64], highWatermarks: [TopicPartition: Int64]) {
+    public init(
+        engine: TrialEngine, configuration: SweepConfiguration, properties: ConsumerProperties,
+        topicNames: [String], lowWatermarks: [TopicPartition: Int64], highWatermarks: [TopicPartition: Int64]
+    ) {
         self.engine = engine; self.configuration = configuration; self.properties = properties
         self.topicNames = topicNames; self.lowWatermarks = lowWatermarks; self.highWatermarks = highWatermarks
     }
@@ -24,8 +26,9 @@ public struct SweepTrial {
         let props = properties.forGroup(groupId(point), assignor: point.assignor)
         let loopMode: ConsumerLoopMode = configuration.mode == .window ? .window : .drain
         return (1...point.consumers).map {
-            WorkerSpec(name: WorkerGroup.consumerName($0), topics: topicNames, properties: props,
-                       work: configuration.work, commit: configuration.commit, mode: loopMode)
+            WorkerSpec(
+                name: WorkerGroup.consumerName($0), topics: topicNames, properties: props,
+                work: configuration.work, commit: configuration.commit, mode: loopMode)
         }
     }
 
@@ -106,14 +109,17 @@ public struct SweepTrial {
         }
         let drained = Set(finals.flatMap(\.drainedInWindow)).sorted()
         if !drained.isEmpty {
-            problems.append("\(drained.count) partition(s) ran out of backlog inside the window (\(drained.prefix(3).map(\.description).joined(separator: ", "))…): raise --messages or shorten --duration")
+            problems.append(
+                "\(drained.count) partition(s) ran out of backlog inside the window (\(drained.prefix(3).map(\.description).joined(separator: ", "))…): raise --messages or shorten --duration"
+            )
         }
         let goNs = finals.map(\.goNs)
         result.goSkewMs = WindowCoverage.goSkewMs(goNs)
         if let skew = WindowCoverage.goSkewProblem(result.goSkewMs, names: names, goNs: goNs) { problems.append(skew) }
         if configuration.mode == .window {
-            problems += WindowCoverage.stalledPartitions(assignment: result.assignment,
-                                                         finals: Dictionary(zip(names, finals), uniquingKeysWith: { a, _ in a }))
+            problems += WindowCoverage.stalledPartitions(
+                assignment: result.assignment,
+                finals: Dictionary(zip(names, finals), uniquingKeysWith: { a, _ in a }))
         }
         let rebalances = finals.reduce(0) { $0 + $1.rebalancesAfterGo }
         if rebalances > 0 { problems.append("the group rebalanced \(rebalances) time(s) during measurement") }

@@ -27,8 +27,9 @@ public enum WindowCoverage {
     public static func stalledPartitions(assignment: [String: [TopicPartition]], finals: [String: WorkerFinal]) -> [String] {
         var problems: [String] = []
         for (name, partitions) in assignment.sorted(by: { $0.key < $1.key }) {
-            let counted = Dictionary((finals[name]?.windowPartitionMessages ?? []).map { ($0.partition, $0.messages) },
-                                     uniquingKeysWith: +)
+            let counted = Dictionary(
+                (finals[name]?.windowPartitionMessages ?? []).map { ($0.partition, $0.messages) },
+                uniquingKeysWith: +)
             for p in partitions.sorted() where (counted[p] ?? 0) == 0 {
                 problems.append("partition \(p) stalled in the window (consumer \(name))")
             }

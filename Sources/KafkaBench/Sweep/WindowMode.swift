@@ -20,11 +20,15 @@ public struct WindowMode: TrialMode {
         engine.onPhase("measuring \(duration) window")
         var atStart: HostCPU?, atEnd: HostCPU?
         defer { hostCpuPct = HostCPU.percent(from: atStart, to: atEnd) }
-        return try FinalResults.collect(group, engine: engine, deadlineNs: end + Self.resultGraceNs, each: { now in
-            if atStart == nil && now >= start { atStart = HostCPU.sample() }
-            if atStart != nil && atEnd == nil && now >= end { atEnd = HostCPU.sample() }
-        }) { missing in
-            "consumer(s) \(missing.joined(separator: ", ")) sent no result within 10 s after the window (hung?)"
-        }
+        return try FinalResults.collect(
+            group, engine: engine, deadlineNs: end + Self.resultGraceNs,
+            each: { now in
+                if atStart == nil && now >= start { atStart = HostCPU.sample() }
+                if atStart != nil && atEnd == nil && now >= end { atEnd = HostCPU.sample() }
+            },
+            late: { missing in
+                "consumer(s) \(missing.joined(separator: ", ")) sent no result within 10 s after the window (hung?)"
+            }
+        )
     }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// kbench's one consumer loop: the sweep's worker processes, the rebalance workers and `kbench consume` all run
 /// it. It joins the group (or assigns partitions directly), applies the work model to every message, audits
@@ -17,8 +18,10 @@ public final class ConsumerLoop {
     private let fault: InjectedFault?
 
     /// - Parameter fault: a test's injected fault (see `InjectedFault`); nil in every real run.
-    public init(spec: WorkerSpec, inbox: WorkerInbox = WorkerInbox(), fault: InjectedFault? = nil,
-                emit: @escaping (WorkerEvent) -> Void) {
+    public init(
+        spec: WorkerSpec, inbox: WorkerInbox = WorkerInbox(), fault: InjectedFault? = nil,
+        emit: @escaping (WorkerEvent) -> Void
+    ) {
         self.spec = spec
         self.inbox = inbox
         self.fault = fault
@@ -78,9 +81,10 @@ public final class ConsumerLoop {
 
         func makeFinal() -> WorkerFinal {
             let usage = ResourceUsage.current()
-            var f = WorkerFinal(consumed: consumed, bytes: bytes, goNs: goNs, doneNs: doneNs, cpuSeconds: usage.cpuSeconds,
-                                peakRssMib: usage.peakRssMib.isNaN ? nil : usage.peakRssMib, audits: audit.reports(topicNames: consumer.topicNames),
-                                rebalancesAfterGo: rebalancesAfterGo)
+            var f = WorkerFinal(
+                consumed: consumed, bytes: bytes, goNs: goNs, doneNs: doneNs, cpuSeconds: usage.cpuSeconds,
+                peakRssMib: usage.peakRssMib.isNaN ? nil : usage.peakRssMib, audits: audit.reports(topicNames: consumer.topicNames),
+                rebalancesAfterGo: rebalancesAfterGo)
             measurement.complete(&f, topicNames: consumer.topicNames)
             return f
         }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// This process's CPU time and peak resident memory.
 public struct ResourceUsage: Sendable {
@@ -12,7 +13,8 @@ public struct ResourceUsage: Sendable {
     public static func current() -> ResourceUsage {
         var ru = rusage()
         getrusage(RUSAGE_SELF.rawValue, &ru)
-        let cpu = Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6
+        let cpu =
+            Double(ru.ru_utime.tv_sec) + Double(ru.ru_utime.tv_usec) / 1e6
             + Double(ru.ru_stime.tv_sec) + Double(ru.ru_stime.tv_usec) / 1e6
         // Not ru_maxrss: on Linux it also carries the high-water mark of the address space the process had before
         // exec, and a worker started by posix_spawn (vfork + exec) had its runner's, so every worker reported the

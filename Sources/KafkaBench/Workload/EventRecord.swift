@@ -46,7 +46,8 @@ public struct EventRecord: Equatable, Sendable {
     @inline(__always)
     public static func decode(_ bytes: UnsafeRawBufferPointer) -> EventRecord? {
         guard bytes.count >= headerSize, bytes[0] == magic, bytes[1] == version,
-              let type = EventType(rawValue: bytes[2]) else { return nil }
+            let type = EventType(rawValue: bytes[2])
+        else { return nil }
         return EventRecord(
             type: type,
             userId: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// kbench's one producer loop, used by seeding, `kbench produce` and the rebalance runner's live traffic:
@@ -73,8 +73,10 @@ public struct ProducerLoop {
                 }
                 let id = nextUserId()
                 let seq = firstSequence + UInt64(i)
-                EventRecord(type: types[Int((seq &* 7 &+ UInt64(id)) % UInt64(types.count))], userId: id, sequence: seq,
-                            timestampNanos: stamp).encode(into: valueBuffer)
+                EventRecord(
+                    type: types[Int((seq &* 7 &+ UInt64(id)) % UInt64(types.count))], userId: id, sequence: seq,
+                    timestampNanos: stamp
+                ).encode(into: valueBuffer)
                 try formatter.withKey(Int(id)) { key in
                     try producer.send(rkt, key: key, value: readOnly, partition: -1)
                 }

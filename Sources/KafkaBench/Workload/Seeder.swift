@@ -9,8 +9,10 @@ public struct SeedPlan: Sendable, Equatable {
     /// Seeds the key sampler: the same plan always produces the same keys in the same order.
     public var seed: UInt64
 
-    public init(topic: String, partitions: Int, messages: Int, keys: Int = 100_000,
-                distribution: KeyDistribution = .uniform, valueBytes: Int = 100, seed: UInt64 = 42) {
+    public init(
+        topic: String, partitions: Int, messages: Int, keys: Int = 100_000,
+        distribution: KeyDistribution = .uniform, valueBytes: Int = 100, seed: UInt64 = 42
+    ) {
         self.topic = topic
         self.partitions = partitions
         self.messages = messages
@@ -106,7 +108,8 @@ public enum Seeder {
         let start = MonotonicClock.nanoseconds()
         var next = 0
         _ = try ProducerLoop(topic: plan.topic, valueBytes: plan.valueBytes).run(
-            producer: producer, count: ids.count, nextUserId: {
+            producer: producer, count: ids.count,
+            nextUserId: {
                 defer { next += 1 }
                 return ids[next]
             }, progress: progress)

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Blocking sleeps for threads that own a blocking loop (never call these on the cooperative pool).

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a consumer does with each message: nothing, sleep (I/O-bound processing) or spin (CPU-bound).
 public enum WorkModel: Equatable, Sendable, CustomStringConvertible {
