@@ -39,6 +39,16 @@ import Testing
         #expect(e.moved == 1 && e.assignmentAfter == "c01:0 c02:1")
     }
 
+    /// A cooperative member revokes nothing when the rebalance starts, but its group join state leaves "steady":
+    /// that is the detection, long before the assignment changes.
+    @Test func detectionIsAMemberLeavingSteadyEvenWithoutAnAssignmentChange() {
+        var r = Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s)
+        r.groupStates = [.init(ns: 2_400 * Self.ms, worker: 0, state: "wait-join"), .init(ns: 3 * Self.s, worker: 0, state: "steady")]
+        let e = RebalanceAnalysis.analyze(r).events[0]
+        #expect(e.detectionMs == 400)
+        #expect(!e.previousRebalanceRunning)
+    }
+
     /// c02 never gets a partition before the next event: the join did not converge, and the state says why.
     @Test func anEventThatDoesNotCompleteBeforeTheNextIsNotConverged() {
         let a = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: nil, second: 4 * Self.s))

@@ -180,7 +180,10 @@ public struct RebalanceAnalysis: Sendable {
         var lastState: [Int: String] = [:]
         var leftSteady: UInt64? = nil
         for g in r.groupStates.sorted(by: { $0.ns < $1.ns }) where g.ns < tN {
-            if g.ns >= tE, leftSteady == nil, others(g.worker), lastState[g.worker] == "steady", g.state != "steady" { leftSteady = g.ns }
+            // a member with no report yet was steady: the group passed the stable-group barrier before traffic
+            if g.ns >= tE, leftSteady == nil, others(g.worker), (lastState[g.worker] ?? "steady") == "steady", g.state != "steady" {
+                leftSteady = g.ns
+            }
             lastState[g.worker] = g.state
         }
         let settledAtEvent = previousConverged && r.workers.indices.filter(others).allSatisfy { lastStateBefore(r, worker: $0, ns: tE) ?? "steady" == "steady" }
