@@ -15,7 +15,7 @@ reset
 set datafile separator ','
 set terminal pngcairo size 1200,800 font 'Sans,15' noenhanced linewidth 1.5 background '#ffffff'
 set output 'sweep-two-topics-throughput.png'
-set title "Group throughput vs consumers (window mode)\nbroker: embedded librdkafka mock cluster, 1 broker · work sleep:1ms\nmedian of 1 repeat; bars: min–max" font 'Sans,19'
+set title "Group throughput vs consumers (window mode)\nbroker: embedded librdkafka mock cluster, 1 broker · work sleep:1ms\nmedian of up to 3 repeats; bars: min–max" font 'Sans,19'
 set xlabel 'consumers in the group'
 set border 3
 set tics nomirror
@@ -27,16 +27,16 @@ set xrange [0.5:12.5]
 set label 99 'kbench sweep sweep-two-topics' at screen 0.008, screen 0.015 left font 'Sans,11' tc rgb '#888888'
 set xtics 1
 set ylabel 'throughput (msgs/s)'
-set yrange [0:15582]
+set yrange [0:15556.1]
 scale = 1.0
 set key top left box opaque samplen 3 spacing 1.25
-model0(x) = x < 1 ? NaN : 927.5 * (x < 20 ? x : 20) / scale
+model0(x) = (x < 1 ? NaN : 925.4 * (x < 20 ? x : 20)) / scale
 plot \
     csv using (trial('sleep:1ms', 'window', 2, 10, 'range') ? column('consumers') + -0.05 : NaN):(column('msgs_per_s') / scale) with points pt 7 ps 0.55 lc rgb '#A00072B2' notitle, \
     dat index 0 using ($1 + -0.05):($2 / scale):($3 / scale):($4 / scale) with yerrorlines pt 7 ps 1.5 lw 1.5 lc rgb '#0072B2' title 'range', \
     csv using (trial('sleep:1ms', 'window', 2, 10, 'roundrobin') ? column('consumers') + 0.05 : NaN):(column('msgs_per_s') / scale) with points pt 7 ps 0.55 lc rgb '#A0D55E00' notitle, \
     dat index 1 using ($1 + 0.05):($2 / scale):($3 / scale):($4 / scale) with yerrorlines pt 5 ps 1.5 lw 1.5 lc rgb '#D55E00' title 'roundrobin', \
-    model0(x) with lines dt 2 lw 2 lc rgb '#333333' title 'model: r1 × min(C, 20), r1 = 928 msgs/s'
+    model0(x) with lines dt 2 lw 2 lc rgb '#333333' title 'model: r1 × min(C, 20), r1 = 925 msgs/s'
 set terminal svg size 1200,800 dynamic font 'Sans,15' noenhanced linewidth 1.5 background '#ffffff'
 set output 'sweep-two-topics-throughput.svg'
 replot
@@ -91,13 +91,13 @@ set xrange [0.5:12.5]
 set label 99 'kbench sweep sweep-two-topics' at screen 0.008, screen 0.015 left font 'Sans,11' tc rgb '#888888'
 set xtics 1
 set ylabel 'msgs/s per active consumer (msgs/s)'
-set yrange [0:1302.7]
+set yrange [0:1304.8]
 scale = 1.0
 set key top right box opaque samplen 3 spacing 1.25
 plot \
     dat index 0 using ($1 + -0.05):($5 / scale):($6 / scale):($7 / scale) with yerrorlines pt 7 ps 1.5 lw 1.5 lc rgb '#0072B2' title 'range', \
     dat index 1 using ($1 + 0.05):($5 / scale):($6 / scale):($7 / scale) with yerrorlines pt 5 ps 1.5 lw 1.5 lc rgb '#D55E00' title 'roundrobin', \
-    927.5 / scale with lines dt 2 lw 2 lc rgb '#333333' title 'one consumer alone (r1), r1 = 928 msgs/s'
+    925.4 / scale with lines dt 2 lw 2 lc rgb '#333333' title 'one consumer alone (r1), r1 = 925 msgs/s'
 set terminal svg size 1200,800 dynamic font 'Sans,15' noenhanced linewidth 1.5 background '#ffffff'
 set output 'sweep-two-topics-per-consumer.svg'
 replot

@@ -142,9 +142,15 @@ struct RebalanceCommand: ParsableCommand {
             }
         }
         let lost = analyses.reduce(0) { $0 + $1.lost }
+        let undrained = analyses.reduce(0) { $0 + $1.undrained }
         if lost > 0 {
-            Console.info("\(lost) message(s) were produced but never processed (commit mode \(c.commit)); see the events CSV")
-            throw KBenchExit.measuredFailure
+            Console.info("\(lost) message(s) were produced but never processed while later ones were (commit mode \(c.commit)); see the events and totals CSVs")
         }
+        if undrained > 0 {
+            Console.info(
+                "\(undrained) message(s) were still unconsumed when the final drain gave up (--drain-timeout \(c.drainTimeout)): the group was not consuming them; see the totals CSV"
+            )
+        }
+        if lost > 0 || undrained > 0 { throw KBenchExit.measuredFailure }
     }
 }

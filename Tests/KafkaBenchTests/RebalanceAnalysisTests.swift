@@ -99,3 +99,15 @@ import Testing
         #expect(none == nil)
     }
 }
+
+@Suite struct UndrainedTests {
+    /// Partition 0's last 100 offsets were never processed and nothing after them was: they were waiting when
+    /// the run ended (undrained), not skipped (lost).
+    @Test func aTailNobodyConsumedIsUndrainedNotLost() {
+        var r = RebalanceAnalysisTests.recording(until: 6 * RebalanceAnalysisTests.s, c02Assigned: 3 * RebalanceAnalysisTests.s)
+        r.samples.removeAll { $0.partition == 0 && $0.offset >= 500 }
+        let a = RebalanceAnalysis.analyze(r)
+        #expect(a.lost == 0 && a.undrained == 100 && a.undrainedRanges == "0:500–599", "\(a.lost) \(a.undrained) \(a.undrainedRanges)")
+        #expect(a.events[0].lost == 0)
+    }
+}

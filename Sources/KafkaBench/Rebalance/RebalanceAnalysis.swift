@@ -96,6 +96,10 @@ public struct RebalanceAnalysis: Sendable {
     public var lostRanges = ""
     /// Lost messages produced before the first event (not attributed to any event).
     public var lostBeforeFirstEvent = 0
+    /// Messages after the last one processed on their partition when the final drain gave up (`--drain-timeout`):
+    /// not skipped, but never consumed, because the group was not consuming them by the end of the run.
+    public var undrained = 0
+    public var undrainedRanges = ""
     public var latencyP50Ms = 0.0
     public var latencyP99Ms = 0.0
     public var latencyP999Ms = 0.0
@@ -122,7 +126,8 @@ public struct RebalanceAnalysis: Sendable {
         }
         let ownership = GroupOwnership(r)
 
-        // The whole run's audit: duplicates, and every offset between the low and high watermarks never processed.
+        // The whole run's audit: duplicates, and every offset between the low and high watermarks never processed:
+        // lost when a later offset of its partition was processed (skipped), undrained when none was.
         a.duplicates = partitions.reduce(0) { $0 + $1.consumptions.filter { !$0.first }.count }
         a.processedUnique = partitions.reduce(0) { $0 + $1.consumptions.filter(\.first).count }
         var lostOffsets: [(partition: Int32, range: OffsetRange, producedNs: UInt64)] = []
@@ -133,6 +138,12 @@ public struct RebalanceAnalysis: Sendable {
             let union = Verification.merge(firsts.map { OffsetRange($0.offset, $0.offset) })
             let byOffset = Dictionary(firsts.map { ($0.offset, $0.producedNs) }) { x, _ in x }
             for hole in Verification.holes(in: union, from: low, through: r.highWatermarks[p] - 1) {
+                // offsets after the last one processed: still waiting when the final drain gave up (not skipped)
+                if hole.last == r.highWatermarks[p] - 1 && hole.first > (union.last?.last ?? low - 1) {
+                    a.undrained += Int(hole.length)
+                    a.undrainedRanges += (a.undrainedRanges.isEmpty ? "" : " ") + "\(pa.partition):\(hole)"
+                    continue
+                }
                 // estimated production time: that of the last processed message before the hole (or after it)
                 let before = byOffset[hole.first - 1] ?? byOffset[hole.last + 1] ?? r.startNs
                 lostOffsets.append((pa.partition, hole, before))

@@ -13,7 +13,7 @@ public enum RebalanceOutput {
     public static let partitionColumns = ["run_id", "assignor", "t_s", "partition", "owner", "produced", "consumed", "lag", "stalled_ms"]
     public static let totalsColumns = [
         "run_id", "broker", "assignor", "produced", "delivery_failures", "processed_unique", "duplicates", "lost",
-        "lost_before_first_event", "lost_ranges", "latency_p50_ms", "latency_p99_ms", "latency_p999_ms", "latency_max_ms",
+        "lost_before_first_event", "lost_ranges", "undrained", "undrained_ranges", "latency_p50_ms", "latency_p99_ms", "latency_p999_ms", "latency_max_ms",
     ]
 
     static func f(_ v: Double?, _ digits: Int = 1) -> String {
@@ -73,7 +73,8 @@ public enum RebalanceOutput {
             lines.append(
                 [
                     runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
-                    String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, f(a.latencyP50Ms),
+                    String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, String(a.undrained), a.undrainedRanges,
+                    f(a.latencyP50Ms),
                     f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
                 ].map(CSV.quote).joined(separator: ","))
         }
@@ -87,7 +88,7 @@ public enum RebalanceOutput {
             out.append("")
             out.append(
                 "assignor \(a.assignor.rawValue): produced \(a.produced), processed \(a.processedUnique) distinct, "
-                    + "duplicates \(a.duplicates), lost \(a.lost)\(a.lost > 0 ? " (\(a.lostRanges))" : ""); latency p50 \(f(a.latencyP50Ms)) ms, "
+                    + "duplicates \(a.duplicates), lost \(a.lost)\(a.lost > 0 ? " (\(a.lostRanges))" : "")\(a.undrained > 0 ? ", undrained \(a.undrained) (\(a.undrainedRanges))" : ""); latency p50 \(f(a.latencyP50Ms)) ms, "
                     + "p99 \(f(a.latencyP99Ms)) ms, p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
             out.append("  event        at   target  detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
             for e in a.events {

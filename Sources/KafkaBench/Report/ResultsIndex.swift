@@ -71,6 +71,14 @@ struct ResultsIndex {
                     "\(k) \(String(format: "%.1f", longest[k]! / 1000)) s" + (unconverged[k].map { ", \($0) event(s) did not converge" } ?? "")
                 }
                 headline = "rebalance: longest partition stall per assignor: " + parts.joined(separator: "; ") + "; lost \(lostTotal)"
+                if let totals = try? String(contentsOfFile: RelativePath.join(dir, name + "-totals.csv"), encoding: .utf8) {
+                    let rows = totals.split(separator: "\n").filter { !$0.hasPrefix("#") }
+                    if let header = rows.first.flatMap({ try? CSV.split($0) }), let u = header.firstIndex(of: "undrained") {
+                        let undrained = rows.dropFirst().compactMap { try? CSV.split($0) }.filter { $0.count == header.count }
+                            .reduce(0) { $0 + (Int($1[u]) ?? 0) }
+                        if undrained > 0 { headline += "; \(undrained) never consumed (the final drain gave up)" }
+                    }
+                }
             }
         }
         for candidate in ["../plots", "plots", "."] {
