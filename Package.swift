@@ -41,7 +41,8 @@ let package = Package(
                 "KafkaBench",
                 "kbench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -20,7 +20,9 @@ struct CompareCommand: ParsableCommand {
     var csvs: [String] = []
     @Option(help: ArgumentHelp("The Markdown report (default: compare-<first>-vs-<second>.md beside the first CSV).", valueName: "path.md"))
     var out: String?
-    @Option(help: ArgumentHelp("Directory for the plot's script, data and images (default: beside the report).", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp(
+            "Directory for the plot's script, data and images (default: beside the report, or plots/ beside a Results/ directory).", valueName: "dir"))
     var plotsDir: String?
     @Flag(help: "Compare runs of different work models or modes anyway.") var force = false
 
@@ -33,7 +35,7 @@ struct CompareCommand: ParsableCommand {
         let comparison = try RunComparison.load(csvPaths: csvs, force: force)
         let names = csvs.map(ResultPaths.name)
         let path = out ?? joinedPath(ResultPaths.directory(csvs[0]), "compare-\(names[0])-vs-\(names[1]).md")
-        let outcome = try ComparisonReport.write(comparison, markdownPath: path, plotsDir: plotsDir ?? ResultPaths.directory(path))
+        let outcome = try ComparisonReport.write(comparison, markdownPath: path, plotsDir: plotsDir ?? ResultPaths.defaultPlotsDirectory(forCSV: path))
         for file in outcome.filesWritten { print(file) }
         if case .notInstalled(let hint) = outcome.gnuplot { Console.info(hint) }
         if case .failed(let message) = outcome.gnuplot { throw RunError("gnuplot failed: \(message)") }

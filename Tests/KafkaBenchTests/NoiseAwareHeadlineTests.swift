@@ -39,18 +39,19 @@ import Testing
         #expect(a.headline.contains("noise cannot be separated") && !a.headline.contains("peak"), "\(a.headline)")
     }
 
-    /// The published README sweep (real data: one run per point).
+    /// The README sweep as first published (real data: one run per point; a copy in Fixtures/).
     @Test func thePublishedReadmeSweepReadsAsAPlateauWithoutSeparableNoise() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let a = try SweepAnalysis.load(csvPath: root + "/Results/sweep-readme.csv")
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures"
+        let a = try SweepAnalysis.load(csvPath: fixtures + "/schema1-sweep-readme.csv")
         #expect(a.headline.hasPrefix("plateau of ") && a.headline.contains("from 10 to 15 consumers"), "\(a.headline)")
         #expect(a.headline.contains(Plateau.singleRunNote) && !a.headline.contains("peak"))
     }
 
-    /// Assignors compared on one run per point cannot claim a difference beyond noise (the two-topic run).
+    /// Assignors compared on one run per point cannot claim a difference beyond noise (the two-topic run as first
+    /// published, one run per point; a copy in Fixtures/).
     @Test func assignorDifferencesWithOneRunDoNotClaimToBeatNoise() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let a = try SweepAnalysis.load(csvPath: root + "/Results/sweep-two-topics.csv")
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures"
+        let a = try SweepAnalysis.load(csvPath: fixtures + "/schema1-sweep-two-topics.csv")
         #expect(a.findings.contains("roundrobin was") && a.findings.contains(Plateau.singleRunNote), "\(a.findings)")
         #expect(!a.findings.contains("more than the spread between repeats"))
     }

@@ -23,10 +23,11 @@ import Testing
         #expect(parsed[1].idleNames == "c11 c12")
     }
 
-    /// The published results are schema 1: they must keep reading, with the columns added since unknown.
+    /// Results published as schema 1 (a copy of the first README sweep in Fixtures/) must keep reading, with the
+    /// columns added since unknown.
     @Test func readsThePublishedSchema1Files() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-        let text = try String(contentsOfFile: root + "/Results/sweep-readme.csv", encoding: .utf8)
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures"
+        let text = try String(contentsOfFile: fixtures + "/schema1-sweep-readme.csv", encoding: .utf8)
         #expect(text.hasPrefix("# kbench sweep schema 1\n"))
         let rows = try SweepCSVReader.parse(text, source: "sweep-readme.csv")
         #expect(!rows.isEmpty && rows.allSatisfy { $0.msgsPerS > 0 && $0.goSkewMs.isNaN })
