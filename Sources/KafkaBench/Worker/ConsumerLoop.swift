@@ -141,7 +141,7 @@ public final class ConsumerLoop {
                     bytes += size
                     processed += 1
                     // a test's injected fault records this message zero times (lost) or twice (duplicate)
-                    for _ in 0..<(fault?.recordings(ofMessage: consumed) ?? 1) {
+                    for _ in 0..<(fault?.recordings(ofMessage: consumed, partition: m.partition, offset: m.offset) ?? 1) {
                         audit.record(m.topicIndex, m.partition, m.offset)
                         if measuring { measurement.processed(m, bytes: size) }
                     }

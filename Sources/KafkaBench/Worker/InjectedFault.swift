@@ -2,6 +2,8 @@
 /// the environment variable `KBENCH_INJECT_FAULT`, which worker processes inherit; never set by kbench itself.
 ///
 /// - `lose:N`: the worker leaves its Nth processed message out of its audit (it looks lost);
+/// - `lose-offset:P:O`: it never reports offset O of partition P, however often it processes it (lost even when
+///   redelivered);
 /// - `duplicate:N`: it records its Nth processed message twice;
 /// - `hang:N`: once measuring has started and N messages are consumed, it stops consuming and never sends its final
 ///   result (its stdin reader still runs, so the runner can end it);
@@ -12,6 +14,7 @@
 public enum InjectedFault: Sendable, Equatable {
     case lose(Int)
     case duplicate(Int)
+    case loseOffset(partition: Int32, offset: Int64)
     case hang(Int)
     case delayGo(consumer: String, milliseconds: Int)
     case stall(partition: Int32)
@@ -26,6 +29,9 @@ public enum InjectedFault: Sendable, Equatable {
         case ("lose", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .lose(n)
         case ("duplicate", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .duplicate(n)
         case ("hang", 2): guard let n = Int(parts[1]), n >= 1 else { return nil }; self = .hang(n)
+        case ("lose-offset", 3):
+            guard let p = Int32(parts[1]), p >= 0, let o = Int64(parts[2]), o >= 0 else { return nil }
+            self = .loseOffset(partition: p, offset: o)
         case ("delay-go", 3):
             guard !parts[1].isEmpty, let ms = Int(parts[2]), ms >= 1 else { return nil }
             self = .delayGo(consumer: parts[1], milliseconds: ms)
@@ -37,8 +43,9 @@ public enum InjectedFault: Sendable, Equatable {
 
     /// How many times the `ordinal`th processed message (1-based) is recorded in the audit.
     @inline(__always)
-    func recordings(ofMessage ordinal: Int) -> Int {
+    func recordings(ofMessage ordinal: Int, partition: Int32, offset: Int64) -> Int {
         switch self {
+        case .loseOffset(let p, let o): return p == partition && o == offset ? 0 : 1
         case .lose(let n): return ordinal == n ? 0 : 1
         case .duplicate(let n): return ordinal == n ? 2 : 1
         case .hang, .delayGo, .stall, .failGroup: return 1
