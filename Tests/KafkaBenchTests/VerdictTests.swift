@@ -94,13 +94,8 @@ import Testing
         #expect(rows.first?["reason"]?.contains("rebalanced") == true, "\(rows.first?["reason"] ?? "")")
     }
 
-    /// The runner is SIGKILLed (no chance to clean up) while its workers consume from a broker in another
-    /// process: every worker must end on its own (parent-death signal, stdin EOF).
-    @Test func aKilledRunnerLeavesNoWorkerBehind() throws {
-        let (broker, bootstrap) = try ProcessTests.startBroker(["kbench-p2-t0:2"])
-        defer { broker.interrupt(); broker.waitUntilExit() }
-        let dir = try TestSupport.tempDirectory()
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+    /// A 2-consumer sweep with a 30 s window against an external broker, started as its own process.
+    static func startLongSweep(bootstrap: String, dir: String, stderr: FileHandle?) throws -> Process {
         let sweep = Process()
         sweep.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
         sweep.arguments = [
@@ -108,21 +103,37 @@ import Testing
             "--out", dir + "/run.csv", "--no-report",
         ]
         sweep.standardOutput = FileHandle.nullDevice
-        sweep.standardError = FileHandle.nullDevice
+        sweep.standardError = stderr
         try sweep.run()
+        return sweep
+    }
+
+    /// SIGKILLs the runner and expects every worker to end within 5 s. The workers are judged from the moment of
+    /// the kill (waitUntilExit() first could wait for them to end); survivors are killed so none outlives the test.
+    static func killRunnerAndExpectWorkersToEnd(_ sweep: Process, workers: [pid_t]) {
+        kill(sweep.processIdentifier, SIGKILL)
+        let ended = eventually(timeout: 5) { workers.allSatisfy { !TestSupport.isAlive($0) } }
+        let survivors = workers.filter(TestSupport.isAlive)
+        for w in survivors { kill(w, SIGKILL) }
+        #expect(ended, "workers still alive 5 s after the runner died: \(survivors)")
+    }
+
+    /// The runner is SIGKILLed (no chance to clean up) while its workers consume from a broker in another
+    /// process: every worker must end on its own (parent-death signal, stdin EOF).
+    @Test func aKilledRunnerLeavesNoWorkerBehind() throws {
+        let (broker, bootstrap) = try ProcessTests.startBroker(["kbench-p2-t0:2"])
+        defer { broker.interrupt(); broker.waitUntilExit() }
+        let dir = try TestSupport.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sweep = try Self.startLongSweep(bootstrap: bootstrap, dir: dir, stderr: FileHandle.nullDevice)
         var workers: [pid_t] = []
         #expect(
             eventually(timeout: 20) {
                 workers = TestSupport.children(of: sweep.processIdentifier)
                 return workers.count == 2
             })
-        kill(sweep.processIdentifier, SIGKILL)
-        // Judge the workers from the moment of the kill: waitUntilExit() first could wait for them to end.
         #expect(!workers.isEmpty)
-        let ended = eventually(timeout: 5) { workers.allSatisfy { !TestSupport.isAlive($0) } }
-        let survivors = workers.filter(TestSupport.isAlive)
-        for w in survivors { kill(w, SIGKILL) }  // do not leave them running for the rest of the suite
-        #expect(ended, "workers still alive 5 s after the runner died: \(survivors)")
+        Self.killRunnerAndExpectWorkersToEnd(sweep, workers: workers)
         sweep.waitUntilExit()
     }
 
@@ -134,25 +145,13 @@ import Testing
         let dir = try TestSupport.tempDirectory()
         let log = dir + "/stderr"
         FileManager.default.createFile(atPath: log, contents: nil)
-        let sweep = Process()
-        sweep.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-        sweep.arguments = [
-            "sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "2", "--duration", "30s",
-            "--out", dir + "/run.csv", "--no-report",
-        ]
-        sweep.standardOutput = FileHandle.nullDevice
-        sweep.standardError = FileHandle(forWritingAtPath: log)
-        try sweep.run()
+        let sweep = try Self.startLongSweep(bootstrap: bootstrap, dir: dir, stderr: FileHandle(forWritingAtPath: log))
         defer { if sweep.isRunning { kill(sweep.processIdentifier, SIGKILL) } }
         let measuring = eventually(timeout: 30) { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("measuring") }
         try #require(measuring, "the window never started: \((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")")
         let workers = TestSupport.children(of: sweep.processIdentifier)
         #expect(workers.count == 2, "\(workers)")
-        kill(sweep.processIdentifier, SIGKILL)
-        let ended = eventually(timeout: 5) { workers.allSatisfy { !TestSupport.isAlive($0) } }
-        let survivors = workers.filter(TestSupport.isAlive)
-        for w in survivors { kill(w, SIGKILL) }  // do not leave them running for the rest of the suite
-        #expect(ended, "workers still alive 5 s after the runner died: \(survivors)")
+        Self.killRunnerAndExpectWorkersToEnd(sweep, workers: workers)
         sweep.waitUntilExit()
     }
 }
