@@ -6,7 +6,7 @@ import KafkaBench
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Turn a sweep CSV into plots and a summary, or regenerate the index of published runs.",
+        abstract: "Turn a sweep or capacity CSV into plots and a summary, or regenerate the index of published runs.",
         discussion: """
             kbench report RESULTS.csv writes OUT-DIR/NAME.gp (a gnuplot script), OUT-DIR/NAME.dat (its data), \
             the PNG and SVG images when gnuplot is installed (apt-get install gnuplot-nox), and RESULTS-DIR/NAME.md. \
@@ -41,7 +41,10 @@ struct ReportCommand: ParsableCommand {
         guard let csv else { return }
         let plotsDir = outDir ?? ResultPaths.defaultPlotsDirectory(forCSV: csv)
         let summaryDir = resultsDir ?? ResultPaths.directory(csv)
-        let outcome = try SweepReport.generate(csvPath: csv, plotsDir: plotsDir, resultsDir: summaryDir)
+        let outcome =
+            CapacityReport.isCapacityCSV(csv)
+            ? try CapacityReport.generate(csvPath: csv, plotsDir: plotsDir, resultsDir: summaryDir)
+            : try SweepReport.generate(csvPath: csv, plotsDir: plotsDir, resultsDir: summaryDir)
         for file in outcome.filesWritten { print(file) }
         if Self.standardized(URL(fileURLWithPath: csv).deletingLastPathComponent()) == Self.standardized(URL(fileURLWithPath: summaryDir)) {
             print(try SweepReport.writeIndex(resultsDir: summaryDir))

@@ -104,7 +104,10 @@ enum ReportHook {
         let resultsDir = ResultPaths.directory(csvPath)
         let plotsDir = ResultPaths.defaultPlotsDirectory(forCSV: csvPath)
         do {
-            let outcome = try SweepReport.generate(csvPath: csvPath, plotsDir: plotsDir, resultsDir: resultsDir)
+            let outcome =
+                CapacityReport.isCapacityCSV(csvPath)
+                ? try CapacityReport.generate(csvPath: csvPath, plotsDir: plotsDir, resultsDir: resultsDir)
+                : try SweepReport.generate(csvPath: csvPath, plotsDir: plotsDir, resultsDir: resultsDir)
             Console.info("report: " + outcome.filesWritten.joined(separator: ", "))
             if case .notInstalled(let hint) = outcome.gnuplot { Console.info(hint) }
             if case .failed(let message) = outcome.gnuplot { Console.info("gnuplot failed: \(message)") }

@@ -8,7 +8,7 @@ import KafkaBench
 /// never outlives its runner.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "worker", abstract: "Internal: one consumer process of a sweep.", shouldDisplay: false)
+        commandName: "worker", abstract: "Internal: one consumer (or capacity producer) process of a run.", shouldDisplay: false)
 
     @Option(help: "Run id (lets tests and operators find a run's processes).") var runId: String = ""
 
@@ -40,7 +40,12 @@ struct WorkerCommand: ParsableCommand {
         }
         do {
             let fault = ProcessInfo.processInfo.environment[InjectedFault.environmentVariable].flatMap(InjectedFault.init(parsing:))
-            try ConsumerLoop(spec: spec, inbox: inbox, fault: fault, emit: emit).run()
+            if spec.mode == .produce {
+                guard let plan = spec.production else { throw RunError("a produce spec needs a production plan") }
+                try ProducerWorker(plan: plan, inbox: inbox, fault: fault, emit: emit).run()
+            } else {
+                try ConsumerLoop(spec: spec, inbox: inbox, fault: fault, emit: emit).run()
+            }
         } catch {
             var ev = WorkerEvent(event: .error)
             ev.message = "\(error)"

@@ -1,3 +1,5 @@
+import Histogram
+
 /// The runner ↔ worker protocol: line-delimited JSON over the worker's stdin and stdout.
 ///
 /// Runner → worker: first a `WorkerSpec` line, then `RunnerCommand` lines. EOF on stdin means "exit now".
@@ -19,6 +21,8 @@ public struct WorkerSpec: Codable, Sendable {
     public var assign: [TopicPartition]?
     /// `count` mode: stop after this many messages (nil: when every assigned partition reached its end).
     public var maxMessages: Int?
+    /// `produce` mode: what this producer process sends (the consumer fields above are then unused).
+    public var production: ProductionPlan?
 
     public init(
         name: String, topics: [String], properties: [String: String], work: WorkModel, commit: CommitMode,
@@ -41,7 +45,11 @@ public enum ConsumerLoopMode: String, Codable, Sendable {
     case live
     /// `kbench consume`: consumes at once until `maxMessages` or the end of every assigned partition.
     case count
-
+    /// Capacity runs (open loop): paused until "go", then reports each partition's position every 20 ms and
+    /// records end-to-end latency inside the runner's window, until "stop".
+    case capacity
+    /// A producer process of a capacity run: sends its share of `production` from "go", reports deliveries.
+    case produce
 }
 
 /// A command from the runner.
@@ -75,6 +83,11 @@ public struct WorkerFinal: Codable, Sendable {
     /// The worker's own peak RSS (VmHWM), MiB; nil when unknown.
     public var peakRssMib: Double?
     public var audits: [PartitionAuditReport]
+    /// Capacity mode: end-to-end latency (intended send time to processed) of the messages processed inside the
+    /// window, microseconds.
+    public var latencyMicros: Histogram<UInt64>?
+    /// Produce mode: the producer's totals.
+    public var production: ProductionReport?
     /// Partitions that reached their end inside the measurement window (window mode: the backlog was too small).
     public var drainedInWindow: [TopicPartition] = []
     /// Assignment changes seen after "go" (a stable trial has none).
@@ -131,6 +144,11 @@ public struct WorkerEvent: Codable, Sendable {
     /// `progress` in live mode: every message processed since the previous report, flattened as
     /// [partition, offset, atMicros, latencyMicros] quadruples (compact on the pipe).
     public var samples: [Int64]?
+    /// `progress` in capacity mode: [partition, next offset to consume] pairs for the partitions that moved since
+    /// the previous report, as of `t`.
+    public var positions: [Int64]?
+    /// `progress` in produce mode: the producer's deliveries so far.
+    public var production: ProductionReport?
     public var final: WorkerFinal?
     /// `error`: what went wrong; `fatal` when the worker is giving up.
     public var message: String?

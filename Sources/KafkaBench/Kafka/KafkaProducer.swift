@@ -14,6 +14,10 @@ final class DeliveryContext: ClientContext {
     var tracksLatency = false
     /// Delivery latency (enqueue to acknowledgement) in microseconds; meaningful only when `tracksLatency`.
     var latency = Histogram<UInt64>(highestTrackableValue: 2, numberOfSignificantValueDigits: .one)
+    /// Whether `checkpoints` records each partition's last delivered offset and its event's timestamp.
+    var tracksCheckpoints = false
+    /// Per partition (index): the last delivered offset (-1: none) and the `EventRecord` timestamp it carried.
+    var checkpoints: [(offset: Int64, stampNanos: UInt64)] = []
 }
 
 /// librdkafka's `dr_msg_cb`: counts each delivery per partition, and its latency when asked.
@@ -36,6 +40,14 @@ func kbenchDeliveryCallback(_ rk: OpaquePointer?, _ msg: UnsafePointer<rd_kafka_
         }
         context.perPartition[index][p] += 1
     }
+    if context.tracksCheckpoints, let payload = m.payload, m.len >= EventRecord.headerSize {
+        let p = Int(m.partition)
+        if p >= context.checkpoints.count { context.checkpoints += Array(repeating: (-1, 0), count: p + 1 - context.checkpoints.count) }
+        if m.offset > context.checkpoints[p].offset {
+            let stamp = UInt64(littleEndian: UnsafeRawPointer(payload).loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+            context.checkpoints[p] = (m.offset, stamp)
+        }
+    }
     if context.tracksLatency {
         // librdkafka stamps every message when produce() enqueues it (rd_clock, monotonic µs); asking it for the
         // latency saves a clock read per send and the opaque that used to carry the send time.
@@ -54,10 +66,14 @@ public final class KafkaProducer {
     private var topicHandles: [String: OpaquePointer] = [:]
     private let config: KafkaConfig
 
-    /// - Parameter trackLatency: record each message's delivery latency (enqueue to ack) in a histogram.
-    public init(config: KafkaConfig, trackLatency: Bool = false) throws(KafkaError) {
+    /// - Parameters:
+    ///   - trackLatency: record each message's delivery latency (enqueue to ack) in a histogram.
+    ///   - trackCheckpoints: record each partition's last delivered offset and its event's timestamp
+    ///     (`deliveryCheckpoints`; values must be `EventRecord`s).
+    public init(config: KafkaConfig, trackLatency: Bool = false, trackCheckpoints: Bool = false) throws(KafkaError) {
         self.config = config
         let context = self.context
+        context.tracksCheckpoints = trackCheckpoints
         if trackLatency {
             context.tracksLatency = true
             context.latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
@@ -81,6 +97,10 @@ public final class KafkaProducer {
     public var inFlight: Int { Int(rd_kafka_outq_len(rk)) }
     /// Delivery latency histogram in microseconds (only with `trackLatency`).
     public var deliveryLatencyMicros: Histogram<UInt64>? { context.tracksLatency ? context.latency : nil }
+
+    /// Per partition (index): the last delivered offset (-1: none yet) and the `EventRecord` timestamp of that
+    /// event (only with `trackCheckpoints`).
+    public var deliveryCheckpoints: [(offset: Int64, stampNanos: UInt64)] { context.checkpoints }
 
     /// Delivered messages per partition of `topic` (index = partition).
     public func deliveredPerPartition(topic: String) -> [Int] {

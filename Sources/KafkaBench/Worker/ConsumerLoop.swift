@@ -43,6 +43,8 @@ public final class ConsumerLoop {
         case .drain: return try run(DrainMeasurement())
         case .live: return try run(LiveMeasurement())
         case .count: return try run(CountMeasurement(limit: spec.maxMessages))
+        case .capacity: return try run(CapacityMeasurement())
+        case .produce: throw RunError("a produce spec runs in ProducerWorker, not in the consumer loop")
         }
     }
 

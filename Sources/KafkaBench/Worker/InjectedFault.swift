@@ -10,7 +10,9 @@
 /// - `delay-go:CONSUMER:MS`: the consumer named CONSUMER (e.g. `c01`) acts on "go" MS milliseconds late;
 /// - `stall:P`: whichever consumer holds partition P (of every topic) never resumes it after "go";
 /// - `fail-group:TEXT`: every consumer whose group id contains TEXT (e.g. `-c1-`, the trials of one consumer)
-///   fails at start.
+///   fails at start;
+/// - `slow-producer:R`: a capacity trial's producer processes send at most R events/s each (a producer that
+///   cannot keep up).
 public enum InjectedFault: Sendable, Equatable {
     case lose(Int)
     case duplicate(Int)
@@ -19,6 +21,7 @@ public enum InjectedFault: Sendable, Equatable {
     case delayGo(consumer: String, milliseconds: Int)
     case stall(partition: Int32)
     case failGroup(containing: String)
+    case slowProducer(eventsPerSecond: Int)
 
     public static let environmentVariable = "KBENCH_INJECT_FAULT"
 
@@ -37,6 +40,7 @@ public enum InjectedFault: Sendable, Equatable {
             self = .delayGo(consumer: parts[1], milliseconds: ms)
         case ("stall", 2): guard let p = Int32(parts[1]), p >= 0 else { return nil }; self = .stall(partition: p)
         case ("fail-group", 2): guard !parts[1].isEmpty else { return nil }; self = .failGroup(containing: parts[1])
+        case ("slow-producer", 2): guard let r = Int(parts[1]), r >= 1 else { return nil }; self = .slowProducer(eventsPerSecond: r)
         default: return nil
         }
     }
@@ -48,7 +52,7 @@ public enum InjectedFault: Sendable, Equatable {
         case .loseOffset(let p, let o): return p == partition && o == offset ? 0 : 1
         case .lose(let n): return ordinal == n ? 0 : 1
         case .duplicate(let n): return ordinal == n ? 2 : 1
-        case .hang, .delayGo, .stall, .failGroup: return 1
+        case .hang, .delayGo, .stall, .failGroup, .slowProducer: return 1
         }
     }
 
@@ -74,5 +78,11 @@ public enum InjectedFault: Sendable, Equatable {
     func stalls(_ partition: TopicPartition) -> Bool {
         if case .stall(let p) = self { return partition.partition == p }
         return false
+    }
+
+    /// The events per second a slow producer holds to, if this is one.
+    var producerCap: Int? {
+        if case .slowProducer(let r) = self { return r }
+        return nil
     }
 }

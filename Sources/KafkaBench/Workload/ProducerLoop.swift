@@ -14,6 +14,10 @@ public struct ProducerLoop {
     public var rate: Double?
     /// First producer sequence number.
     public var firstSequence: UInt64 = 0
+    /// Paced only: when the schedule starts (CLOCK_MONOTONIC nanoseconds; nil: when `run` begins), and this loop's
+    /// place in a schedule several loops share: its event i is intended at start + (i + phase) / rate.
+    public var startNs: UInt64?
+    public var phase = 0.0
 
     public init(topic: String, valueBytes: Int, rate: Double? = nil) {
         self.topic = topic
@@ -25,30 +29,42 @@ public struct ProducerLoop {
     public struct Stats: Sendable {
         public var enqueued: Int
         public var seconds: Double
+        /// Paced: how far behind its intended time the latest event was sent, at most, and how many events were
+        /// sent more than `lateThresholdNs` after theirs.
+        public var maxLateNs: UInt64 = 0
+        public var lateEvents = 0
     }
+
+    /// An event sent later than this after its intended time counts as late.
+    public static let lateThresholdNs: UInt64 = 100_000_000
 
     /// Produces events until `count` are enqueued, `deadlineNs` (CLOCK_MONOTONIC) passes or `shouldStop` says so.
     /// `nextUserId` gives each event's user. Does not flush: the caller decides how long to wait for deliveries.
     public func run(
         producer: KafkaProducer, count: Int? = nil, deadlineNs: UInt64? = nil,
-        nextUserId: () -> UInt32, shouldStop: () -> Bool = { false }, progress: (Int) -> Void = { _ in }
+        nextUserId: () -> UInt32, shouldStop: () -> Bool = { false }, progress: (Int) -> Void = { _ in },
+        tick: (Stats) -> Void = { _ in }
     ) throws -> Stats {
         let rkt = try producer.topicHandle(topic)
         var formatter = KeyFormatter()
         var value = [UInt8](repeating: 0, count: valueBytes)
         let types = EventType.allCases
-        let startMono = MonotonicClock.nanoseconds()
-        let startWall = MonotonicClock.wallNanoseconds()
-        let interval = rate.map { UInt64(1e9 / $0) }
+        let runStart = MonotonicClock.nanoseconds()
+        let startMono = startNs ?? runStart
+        let startWall = MonotonicClock.wallNanoseconds() &- (runStart &- startMono)
+        let nanosPerEvent = rate.map { 1e9 / $0 }
+        let phase = self.phase
         let limit = count ?? .max
         var i = 0
         var unpacedStamp = startWall
+        var stats = Stats(enqueued: 0, seconds: 0)
         try value.withUnsafeMutableBytes { valueBuffer in
             let readOnly = UnsafeRawBufferPointer(valueBuffer)
             while i < limit {
                 var stamp: UInt64
-                if let interval {
-                    let intended = startMono + UInt64(i) * interval
+                if let nanosPerEvent {
+                    let intended = startMono + UInt64((Double(i) + phase) * nanosPerEvent)
+                    if let deadlineNs, intended >= deadlineNs { break }
                     var now = MonotonicClock.nanoseconds()
                     while now < intended {
                         // Wait, do not spin: poll(0) in a loop burned a whole core whenever the gap between
@@ -60,10 +76,16 @@ public struct ProducerLoop {
                             producer.poll(timeoutMs: 0)
                             usleep(UInt32(wait / 1000))
                         }
+                        stats.enqueued = i
+                        tick(stats)
                         now = MonotonicClock.nanoseconds()
                     }
+                    if now > intended {
+                        let late = now - intended
+                        stats.maxLateNs = max(stats.maxLateNs, late)
+                        if late > Self.lateThresholdNs { stats.lateEvents += 1 }
+                    }
                     stamp = startWall + (intended - startMono)
-                    if let deadlineNs, intended >= deadlineNs { break }
                 } else {
                     // Unpaced: read the wall clock every 64 events, not for each one (a clock read costs ~20 ns
                     // here, a noticeable share of a ~300 ns send); stamps lag by at most 63 sends (< 0.1 ms).
@@ -85,11 +107,17 @@ public struct ProducerLoop {
                     producer.poll()
                     if i % 100_000 == 0 { progress(i) }
                     if shouldStop() { break }
-                } else if interval != nil && i & 63 == 0 && shouldStop() {
+                } else if nanosPerEvent != nil && i & 63 == 0 && shouldStop() {
                     break
+                }
+                if i & 63 == 0 {
+                    stats.enqueued = i
+                    tick(stats)
                 }
             }
         }
-        return Stats(enqueued: i, seconds: Double(MonotonicClock.nanoseconds() - startMono) / 1e9)
+        stats.enqueued = i
+        stats.seconds = Double(MonotonicClock.nanoseconds() - runStart) / 1e9
+        return stats
     }
 }

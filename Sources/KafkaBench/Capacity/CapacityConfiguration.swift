@@ -1,0 +1,107 @@
+/// Everything a capacity run needs: the topic's partitions, the consumer counts to try, the open-loop rate and
+/// the lag bound, or a search for the highest rate each consumer count sustains.
+public struct CapacityConfiguration: Sendable {
+    public var partitions: Int
+    public var consumers: [Int]
+    /// Target events per second (all producers together). With `findMaxRate`, a hint for the first step only
+    /// (nil: start from the model).
+    public var rate: Double?
+    /// The bound on lag in time: p99 of the worst partition's lag must stay at or below it.
+    public var maxLag: DurationValue
+    /// Length of each trial's open-loop traffic.
+    public var duration: DurationValue = .seconds(30)
+    /// The start of each trial left out of the lag percentiles and latency (the group's first fetches).
+    public var warmup: DurationValue = .seconds(5)
+    public var assignor: Assignor = .range
+    public var work: WorkModel = .sleep(.milliseconds(1))
+    public var commit: CommitMode = .auto
+    /// Producer processes sharing the schedule.
+    public var producers = 1
+    public var keys = 10_000
+    public var valueBytes = 100
+    /// Search, per consumer count, the highest rate that sustains.
+    public var findMaxRate = false
+    /// The single-consumer rate to use instead of measuring it (nil: measured by a one-consumer sweep trial).
+    public var r1: Double?
+    public var joinTimeout: DurationValue = .seconds(30)
+    public var embeddedBrokers = 1
+    public var userProperties: [String: String] = [:]
+    public var topicPrefix = "kbench"
+    public var createTimeout: DurationValue = .seconds(30)
+
+    /// Lag growth above this share of the target rate (msgs/s per event/s) means the group falls behind.
+    public static let growthTolerance = 0.01
+    /// A trial whose producers sent less than this share of the schedule, or sent more than `1 − share` of it
+    /// more than 100 ms late, is invalid: the harness, not the consumers, fell behind.
+    public static let producerShare = 0.99
+
+    /// Every default in one place: the command's options start from these.
+    public static let standard = CapacityConfiguration(partitions: 1, consumers: [1], rate: 1, maxLag: .seconds(10))
+
+    public init(partitions: Int, consumers: [Int], rate: Double?, maxLag: DurationValue) {
+        self.partitions = partitions
+        self.consumers = consumers
+        self.rate = rate
+        self.maxLag = maxLag
+    }
+
+    /// Approximate bytes one event occupies in a partition's log (value, `user-<id>` key, record overhead).
+    public var storedBytesPerEvent: Int { SeedPlan(topic: "", partitions: 1, messages: 1, keys: keys, valueBytes: valueBytes).storedBytesPerMessage() }
+
+    /// The highest rate whose trial fits the embedded broker's retention (~5 MiB per partition), with a 20%
+    /// margin for uneven keys.
+    public var embeddedRateLimit: Double {
+        Double(EmbeddedBroker.retainedBytesPerPartition) * 0.8 * Double(partitions) / (duration.seconds * Double(storedBytesPerEvent))
+    }
+
+    /// Refuses a rate whose trial the embedded broker would silently truncate, with the arithmetic.
+    public func checkEmbeddedRetention(rate: Double) throws(UsageError) {
+        let perPartition = rate * duration.seconds / Double(partitions)
+        let bytes = perPartition * Double(storedBytesPerEvent)
+        let limit = Double(EmbeddedBroker.retainedBytesPerPartition) * 0.8
+        if bytes > limit {
+            throw UsageError(
+                "\(Int(rate)) events/s for \(duration) do not fit the embedded broker: each of the \(partitions) partitions would get about "
+                    + "\(Int(perPartition)) events × ~\(storedBytesPerEvent) bytes = \(Int(bytes) / 1024) KiB, above the \(Int(limit) / 1024) KiB "
+                    + "kbench allows (80% of the ~\(EmbeddedBroker.retainedBytesPerPartition / 1024) KiB it keeps per partition; older data is "
+                    + "silently dropped). At most ~\(Int(embeddedRateLimit)) events/s fit: use a shorter --duration, smaller --value-bytes "
+                    + "or more --partitions (a real cluster has no such limit)")
+        }
+    }
+
+    public func validate() throws(UsageError) {
+        guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
+        guard !consumers.isEmpty, consumers.allSatisfy({ $0 >= 1 }) else { throw UsageError("--consumers needs at least one count of 1 or more") }
+        guard consumers.max()! <= 100 else { throw UsageError("--consumers above 100 would start too many processes (got \(consumers.max()!))") }
+        if !findMaxRate {
+            guard let rate else { throw UsageError("--rate is required (events per second), unless --find-max-rate searches for it") }
+            guard rate > 0, rate.isFinite else { throw UsageError("--rate must be above 0 events/s (got \(rate))") }
+        } else if let rate, !(rate > 0 && rate.isFinite) {
+            throw UsageError("--rate must be above 0 events/s (got \(rate))")
+        }
+        guard duration.nanoseconds >= 2_000_000_000 else { throw UsageError("--duration must be at least 2s (got \(duration))") }
+        guard warmup < duration else { throw UsageError("--warmup (\(warmup)) must be shorter than --duration (\(duration))") }
+        guard warmup.nanoseconds * 2 <= duration.nanoseconds else {
+            throw UsageError("--warmup (\(warmup)) must be at most half of --duration (\(duration)): the lag's growth is fitted over the second half")
+        }
+        guard maxLag.nanoseconds > 0 else { throw UsageError("--max-lag must be above 0 (got \(maxLag))") }
+        guard (1...16).contains(producers) else { throw UsageError("--producers must be between 1 and 16 (got \(producers))") }
+        guard keys > 0 else { throw UsageError("--keys must be at least 1 (got \(keys))") }
+        guard valueBytes >= EventRecord.headerSize, valueBytes <= 1_000_000 else {
+            throw UsageError("--value-bytes must be between \(EventRecord.headerSize) and 1000000 (got \(valueBytes))")
+        }
+        if let r1, !(r1 > 0 && r1.isFinite) { throw UsageError("--r1 must be above 0 events/s (got \(r1))") }
+        guard !topicPrefix.isEmpty, topicPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
+            throw UsageError("--topic-prefix '\(topicPrefix)' is not a valid topic name start: use [a-zA-Z0-9._-]")
+        }
+        for key in ConsumerProperties.ownedKeys where userProperties[key] != nil {
+            throw UsageError("-X \(key) is set by kbench itself (use --assignor, --bootstrap; group ids are unique per trial)")
+        }
+    }
+
+    /// Consumer properties of a capacity trial: small fetch waits (latency is measured) and a fresh topic read
+    /// from its start.
+    var groupProperties: [String: String] {
+        ["fetch.wait.max.ms": "10", "auto.offset.reset": "earliest"]
+    }
+}

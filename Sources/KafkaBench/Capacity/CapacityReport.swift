@@ -1,0 +1,268 @@
+import Foundation
+
+/// Turns a capacity CSV (and its time series) into the answer, a terminal table, a Markdown summary and two
+/// gnuplot plots: lag in time over the run (one line per consumer count, the bound drawn) and the capacity plot
+/// (consumed or sustainable rate against consumers, with both models).
+public enum CapacityReport {
+    /// What the rows say, per consumer count, for `--find-max-rate`: the highest rate that sustained in two
+    /// trials and fell behind in none ("confirmed"), and the lowest rate above it that fell behind.
+    public struct SearchResult: Sendable, Equatable {
+        public var consumers: Int
+        public var sustained: Double?
+        public var confirmed: Bool
+        public var fellBehindAt: Double?
+    }
+
+    public static func searchResults(_ rows: [CapacityRow]) -> [SearchResult] {
+        let byC = Dictionary(grouping: rows.filter { $0.search != "fixed" }, by: \.consumers)
+        return byC.keys.sorted().map { c in
+            let trials = byC[c]!
+            var sustains: [Double: Int] = [:]
+            var behind: Set<Double> = []
+            for t in trials {
+                if t.verdict == .sustains { sustains[t.targetRate, default: 0] += 1 }
+                if t.verdict == .fallsBehind { behind.insert(t.targetRate) }
+            }
+            let clean = sustains.filter { !behind.contains($0.key) }
+            let confirmed = clean.filter { $0.value >= 2 }.keys.max()
+            let best = confirmed ?? clean.keys.max()
+            let above = behind.filter { $0 > (best ?? 0) }.min()
+            return SearchResult(consumers: c, sustained: best, confirmed: confirmed != nil, fellBehindAt: above)
+        }
+    }
+
+    /// The answer in sentences: for a fixed rate, the smallest consumer count that sustained it beside the model;
+    /// for a search, each count's sustainable rate beside r1 · min(C, P) and the assignment's bound.
+    public static func answer(_ rows: [CapacityRow]) -> String {
+        guard let first = rows.first else { return "no trial finished" }
+        let fmt = CapacityModel.number
+        let fixed = rows.filter { $0.search == "fixed" }
+        var lines: [String] = []
+        if !fixed.isEmpty {
+            let rate = fixed[0].targetRate
+            let bound = String(format: "%g s", fixed[0].maxLagS)
+            let sustaining = fixed.filter { $0.verdict == .sustains }.map(\.consumers).sorted()
+            let tried = fixed.map(\.consumers).sorted()
+            if let smallest = sustaining.first {
+                var s = "Smallest consumer count that sustains \(fmt(rate)) events/s with p99 lag ≤ \(bound): **\(smallest)** (measured"
+                let above = fixed.filter { $0.consumers > smallest && $0.verdict != .sustains && $0.verdict != .invalid }
+                if !above.isEmpty { s += "; but \(above.map { "C = \($0.consumers)" }.joined(separator: ", ")) did not: \(above[0].reason)" }
+                lines.append(s + ").")
+            } else {
+                lines.append("No consumer count tried (\(tried.map(String.init).joined(separator: ", "))) sustains \(fmt(rate)) events/s with p99 lag ≤ \(bound).")
+            }
+            if first.r1.isFinite {
+                let model = CapacityModel(rate: rate, r1: first.r1, partitions: first.partitions)
+                lines.append("Model: " + model.explanation)
+            }
+            let invalid = fixed.filter { $0.verdict == .invalid }
+            if !invalid.isEmpty {
+                lines.append("Invalid (the producers fell behind, not the consumers): \(invalid.map { "C = \($0.consumers)" }.joined(separator: ", ")); use --producers.")
+            }
+        }
+        for r in searchResults(rows) {
+            let model = CapacityModel.evenRate(r1: first.r1, consumers: r.consumers, partitions: first.partitions)
+            let bound = CapacityModel.assignmentRate(r1: first.r1, partitions: first.partitions, maxPartitions: (first.partitions + r.consumers - 1) / r.consumers)
+            if let s = r.sustained {
+                var line = "C = \(r.consumers): sustains \(fmt(s)) events/s" + (r.confirmed ? "" : " (seen once, not confirmed)")
+                if let h = r.fellBehindAt { line += ", falls behind at \(fmt(h))" }
+                line += "; r1 · C = \(fmt(model)) (\(String(format: "%+.0f%%", (s / model - 1) * 100)))"
+                if abs(bound - model) > 0.5 { line += ", assignment bound r1 · P / ceil(P / C) = \(fmt(bound))" }
+                lines.append(line + ".")
+            } else {
+                lines.append("C = \(r.consumers): no rate tried sustained" + (r.fellBehindAt.map { " (lowest tried that fell behind: \(fmt($0)))" } ?? "") + ".")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The terminal table: one line per trial.
+    public static func table(_ rows: [CapacityRow]) -> String {
+        var out = String(format: "%9@  %8@  %8@  %8@  %9@  %9@  %@", "consumers", "target", "achieved", "consumed", "p99 lag", "max lag", "verdict")
+        out = "consumers    target  achieved  consumed    p99 lag    max lag  verdict"
+        for r in rows {
+            let lag = { (v: Double) in v.isFinite ? String(format: "%8.2fs", v) : "        -" }
+            out += "\n" + String(format: "%9d  %8.0f  %8.0f  %8.0f", r.consumers, r.targetRate, r.achievedRate, r.consumedRate)
+            out += "  " + lag(r.lagSecondsP99) + "  " + lag(r.lagSecondsMax) + "  " + r.verdict.rawValue
+        }
+        return out
+    }
+
+    /// Writes the plots' data and script (and images when gnuplot is installed and `render`), and the summary.
+    public static func generate(csvPath: String, plotsDir: String, resultsDir: String, render: Bool = true) throws(UsageError) -> ReportOutcome {
+        let rows = try CapacityRow.read(csvPath: csvPath)
+        guard let first = rows.first else { throw UsageError("\(csvPath) has no trial rows") }
+        let name = ResultPaths.name(csvPath)
+        let meta = try? SweepMeta.load(csvPath: csvPath)
+        do {
+            try FileManager.default.createDirectory(atPath: plotsDir, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: resultsDir, withIntermediateDirectories: true)
+        } catch {
+            throw UsageError("cannot create \(plotsDir) or \(resultsDir): \(error.localizedDescription)")
+        }
+        let lagSeries = try readGroupLag(CapacityPaths(csv: csvPath).timeseries)
+        let chosen = lagTrials(rows)
+        var lagData = ""
+        for (i, row) in chosen {
+            lagData += "# C=\(row.consumers) rate=\(Int(row.targetRate)) \(row.verdict.rawValue)\n"
+            for (t, lag) in lagSeries[i] ?? [] { lagData += String(format: "%.1f %.3f\n", t, lag) }
+            lagData += "\n\n"
+        }
+        var capData = "# consumers measured model_even model_assignment target sustains fell_behind_at\n"
+        let fixed = rows.filter { $0.search == "fixed" }
+        let searches = searchResults(rows)
+        let maxC = rows.map(\.consumers).max() ?? 1
+        for c in 1...maxC {
+            let even = CapacityModel.evenRate(r1: first.r1, consumers: c, partitions: first.partitions)
+            let assigned = CapacityModel.assignmentRate(r1: first.r1, partitions: first.partitions, maxPartitions: (first.partitions + c - 1) / c)
+            if let r = fixed.first(where: { $0.consumers == c }) {
+                capData += String(format: "%d %.1f %.1f %.1f %.1f %d NaN\n", c, r.consumedRate, even, assigned, r.targetRate, r.verdict == .sustains ? 1 : 0)
+            } else if let s = searches.first(where: { $0.consumers == c }) {
+                capData += String(format: "%d %.1f %.1f %.1f NaN 1 %.1f\n", c, s.sustained ?? .nan, even, assigned, s.fellBehindAt ?? .nan)
+            } else {
+                capData += String(format: "%d NaN %.1f %.1f NaN 0 NaN\n", c, even, assigned)
+            }
+        }
+        let lagFile = name + "-lag.dat", capFile = name + "-capacity.dat", scriptFile = name + ".gp"
+        let broker = first.broker == "embedded" ? "embedded broker" : first.broker
+        let subtitle = "P = \(first.partitions), \(first.assignor), work \(first.work), \(broker), r1 = \(CapacityModel.number(first.r1))/s"
+        var gp = """
+            # kbench capacity plots for \(name).csv (regenerate with: kbench report \(name).csv)
+            set terminal pngcairo size 1000,600 font 'sans,10'
+            set datafile missing 'NaN'
+            set key outside right top
+            set grid
+
+            set output '\(name)-lag.png'
+            set title "Lag in time (worst partition) over the run\\n\(subtitle)"
+            set xlabel 'seconds since the traffic started'
+            set ylabel 'age of the oldest unconsumed event (s)'
+            set yrange [0:*]
+            set arrow 1 from graph 0, first \(first.maxLagS) to graph 1, first \(first.maxLagS) nohead lw 2 dt 2 lc rgb '#c00000'
+            set label 1 sprintf('bound %g s', \(first.maxLagS)) at graph 0.01, first \(first.maxLagS) offset 0,0.7 tc rgb '#c00000'
+            set arrow 2 from first \(first.warmupS), graph 0 to first \(first.warmupS), graph 1 nohead dt 3 lc rgb '#808080'
+            set label 2 'warm-up' at first \(first.warmupS), graph 0.95 offset 0.5,0 tc rgb '#808080'
+
+            """
+        let titles = chosen.map { "C = \($0.1.consumers), \(CapacityModel.number($0.1.targetRate))/s: \($0.1.verdict.rawValue)" }
+        gp += "plot " + titles.enumerated().map { i, t in "'\(lagFile)' index \(i) using 1:2 with lines lw 2 title '\(t)'" }.joined(separator: ", \\\n     ")
+        gp += "\n\nunset arrow 1\nunset arrow 2\nunset label 1\nunset label 2\n"
+        gp += """
+            set output '\(name)-capacity.png'
+            set title "\(fixed.isEmpty ? "Highest sustainable rate" : "Consumed rate") against consumers\\n\(subtitle)"
+            set xlabel 'consumers'
+            set ylabel 'events/s'
+            set xrange [0.5:\(Double(maxC) + 0.5)]
+            set xtics 1
+            set yrange [0:*]
+
+            """
+        if fixed.isEmpty {
+            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'model r1 · min(C, P)', \\\n"
+            gp += "     '\(capFile)' using 1:4 with steps lw 1 lc rgb '#808080' title 'assignment bound r1 · P / ceil(P/C)', \\\n"
+            gp += "     '\(capFile)' using 1:2:2:7 with yerrorbars pt 7 ps 1.5 lw 2 title 'measured: sustains (bar: lowest rate that fell behind)'\n"
+        } else {
+            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'model r1 · min(C, P)', \\\n"
+            gp += "     '\(capFile)' using 1:4 with lines lw 1 lc rgb '#808080' title 'assignment bound r1 · P / ceil(P/C)', \\\n"
+            gp += "     '\(capFile)' using 1:5 with lines lw 2 lc rgb '#c00000' title 'target rate', \\\n"
+            gp += "     '\(capFile)' using 1:($6 == 1 ? $2 : 1/0) with points pt 7 ps 1.6 lc rgb '#008000' title 'consumed: sustains', \\\n"
+            gp += "     '\(capFile)' using 1:($6 == 0 ? $2 : 1/0) with points pt 6 ps 1.6 lw 2 lc rgb '#c00000' title 'consumed: falls behind'\n"
+        }
+        var written: [String] = []
+        for (file, text) in [(lagFile, lagData), (capFile, capData), (scriptFile, gp)] {
+            let path = RelativePath.join(plotsDir, file)
+            try SweepReport.write(text, to: path)
+            written.append(path)
+        }
+        let status = render ? GnuplotRunner.run(executable: GnuplotRunner.locate(), scriptFile: scriptFile, directory: plotsDir) : .skipped
+        let lagPng = RelativePath.join(plotsDir, name + "-lag.png"), capPng = RelativePath.join(plotsDir, name + "-capacity.png")
+        if case .rendered = status { written += [lagPng, capPng] }
+
+        let rel = { (path: String) in RelativePath.from(resultsDir, to: path) }
+        var md = "# Capacity: \(name)\n\n"
+        if let meta {
+            md += "Run of \(ResultsIndex.displayDate(meta.started ?? "")) on the \(meta.brokerKind ?? broker); \(meta.hostCores.map { String($0) + "-core host" } ?? "host unknown").\n\n"
+            if let cmd = meta.commandLine { md += "```\n\(cmd)\n```\n\n" }
+        }
+        md += "## The answer\n\n" + answer(rows).split(separator: "\n").map { "- \($0)" }.joined(separator: "\n") + "\n\n"
+        md += "![lag over time](\(rel(lagPng)))\n\n![capacity](\(rel(capPng)))\n\n"
+        md += "## Trials\n\n| C | search | target/s | achieved/s | consumed/s | busiest consumer's partitions | lag p99 (s) | lag max (s) | growth (msgs/s) | latency p50/p99/max (ms) | verdict | reason |\n"
+        md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        for r in rows {
+            let lat = r.latencyP50Ms.isFinite ? String(format: "%.0f / %.0f / %.0f", r.latencyP50Ms, r.latencyP99Ms, r.latencyMaxMs) : "-"
+            md += "| \(r.consumers) | \(r.search) \(r.step) | \(Int(r.targetRate)) | \(Int(r.achievedRate)) | \(Int(r.consumedRate)) | \(r.maxPartitionsPerConsumer) | "
+            md += String(format: "%.2f | %.2f | %.0f", r.lagSecondsP99, r.lagSecondsMax, r.lagGrowth)
+            md += " | \(lat) | \(r.verdict.rawValue) | \(r.reason.replacing("|", with: "/")) |\n"
+        }
+        md += """
+
+            ## How to read it
+
+            - Open loop: producers send at the target rate on a fixed schedule; every event carries its *intended* send time, so
+              a late producer cannot hide latency. Lag in time is the age of the oldest unconsumed event of the worst partition,
+              sampled every 100 ms; lag in messages is summed over partitions.
+            - The first \(String(format: "%g", first.warmupS)) s of each trial (warm-up) are left out of the lag percentiles and the latency.
+            - **sustains**: the group's lag grows by at most 1% of the target rate per second over the second half of the run
+              (least-squares slope) and the p99 lag in time is within the bound. **falls behind** otherwise, with the growth and
+              when the bound was (or, at that growth, would be) crossed. **invalid**: the producers sent less than 99% of the
+              schedule or more than 1% of it over 100 ms late; the harness, not the group, was the limit.
+            - r1 comes from \(meta?.settings["r1_source"] ?? "a closed-loop one-consumer trial").
+            - Files: [trials CSV](\(rel(csvPath))), [time series](\(rel(CapacityPaths(csv: csvPath).timeseries))), [gnuplot script](\(rel(RelativePath.join(plotsDir, scriptFile)))).
+
+            """
+        let summaryPath = RelativePath.join(resultsDir, name + ".md")
+        try SweepReport.write(md, to: summaryPath)
+        written.append(summaryPath)
+        return ReportOutcome(filesWritten: written, gnuplot: status, headlinePlot: capPng, summary: summaryPath, headline: headline(rows))
+    }
+
+    /// Whether `path` starts with the capacity schema line.
+    public static func isCapacityCSV(_ path: String) -> Bool {
+        guard let h = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? h.close() }
+        return String(decoding: h.readData(ofLength: 64), as: UTF8.self).hasPrefix(CapacityRow.schemaLine)
+    }
+
+    /// One line for the results index.
+    public static func headline(_ rows: [CapacityRow]) -> String {
+        guard let first = rows.first else { return "capacity: no trial" }
+        let fixed = rows.filter { $0.search == "fixed" }
+        if !fixed.isEmpty {
+            let rate = CapacityModel.number(fixed[0].targetRate)
+            let model = first.r1.isFinite ? CapacityModel(rate: fixed[0].targetRate, r1: first.r1, partitions: first.partitions) : nil
+            let modelText = model.map { m in " (model: \(m.consumersForPartitions.map(String.init) ?? "none on \(first.partitions) partitions"); rate ÷ r1: \(m.evenSplitConsumers))" } ?? ""
+            if let c = fixed.filter({ $0.verdict == .sustains }).map(\.consumers).min() {
+                return "capacity: \(rate) events/s on \(first.partitions) partitions sustained from \(c) consumers\(modelText)"
+            }
+            return "capacity: \(rate) events/s on \(first.partitions) partitions: no consumer count tried sustained it\(modelText)"
+        }
+        let parts = searchResults(rows).map { r in "C=\(r.consumers): \(r.sustained.map(CapacityModel.number) ?? "none")" }
+        return "capacity: highest sustainable rate (events/s) on \(first.partitions) partitions, " + parts.joined(separator: ", ")
+    }
+
+    /// Trials shown in the lag plot: every fixed-rate trial; for a search, each count's highest sustained trial and
+    /// its lowest falling-behind trial above. Keyed by 1-based trial number.
+    static func lagTrials(_ rows: [CapacityRow]) -> [(Int, CapacityRow)] {
+        let indexed = rows.enumerated().map { ($0.offset + 1, $0.element) }
+        let fixed = indexed.filter { $0.1.search == "fixed" && $0.1.verdict != .failed }
+        if !fixed.isEmpty { return fixed }
+        var out: [(Int, CapacityRow)] = []
+        for r in searchResults(rows) {
+            if let s = r.sustained, let t = indexed.last(where: { $0.1.consumers == r.consumers && $0.1.targetRate == s && $0.1.verdict == .sustains }) { out.append(t) }
+            if let h = r.fellBehindAt, let t = indexed.last(where: { $0.1.consumers == r.consumers && $0.1.targetRate == h && $0.1.verdict == .fallsBehind }) { out.append(t) }
+        }
+        return out
+    }
+
+    /// The group's lag in time per trial, from the time series CSV.
+    static func readGroupLag(_ path: String) throws(UsageError) -> [Int: [(Double, Double)]] {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        var out: [Int: [(Double, Double)]] = [:]
+        for line in text.split(separator: "\n").dropFirst(2) {
+            let c = line.split(separator: ",", omittingEmptySubsequences: false)
+            guard c.count == CapacityFiles.timeseriesColumns.count, c[6] == "all", let trial = Int(c[1]), let t = Double(c[5]), let lag = Double(c[10]) else { continue }
+            out[trial, default: []].append((t, lag))
+        }
+        return out
+    }
+}

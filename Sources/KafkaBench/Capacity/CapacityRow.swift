@@ -1,0 +1,121 @@
+import Foundation
+
+/// One capacity trial as a CSV row (`# kbench capacity schema 1`); the columns are documented in the README.
+public struct CapacityRow: Sendable {
+    public var runId = ""
+    public var timestamp = ""
+    public var broker = ""
+    public var partitions = 0
+    public var consumers = 0
+    public var assignor = ""
+    public var work = ""
+    public var producers = 1
+    /// `fixed`, or the search's role (bracket, bisect, confirm-low, confirm-high).
+    public var search = "fixed"
+    /// 1-based trial number within the consumer count (search steps).
+    public var step = 1
+    public var durationS = 0.0
+    public var warmupS = 0.0
+    public var targetRate = 0.0
+    /// Events delivered per second over the run, all producers together.
+    public var achievedRate = 0.0
+    /// Events consumed per second after the warm-up.
+    public var consumedRate = 0.0
+    public var r1 = Double.nan
+    /// r1 · min(C, P): the model when consumers share partitions evenly.
+    public var modelEven = Double.nan
+    /// r1 · P / (most partitions one consumer held): the model for this trial's real assignment, when each
+    /// partition carries 1/P of the traffic.
+    public var modelAssignment = Double.nan
+    public var maxPartitionsPerConsumer = 0
+    public var lagGrowth = 0.0
+    public var worstPartition = -1
+    public var worstPartitionGrowth = 0.0
+    public var lagMessagesEnd = 0
+    public var lagMessagesMax = 0
+    public var lagSecondsP50 = 0.0
+    public var lagSecondsP99 = 0.0
+    public var lagSecondsMax = 0.0
+    public var maxLagS = 0.0
+    public var crossesBoundAt: Double?
+    public var crossingProjected = false
+    public var latencyP50Ms = Double.nan
+    public var latencyP99Ms = Double.nan
+    public var latencyMaxMs = Double.nan
+    public var producerMaxLateMs = 0.0
+    public var producerLateEvents = 0
+    public var deliveryFailures = 0
+    public var joinMs = 0.0
+    public var lost = 0
+    public var duplicates = 0
+    public var verdict: CapacityVerdict.Kind = .failed
+    public var reason = ""
+
+    public init() {}
+
+    public static let schemaLine = "# kbench capacity schema 1"
+    public static let columns = [
+        "run_id", "timestamp", "broker", "partitions", "consumers", "assignor", "work", "producers", "search", "step",
+        "duration_s", "warmup_s", "target_rate", "achieved_rate", "consumed_rate", "r1", "model_even", "model_assignment",
+        "max_partitions_per_consumer", "lag_growth_msgs_per_s", "worst_partition", "worst_partition_growth_msgs_per_s",
+        "lag_msgs_end", "lag_msgs_max", "lag_s_p50", "lag_s_p99", "lag_s_max", "max_lag_s", "crosses_bound_at_s",
+        "crossing", "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "producer_max_late_ms", "producer_late_events",
+        "delivery_failures", "join_ms", "lost", "duplicates", "verdict", "reason",
+    ]
+
+    public var cells: [String] {
+        func f(_ v: Double, _ digits: Int = 1) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }
+        return [
+            runId, timestamp, broker, String(partitions), String(consumers), assignor, work, String(producers), search, String(step),
+            f(durationS), f(warmupS), f(targetRate, 0), f(achievedRate), f(consumedRate), f(r1), f(modelEven, 0), f(modelAssignment, 0),
+            String(maxPartitionsPerConsumer), f(lagGrowth), String(worstPartition), f(worstPartitionGrowth),
+            String(lagMessagesEnd), String(lagMessagesMax), f(lagSecondsP50, 3), f(lagSecondsP99, 3), f(lagSecondsMax, 3), f(maxLagS, 3),
+            crossesBoundAt.map { f($0) } ?? "", crossesBoundAt == nil ? "" : (crossingProjected ? "projected" : "observed"),
+            f(latencyP50Ms), f(latencyP99Ms), f(latencyMaxMs), f(producerMaxLateMs), String(producerLateEvents),
+            String(deliveryFailures), f(joinMs, 0), String(lost), String(duplicates), verdict.rawValue, reason,
+        ].map(CSV.quote)
+    }
+
+    /// Reads the rows of a capacity CSV (written by this version).
+    public static func read(csvPath: String) throws(UsageError) -> [CapacityRow] {
+        let text: String
+        do { text = try String(contentsOfFile: csvPath, encoding: .utf8) } catch {
+            throw UsageError("cannot read \(csvPath): \(error.localizedDescription)")
+        }
+        let lines = text.split(separator: "\n")
+        guard lines.first.map(String.init) == schemaLine, lines.count >= 2 else {
+            throw UsageError("\(csvPath) is not a kbench capacity CSV (its first line must be '\(schemaLine)')")
+        }
+        let header = try CSV.split(lines[1])
+        var rows: [CapacityRow] = []
+        for line in lines.dropFirst(2) {
+            let cells = try CSV.split(line)
+            guard cells.count == header.count else { throw UsageError("\(csvPath): a row has \(cells.count) cells, the header \(header.count)") }
+            var d: [String: String] = [:]
+            for (k, v) in zip(header, cells) { d[k] = v }
+            var r = CapacityRow()
+            let num = { (k: String) in Double(d[k] ?? "") ?? .nan }
+            r.runId = d["run_id"] ?? ""; r.timestamp = d["timestamp"] ?? ""; r.broker = d["broker"] ?? ""
+            r.partitions = Int(d["partitions"] ?? "") ?? 0; r.consumers = Int(d["consumers"] ?? "") ?? 0
+            r.assignor = d["assignor"] ?? ""; r.work = d["work"] ?? ""; r.producers = Int(d["producers"] ?? "") ?? 1
+            r.search = d["search"] ?? ""; r.step = Int(d["step"] ?? "") ?? 1
+            r.durationS = num("duration_s"); r.warmupS = num("warmup_s"); r.targetRate = num("target_rate")
+            r.achievedRate = num("achieved_rate"); r.consumedRate = num("consumed_rate"); r.r1 = num("r1")
+            r.modelEven = num("model_even"); r.modelAssignment = num("model_assignment")
+            r.maxPartitionsPerConsumer = Int(d["max_partitions_per_consumer"] ?? "") ?? 0
+            r.lagGrowth = num("lag_growth_msgs_per_s"); r.worstPartition = Int(d["worst_partition"] ?? "") ?? -1
+            r.worstPartitionGrowth = num("worst_partition_growth_msgs_per_s")
+            r.lagMessagesEnd = Int(d["lag_msgs_end"] ?? "") ?? 0; r.lagMessagesMax = Int(d["lag_msgs_max"] ?? "") ?? 0
+            r.lagSecondsP50 = num("lag_s_p50"); r.lagSecondsP99 = num("lag_s_p99"); r.lagSecondsMax = num("lag_s_max")
+            r.maxLagS = num("max_lag_s")
+            r.crossesBoundAt = Double(d["crosses_bound_at_s"] ?? ""); r.crossingProjected = d["crossing"] == "projected"
+            r.latencyP50Ms = num("latency_p50_ms"); r.latencyP99Ms = num("latency_p99_ms"); r.latencyMaxMs = num("latency_max_ms")
+            r.producerMaxLateMs = num("producer_max_late_ms"); r.producerLateEvents = Int(d["producer_late_events"] ?? "") ?? 0
+            r.deliveryFailures = Int(d["delivery_failures"] ?? "") ?? 0; r.joinMs = num("join_ms")
+            r.lost = Int(d["lost"] ?? "") ?? 0; r.duplicates = Int(d["duplicates"] ?? "") ?? 0
+            r.verdict = CapacityVerdict.Kind(rawValue: d["verdict"] ?? "") ?? .failed; r.reason = d["reason"] ?? ""
+            rows.append(r)
+        }
+        return rows
+    }
+}

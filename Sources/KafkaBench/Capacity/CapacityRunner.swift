@@ -1,0 +1,302 @@
+import CSupport
+import Foundation
+import Histogram
+
+/// Progress of a capacity run, for terminal displays.
+public enum CapacityProgress: Sendable {
+    case note(String)
+    case trialPhase(consumers: Int, rate: Double, phase: String)
+    case trialDone(CapacityRow, index: Int, elapsedSeconds: Double)
+}
+
+/// What a capacity run produced.
+public struct CapacityOutcome: Sendable {
+    public var rows: [CapacityRow]
+    public var r1: Double
+    public var r1Source: String
+    public var files: CapacityPaths
+    public var interrupted: Bool
+    public var failedTrials: Int { rows.filter { $0.verdict == .failed }.count }
+    public var invalidTrials: Int { rows.filter { $0.verdict == .invalid }.count }
+}
+
+/// Runs a capacity measurement: r1 from a closed-loop one-consumer sweep trial (unless given), then, for each
+/// consumer count, one open-loop trial at `--rate` or a `RateSearch`. Each trial is a fresh topic and group on
+/// the shared trial engine (`OpenLoopMode`); rows and lag series are appended as trials finish.
+public final class CapacityRunner {
+    public let configuration: CapacityConfiguration
+    public let cluster: ClusterConnection
+    public let runId: String
+    public let commandLine: String
+    private let files: CapacityFiles
+
+    /// Opens the output files at once, so an unwritable path is refused before anything runs.
+    public init(configuration: CapacityConfiguration, cluster: ClusterConnection, csvPath: String, commandLine: String) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.cluster = cluster
+        self.commandLine = commandLine
+        runId = RunMetadata.newRunId()
+        files = try CapacityFiles(csvPath: csvPath)
+    }
+
+    public func run(progress: @escaping (CapacityProgress) -> Void = { _ in }) throws -> CapacityOutcome {
+        do {
+            return try runTrials(progress: progress)
+        } catch {
+            if files.rowsWritten == 0 { files.discard() }
+            throw error
+        }
+    }
+
+    private func runTrials(progress: @escaping (CapacityProgress) -> Void) throws -> CapacityOutcome {
+        let c = configuration
+        let md = try cluster.metadata()
+        let embedded = md.isEmbeddedBroker
+        if embedded && cluster.hostedBroker == nil {
+            throw RunError(
+                "kbench capacity creates a fresh topic for every trial, which an embedded broker hosted by another process cannot do "
+                    + "(librdkafka 2.0.2's mock has no CreateTopics): run it without --bootstrap (it then hosts its own embedded broker) or against a real cluster")
+        }
+        if embedded, let rate = c.rate, !c.findMaxRate { try c.checkEmbeddedRetention(rate: rate) }
+        let ceiling = embedded ? c.embeddedRateLimit : .infinity
+
+        var meta = RunMetadata(
+            runId: runId, kind: "capacity", commandLine: commandLine, started: RunMetadata.utcTimestamp(),
+            brokerKind: md.brokerKind, bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap,
+            cluster: md, host: RunMetadata.currentHost(), consumerProperties: [:], settings: settings(), trials: 0, failedTrials: 0,
+            status: "running")
+        meta.consumerPropertiesSource = "planned (no worker has reported yet)"
+        try meta.write(to: files.metadataPath)
+
+        // r1: given, or measured as the sweep measures it (a closed-loop window trial of one consumer)
+        let r1: Double
+        let r1Source: String
+        if let given = c.r1 {
+            r1 = given
+            r1Source = "given (--r1)"
+        } else {
+            progress(.note("measuring r1: one consumer, closed loop (a sweep trial), results in \(files.r1Path)"))
+            var sweep = SweepConfiguration(partitions: [c.partitions], consumers: [1])
+            sweep.assignors = [c.assignor]
+            sweep.work = c.work
+            sweep.commit = c.commit
+            sweep.userProperties = c.userProperties
+            sweep.topicPrefix = c.topicPrefix
+            sweep.joinTimeout = c.joinTimeout
+            let runner = try SweepRunner(configuration: sweep, cluster: cluster, csvPath: files.r1Path, commandLine: commandLine + " (r1 trial)")
+            let outcome = try runner.run()
+            if outcome.interrupted { throw TrialFailure.interruption }
+            guard let row = outcome.rows.first, row.status == .ok, row.msgsPerS > 0 else {
+                throw RunError("the one-consumer trial that measures r1 failed: \(outcome.rows.first?.reason ?? "no result") (see \(files.r1Path))")
+            }
+            r1 = row.msgsPerS
+            r1Source = "measured: one consumer, closed loop, \(ResultPaths.name(files.r1Path)).csv"
+        }
+        progress(.note("r1 = \(CapacityModel.number(r1)) events/s (\(r1Source))"))
+        meta.settings["r1"] = String(format: "%.1f", r1)
+        meta.settings["r1_source"] = r1Source
+        try meta.write(to: files.metadataPath)
+
+        let placement = try LocalPlacement()
+        let startNs = MonotonicClock.nanoseconds()
+        var rows: [CapacityRow] = []
+        var interrupted = false
+        var trialIndex = 0
+        func trial(consumers: Int, rate: Double, step: Int, role: String) -> CapacityRow {
+            trialIndex += 1
+            var row = runTrial(consumers: consumers, rate: rate, step: step, role: role, r1: r1, embedded: embedded, placement: placement, progress: progress, meta: &meta)
+            row.step = step
+            row.timestamp = RunMetadata.utcTimestamp()
+            files.append(row, series: lastSeries, trial: trialIndex)
+            rows.append(row)
+            progress(.trialDone(row, index: trialIndex, elapsedSeconds: Double(MonotonicClock.nanoseconds() - startNs) / 1e9))
+            if row.reason == TrialFailure.interruption.reason || kbench_stop_signal() != 0 { interrupted = true }
+            return row
+        }
+        consumerLoop: for n in c.consumers {
+            if c.findMaxRate {
+                var search = RateSearch(start: c.rate ?? CapacityModel.evenRate(r1: r1, consumers: n, partitions: c.partitions), ceiling: ceiling)
+                var step = 0
+                while let next = search.next {
+                    step += 1
+                    let row = trial(consumers: n, rate: next.rate, step: step, role: next.role)
+                    if interrupted { break consumerLoop }
+                    search.record(row.verdict)
+                }
+                progress(.note("C = \(n): \(search.conclusion ?? "search ended")"))
+                searches[n] = search
+            } else {
+                _ = trial(consumers: n, rate: c.rate!, step: 1, role: "fixed")
+                if interrupted { break consumerLoop }
+            }
+        }
+        meta.finished = RunMetadata.utcTimestamp()
+        meta.trials = rows.count
+        meta.failedTrials = rows.filter { $0.verdict == .failed }.count
+        meta.status = interrupted ? "interrupted after \(rows.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")
+        meta.settings["search_conclusions"] = searches.keys.sorted().map { "C=\($0): \(searches[$0]!.conclusion ?? "?")" }.joined(separator: "; ")
+        try meta.write(to: files.metadataPath)
+        return CapacityOutcome(rows: rows, r1: r1, r1Source: r1Source, files: files.paths, interrupted: interrupted)
+    }
+
+    /// Each consumer count's search, for the summary.
+    public private(set) var searches: [Int: RateSearch] = [:]
+    private var lastSeries: LagSeries?
+
+    private func runTrial(
+        consumers n: Int, rate: Double, step: Int, role: String, r1: Double, embedded: Bool, placement: LocalPlacement,
+        progress: @escaping (CapacityProgress) -> Void, meta: inout RunMetadata
+    ) -> CapacityRow {
+        let c = configuration
+        lastSeries = nil
+        var row = CapacityRow()
+        row.runId = runId
+        row.broker = embedded ? "embedded" : cluster.bootstrap
+        row.partitions = c.partitions
+        row.consumers = n
+        row.assignor = c.assignor.rawValue
+        row.work = c.work.description
+        row.producers = c.producers
+        row.search = role
+        row.durationS = c.duration.seconds
+        row.warmupS = c.warmup.seconds
+        row.targetRate = rate
+        row.r1 = r1
+        row.modelEven = CapacityModel.evenRate(r1: r1, consumers: n, partitions: c.partitions)
+        row.maxLagS = c.maxLag.seconds
+        func failed(_ reason: String) -> CapacityRow {
+            var r = row
+            r.verdict = .failed
+            r.reason = reason
+            return r
+        }
+        if embedded {
+            do { try c.checkEmbeddedRetention(rate: rate) } catch { return failed(error.message) }
+        }
+        let topic = "\(c.topicPrefix)-capacity-\(runId)-c\(n)-s\(step)"
+        let group = "\(c.topicPrefix)-\(runId)-capacity-c\(n)-s\(step)"
+        do {
+            try cluster.ensureTopic(topic, partitions: c.partitions, createTimeoutMs: Int32(clamping: Int(c.createTimeout.milliseconds)))
+        } catch {
+            return failed("cannot create topic \(topic): \(error)")
+        }
+        defer { dropTopic(topic, embedded: embedded) }
+        let properties = ConsumerProperties(cluster: cluster.baseConfig, embedded: embedded, mode: c.groupProperties, commit: c.commit)
+            .forGroup(group, assignor: c.assignor)
+        let specs = (1...n).map {
+            WorkerSpec(name: WorkerGroup.consumerName($0), topics: [topic], properties: properties, work: c.work, commit: c.commit, mode: .capacity)
+        }
+        let plans = (0..<c.producers).map {
+            ProductionPlan(
+                topic: topic, rate: rate, producers: c.producers, index: $0, keys: c.keys, valueBytes: c.valueBytes,
+                durationNs: c.duration.nanoseconds, properties: cluster.baseConfig.properties)
+        }
+        var mode = OpenLoopMode(plans: plans, placement: placement, warmupNs: c.warmup.nanoseconds)
+        mode.onProgress = { progress(.trialPhase(consumers: n, rate: rate, phase: $0)) }
+        var engine = TrialEngine(placement: placement, runId: runId, joinTimeout: c.joinTimeout)
+        engine.onPhase = { progress(.trialPhase(consumers: n, rate: rate, phase: $0)) }
+        let partitions = Set((0..<c.partitions).map { TopicPartition(topic, Int32($0)) })
+        let outcome = engine.run(specs, covering: partitions, mode: &mode)
+        row.joinMs = outcome.joinMs
+        if meta.consumerPropertiesSource?.hasPrefix("planned") == true, let applied = outcome.members.first?.appliedProperties {
+            meta.consumerProperties = RunMetadata.perTrialKeysMarked(applied)
+            meta.consumerPropertiesSource = "applied, as reported by consumer c01 of the first trial that started"
+            try? meta.write(to: files.metadataPath)
+        }
+        let maxHeld = outcome.assignmentAtGo.values.map(\.count).max() ?? 0
+        row.maxPartitionsPerConsumer = maxHeld
+        row.modelAssignment = CapacityModel.assignmentRate(r1: r1, partitions: c.partitions, maxPartitions: maxHeld)
+        let recording: OpenLoopRecording
+        switch outcome.result {
+        case .failure(let f): return failed(f.reason)
+        case .success(let r): recording = r
+        }
+        let series = LagSeries(
+            startNs: recording.startNs, durationNs: c.duration.nanoseconds, partitionCount: c.partitions,
+            checkpoints: recording.checkpoints, positions: recording.positions)
+        lastSeries = series
+        let verdict = CapacityVerdict.judge(series, rate: rate, maxLagSeconds: c.maxLag.seconds, warmupSeconds: c.warmup.seconds)
+        row.lagGrowth = verdict.growthPerSecond
+        row.worstPartition = verdict.worstPartition
+        row.worstPartitionGrowth = verdict.worstPartitionGrowth
+        row.lagMessagesEnd = verdict.lagMessagesEnd
+        row.lagMessagesMax = verdict.lagMessagesMax
+        row.lagSecondsP50 = verdict.lagSecondsP50
+        row.lagSecondsP99 = verdict.lagSecondsP99
+        row.lagSecondsMax = verdict.lagSecondsMax
+        row.crossesBoundAt = verdict.crossesBoundAt
+        row.crossingProjected = verdict.crossingProjected
+        let produced = recording.totalProduction
+        row.achievedRate = Double(produced.delivered) / c.duration.seconds
+        row.producerMaxLateMs = produced.maxLateMs
+        row.producerLateEvents = produced.lateEvents
+        row.deliveryFailures = produced.failed
+        if let atWarmup = series.group.last(where: { $0.t <= c.warmup.seconds + 1e-9 }), let last = series.group.last, last.t > atWarmup.t {
+            row.consumedRate = Double(last.consumed - atWarmup.consumed) / (last.t - atWarmup.t)
+        }
+        var latency: Histogram<UInt64>?
+        for m in outcome.members {
+            guard let h = m.final?.latencyMicros else { continue }
+            if latency == nil { latency = h } else { latency!.add(h) }
+        }
+        if let latency, latency.totalCount > 0 {
+            row.latencyP50Ms = Double(latency.valueAtPercentile(50)) / 1000
+            row.latencyP99Ms = Double(latency.valueAtPercentile(99)) / 1000
+            row.latencyMaxMs = Double(latency.max) / 1000
+        }
+        let audits = outcome.members.flatMap { m in (m.final?.audits ?? []).map { (consumer: m.name, report: $0) } }
+        let lows = Dictionary(uniqueKeysWithValues: partitions.map { ($0, Int64(0)) })
+        let v = Verification.verify(audits: audits, lowWatermarks: lows)
+        row.lost = v.lost
+        row.duplicates = v.duplicates
+
+        let planned = Double(plans.reduce(0) { $0 + $1.plannedEvents })
+        let share = CapacityConfiguration.producerShare
+        if v.lost > 0 || v.duplicates > 0 {
+            row.verdict = .failed
+            row.reason = "lost \(v.lost), duplicates \(v.duplicates)"
+                + (v.lostRanges.isEmpty ? "" : " (lost: " + v.lostRanges.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map(\.description).joined(separator: " "))" }.joined(separator: "; ") + ")")
+        } else if recording.rebalances > 0 {
+            row.verdict = .failed
+            row.reason = "the group rebalanced during the run (\(recording.rebalances) assignment change(s) after go)"
+        } else if produced.failed > 0 || !produced.done || Double(produced.sent) < share * planned || Double(produced.lateEvents) > (1 - share) * planned {
+            row.verdict = .invalid
+            var why: [String] = []
+            if Double(produced.sent) < share * planned {
+                why.append("sent \(produced.sent) of \(Int(planned)) scheduled events (\(String(format: "%.1f", 100 * Double(produced.sent) / max(1, planned)))%)")
+            }
+            if Double(produced.lateEvents) > (1 - share) * planned {
+                why.append("\(produced.lateEvents) events sent more than 100 ms late (max \(Int(produced.maxLateMs)) ms)")
+            }
+            if produced.failed > 0 { why.append("\(produced.failed) delivery failures: \(produced.firstFailure ?? "?")") }
+            if !produced.done { why.append("a producer never finished") }
+            row.reason = "the producers fell behind their schedule (a harness limit, not a consumer result): " + why.joined(separator: "; ")
+        } else {
+            row.verdict = verdict.kind
+            row.reason = verdict.reason
+        }
+        if !recording.notes.isEmpty { row.reason += " [" + recording.notes.joined(separator: "; ") + "]" }
+        return row
+    }
+
+    /// Deletes a trial's topic on a real cluster (the embedded broker cannot; its topics go when the run ends).
+    private func dropTopic(_ topic: String, embedded: Bool) {
+        guard !embedded else { return }
+        try? KafkaAdmin(config: cluster.baseConfig).deleteTopics([topic], timeoutMs: Int32(clamping: Int(configuration.createTimeout.milliseconds)))
+    }
+
+    private func settings() -> [String: String] {
+        let c = configuration
+        return [
+            "partitions": String(c.partitions), "consumers": c.consumers.map(String.init).joined(separator: ","),
+            "rate": c.rate.map { String(format: "%g", $0) } ?? "(searched)", "max_lag": c.maxLag.description,
+            "duration": c.duration.description, "warmup": c.warmup.description, "assignor": c.assignor.rawValue,
+            "work": c.work.description, "commit": c.commit.description, "producers": String(c.producers), "keys": String(c.keys),
+            "value_bytes": String(c.valueBytes), "find_max_rate": String(c.findMaxRate),
+            "growth_tolerance": "1% of the target rate", "producer_validity": "≥ 99% of the schedule sent, ≤ 1% of events > 100 ms late, no delivery failure",
+            "producer_properties": KafkaConfig(ProducerWorker.producerDefaults).merging(cluster.baseConfig.properties).redacted
+                .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+        ]
+    }
+}

@@ -1,0 +1,102 @@
+/// Whether a consumer group kept up with an open-loop rate, judged from its lag series:
+///
+/// - **sustains**: the lag is bounded (its growth over the second half of the run, a least-squares slope, is at
+///   most 1% of the target rate) and the p99 of the worst partition's lag in time after the warm-up is within
+///   the bound;
+/// - **falls behind**: either fails, with the growth rate and when the lag crossed (or, at its growth, would
+///   cross) the bound;
+/// - **invalid**: the producers fell behind their schedule (a harness limit, not a consumer result).
+public struct CapacityVerdict: Sendable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case sustains
+        case fallsBehind = "falls-behind"
+        case invalid
+        case failed
+    }
+
+    public var kind: Kind
+    /// Why, in a sentence.
+    public var reason: String
+    /// Least-squares slope of the group's lag (messages per second) over the second half of the run.
+    public var growthPerSecond: Double
+    /// The same slope for the partition whose lag grew fastest, and that partition.
+    public var worstPartitionGrowth: Double
+    public var worstPartition: Int
+    /// Group lag in messages: at the end, and the most.
+    public var lagMessagesEnd: Int
+    public var lagMessagesMax: Int
+    /// Lag in time of the worst partition after the warm-up: p50, p99 and max (seconds).
+    public var lagSecondsP50: Double
+    public var lagSecondsP99: Double
+    public var lagSecondsMax: Double
+    /// Seconds from the traffic's start when the worst partition's lag in time first exceeded the bound, or, when
+    /// it never did but grows, when it would at its current growth; nil when neither.
+    public var crossesBoundAt: Double?
+    /// Whether `crossesBoundAt` is a projection rather than an observation.
+    public var crossingProjected: Bool
+
+    /// Judges `series` against `rate` (events/s) and `maxLagSeconds`, leaving out samples before `warmupSeconds`.
+    public static func judge(_ series: LagSeries, rate: Double, maxLagSeconds: Double, warmupSeconds: Double) -> CapacityVerdict {
+        let group = series.group
+        let end = group.last?.t ?? 0
+        let measured = group.filter { $0.t >= warmupSeconds }
+        let secondHalf = group.filter { $0.t >= max(warmupSeconds, end / 2) }
+        let growth = slope(secondHalf.map { ($0.t, Double($0.lagMessages)) })
+        var worstGrowth = -Double.infinity, worst = 0
+        for (p, partition) in series.partitions.enumerated() {
+            let g = slope(partition.filter { $0.t >= max(warmupSeconds, end / 2) }.map { ($0.t, Double($0.lagMessages)) })
+            if g > worstGrowth { worstGrowth = g; worst = p }
+        }
+        let ages = measured.map(\.lagSeconds).sorted()
+        var v = CapacityVerdict(
+            kind: .sustains, reason: "", growthPerSecond: growth, worstPartitionGrowth: worstGrowth.isFinite ? worstGrowth : 0, worstPartition: worst,
+            lagMessagesEnd: group.last?.lagMessages ?? 0, lagMessagesMax: group.map(\.lagMessages).max() ?? 0,
+            lagSecondsP50: nearestRank(ages, 0.50), lagSecondsP99: nearestRank(ages, 0.99), lagSecondsMax: ages.last ?? 0,
+            crossesBoundAt: nil, crossingProjected: false)
+        let limit = CapacityConfiguration.growthTolerance * rate
+        if let first = group.first(where: { $0.lagSeconds > maxLagSeconds }) {
+            v.crossesBoundAt = first.t
+        } else if growth > limit {
+            let ageGrowth = slope(secondHalf.map { ($0.t, $0.lagSeconds) })
+            if ageGrowth > 0, let last = group.last {
+                v.crossesBoundAt = last.t + (maxLagSeconds - last.lagSeconds) / ageGrowth
+                v.crossingProjected = true
+            }
+        }
+        let bound = String(format: "%g s", maxLagSeconds)
+        if growth > limit {
+            v.kind = .fallsBehind
+            v.reason = "lag grows \(Int(growth.rounded())) msgs/s (above 1% of the rate, \(Int(limit.rounded())) msgs/s)"
+            if let at = v.crossesBoundAt {
+                v.reason += v.crossingProjected ? "; would exceed \(bound) at about \(Int(at.rounded())) s" : "; exceeded \(bound) at \(String(format: "%.1f", at)) s"
+            }
+        } else if v.lagSecondsP99 > maxLagSeconds {
+            v.kind = .fallsBehind
+            v.reason = "lag bounded but its p99 \(String(format: "%.2f", v.lagSecondsP99)) s is above \(bound)"
+        } else {
+            v.reason = "lag bounded (growth \(Int(growth.rounded())) msgs/s), p99 \(String(format: "%.2f", v.lagSecondsP99)) s within \(bound)"
+        }
+        return v
+    }
+
+    /// Least-squares slope of y against x (0 for fewer than two points).
+    static func slope(_ points: [(Double, Double)]) -> Double {
+        guard points.count >= 2 else { return 0 }
+        let n = Double(points.count)
+        let mx = points.reduce(0) { $0 + $1.0 } / n
+        let my = points.reduce(0) { $0 + $1.1 } / n
+        var sxy = 0.0, sxx = 0.0
+        for (x, y) in points {
+            sxy += (x - mx) * (y - my)
+            sxx += (x - mx) * (x - mx)
+        }
+        return sxx > 0 ? sxy / sxx : 0
+    }
+
+    /// Nearest-rank percentile of sorted values (0 for none).
+    static func nearestRank(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((q * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count - 1, max(0, rank - 1))]
+    }
+}

@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// One producer process of a capacity trial (`kbench worker` with a `produce` spec): connects, waits for "go",
+/// sends its share of the open-loop schedule (`ProductionPlan`) until the run's end, and reports every 50 ms
+/// what was sent and delivered, with per-partition checkpoints (last delivered offset, its intended time).
+///
+/// Runs on the calling thread (librdkafka's produce and poll calls block); the runner's commands arrive in `inbox`.
+public struct ProducerWorker {
+    let plan: ProductionPlan
+    let inbox: WorkerInbox
+    let fault: InjectedFault?
+    let emit: (WorkerEvent) -> Void
+
+    /// Producer properties for open-loop traffic; the cluster's and user's properties are applied on top.
+    /// `linger.ms=1` keeps batching from adding latency that would be charged to the consumers.
+    public static let producerDefaults = Seeder.producerDefaults.merging(["linger.ms": "1"]) { $1 }
+    static let reportIntervalNs: UInt64 = 50_000_000
+
+    public init(plan: ProductionPlan, inbox: WorkerInbox, fault: InjectedFault? = nil, emit: @escaping (WorkerEvent) -> Void) {
+        self.plan = plan
+        self.inbox = inbox
+        self.fault = fault
+        self.emit = emit
+    }
+
+    public func run() throws {
+        let producer = try KafkaProducer(
+            config: KafkaConfig(Self.producerDefaults).merging(plan.properties), trackCheckpoints: true)
+        emit(WorkerEvent(event: .ready))
+        while inbox.go == nil {
+            if inbox.stopRequested { return }
+            producer.poll(timeoutMs: 5)
+        }
+        let start = inbox.go?.windowStartNs ?? MonotonicClock.nanoseconds()
+        let deadline = start + plan.durationNs
+        // CLOCK_REALTIME − CLOCK_MONOTONIC: turns the wall-clock stamps in events back into monotonic times.
+        let wallOffset = Int64(bitPattern: MonotonicClock.wallNanoseconds() &- MonotonicClock.nanoseconds())
+        var reported: [Int64] = []
+        var report = ProductionReport()
+        func fill(_ stats: ProducerLoop.Stats) {
+            report.sent = stats.enqueued
+            report.delivered = producer.delivered
+            report.failed = producer.failed
+            report.maxLateMs = Double(stats.maxLateNs) / 1e6
+            report.lateEvents = stats.lateEvents
+            report.firstFailure = producer.firstFailure
+            report.checkpoints.removeAll(keepingCapacity: true)
+            let checkpoints = producer.deliveryCheckpoints
+            if reported.count < checkpoints.count { reported += Array(repeating: -1, count: checkpoints.count - reported.count) }
+            for (p, c) in checkpoints.enumerated() where c.offset > reported[p] {
+                reported[p] = c.offset
+                let intendedMono = Int64(bitPattern: c.stampNanos) - wallOffset
+                report.checkpoints += [Int64(p), c.offset, intendedMono / 1000]
+            }
+        }
+        func send(_ kind: WorkerEvent.Kind, stats: ProducerLoop.Stats) {
+            fill(stats)
+            var ev = WorkerEvent(event: kind)
+            ev.production = report
+            if kind == .final {
+                let usage = ResourceUsage.current()
+                var final = WorkerFinal(
+                    consumed: 0, bytes: 0, goNs: start, doneNs: MonotonicClock.nanoseconds(), cpuSeconds: usage.cpuSeconds,
+                    peakRssMib: usage.peakRssMib.isNaN ? nil : usage.peakRssMib, audits: [], rebalancesAfterGo: 0)
+                final.production = report
+                ev.final = final
+            }
+            emit(ev)
+        }
+
+        var loop = ProducerLoop(topic: plan.topic, valueBytes: plan.valueBytes, rate: plan.rate / Double(plan.producers))
+        loop.startNs = start
+        loop.phase = Double(plan.index) / Double(plan.producers)
+        loop.firstSequence = UInt64(plan.index) << 40
+        var sampler = KeySampler(keys: plan.keys, distribution: .uniform, seed: 42 &+ UInt64(plan.index))
+        var nextReport = start + Self.reportIntervalNs
+        let cap = fault?.producerCap
+        let stats = try loop.run(
+            producer: producer, deadlineNs: deadline, nextUserId: { UInt32(sampler.next()) },
+            shouldStop: { inbox.stopRequested },
+            tick: { stats in
+                let now = MonotonicClock.nanoseconds()
+                if now >= nextReport {
+                    nextReport = now + Self.reportIntervalNs
+                    send(.progress, stats: stats)
+                }
+                // a test's slow producer: holds its sends to `cap` events/s
+                if let cap, now > start, Double(stats.enqueued) > Double(now - start) / 1e9 * Double(cap) { usleep(2_000) }
+            })
+        var finalStats = stats
+        do { try producer.flush(timeoutMs: 30_000) } catch {
+            report.firstFailure = "\(error)"
+        }
+        finalStats.enqueued = stats.enqueued
+        report.done = true
+        send(.final, stats: finalStats)
+        if let failure = report.firstFailure, producer.firstFailure == nil { report.firstFailure = failure }
+    }
+}
