@@ -119,8 +119,9 @@ struct CapacityCommand: ParsableCommand {
             Console.info("interrupted: \(outcome.rows.count) finished trial(s) kept in \(outcome.files.csv); all consumer and producer processes ended")
             throw KBenchExit.interrupted
         }
-        if outcome.failedTrials > 0 {
-            Console.info("\(outcome.failedTrials) trial(s) failed; see the reason column")
+        if outcome.failedTrials > 0 || outcome.invalidTrials > 0 {
+            Console.info(
+                "\(outcome.failedTrials) trial(s) failed and \(outcome.invalidTrials) were invalid (the producers fell behind); see the reason column")
             throw KBenchExit.measuredFailure
         }
     }

@@ -130,7 +130,7 @@ public enum CapacityReport {
             # kbench capacity plots for \(name).csv (regenerate with: kbench report \(name).csv)
             set terminal pngcairo size 1000,600 font 'sans,10'
             set datafile missing 'NaN'
-            set key outside right top
+            set key top left opaque box
             set grid
 
             set output '\(name)-lag.png'
@@ -202,8 +202,9 @@ public enum CapacityReport {
               a late producer cannot hide latency. Lag in time is the age of the oldest unconsumed event of the worst partition,
               sampled every 100 ms; lag in messages is summed over partitions.
             - The first \(String(format: "%g", first.warmupS)) s of each trial (warm-up) are left out of the lag percentiles and the latency.
-            - **sustains**: the group's lag grows by at most 1% of the target rate per second over the second half of the run
-              (least-squares slope) and the p99 lag in time is within the bound. **falls behind** otherwise, with the growth and
+            - **sustains**: over the second half of the run, the floor of the group's lag (its lowest value in each second)
+              rises by at most 1% of the target rate per second (least-squares slope: a group that keeps up returns to a small
+              lag after every hiccup), and the p99 lag in time is within the bound. **falls behind** otherwise, with the growth and
               when the bound was (or, at that growth, would be) crossed. **invalid**: the producers sent less than 99% of the
               schedule or more than 1% of it over 100 ms late; the harness, not the group, was the limit.
             - r1 comes from \(meta?.settings["r1_source"] ?? "a closed-loop one-consumer trial").

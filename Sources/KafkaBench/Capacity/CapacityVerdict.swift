@@ -1,7 +1,7 @@
 /// Whether a consumer group kept up with an open-loop rate, judged from its lag series:
 ///
-/// - **sustains**: the lag is bounded (its growth over the second half of the run, a least-squares slope, is at
-///   most 1% of the target rate) and the p99 of the worst partition's lag in time after the warm-up is within
+/// - **sustains**: the lag is bounded (over the second half of the run, the floor of the lag, its lowest value in
+///   each second, rises by at most 1% of the target rate per second) and the p99 of the worst partition's lag in time after the warm-up is within
 ///   the bound;
 /// - **falls behind**: either fails, with the growth rate and when the lag crossed (or, at its growth, would
 ///   cross) the bound;
@@ -17,7 +17,8 @@ public struct CapacityVerdict: Sendable, Equatable {
     public var kind: Kind
     /// Why, in a sentence.
     public var reason: String
-    /// Least-squares slope of the group's lag (messages per second) over the second half of the run.
+    /// How fast the group's lag floor rises over the second half of the run (messages per second; see
+    /// `floorGrowth`).
     public var growthPerSecond: Double
     /// The same slope for the partition whose lag grew fastest, and that partition.
     public var worstPartitionGrowth: Double
@@ -41,10 +42,10 @@ public struct CapacityVerdict: Sendable, Equatable {
         let end = group.last?.t ?? 0
         let measured = group.filter { $0.t >= warmupSeconds }
         let secondHalf = group.filter { $0.t >= max(warmupSeconds, end / 2) }
-        let growth = slope(secondHalf.map { ($0.t, Double($0.lagMessages)) })
+        let growth = floorGrowth(secondHalf)
         var worstGrowth = -Double.infinity, worst = 0
         for (p, partition) in series.partitions.enumerated() {
-            let g = slope(partition.filter { $0.t >= max(warmupSeconds, end / 2) }.map { ($0.t, Double($0.lagMessages)) })
+            let g = floorGrowth(partition.filter { $0.t >= max(warmupSeconds, end / 2) })
             if g > worstGrowth { worstGrowth = g; worst = p }
         }
         let ages = measured.map(\.lagSeconds).sorted()
@@ -77,6 +78,26 @@ public struct CapacityVerdict: Sendable, Equatable {
             v.reason = "lag bounded (growth \(Int(growth.rounded())) msgs/s), p99 \(String(format: "%.2f", v.lagSecondsP99)) s within \(bound)"
         }
         return v
+    }
+
+    /// How fast the lag's floor rises: the least-squares slope of the lowest lag (messages) in each whole second,
+    /// each taken at the moment it was sampled.
+    /// A group that keeps up returns to a small lag after every hiccup (a stall, a slow fetch), so its floor stays
+    /// flat however high a spike went; a group that falls behind never catches up, and its floor rises at the rate
+    /// it falls behind. The slope of every sample would mistake a late spike for growth.
+    static func floorGrowth(_ samples: [LagSeries.Sample]) -> Double {
+        var minima: [(Double, Double)] = []
+        var second = -1
+        for s in samples {
+            let k = Int((s.t - 1e-9).rounded(.down))
+            if k != second {
+                minima.append((s.t, Double(s.lagMessages)))
+                second = k
+            } else if Double(s.lagMessages) < minima[minima.count - 1].1 {
+                minima[minima.count - 1] = (s.t, Double(s.lagMessages))
+            }
+        }
+        return slope(minima)
     }
 
     /// Least-squares slope of y against x (0 for fewer than two points).

@@ -79,7 +79,8 @@ public struct ProducerWorker {
         let cap = fault?.producerCap
         let stats = try loop.run(
             producer: producer, deadlineNs: deadline, nextUserId: { UInt32(sampler.next()) },
-            shouldStop: { inbox.stopRequested },
+            // a producer behind its schedule stops at the end all the same: what it did not send is its shortfall
+            shouldStop: { inbox.stopRequested || MonotonicClock.nanoseconds() >= deadline },
             tick: { stats in
                 let now = MonotonicClock.nanoseconds()
                 if now >= nextReport {
@@ -87,7 +88,9 @@ public struct ProducerWorker {
                     send(.progress, stats: stats)
                 }
                 // a test's slow producer: holds its sends to `cap` events/s
-                if let cap, now > start, Double(stats.enqueued) > Double(now - start) / 1e9 * Double(cap) { usleep(2_000) }
+                if let cap {
+                    while Double(stats.enqueued) > Double(MonotonicClock.nanoseconds() &- start) / 1e9 * Double(cap) { usleep(2_000) }
+                }
             })
         var finalStats = stats
         do { try producer.flush(timeoutMs: 30_000) } catch {
