@@ -8,9 +8,10 @@
 # 2. consume: RUNS rounds of `kbench consume` (no group: all partitions assigned, work none) against
 #    `kcat -C -e -q -f ''`, in alternating order, plus kcat with -X fetch.wait.max.ms=10 as a reference
 #    (kcat's default 500 ms wait on the final empty fetch is part of its time);
-# 3. produce: RUNS pairs of `kbench produce` against `kcat -P -K '\t'` fed MESSAGES keyed lines
-#    (user-<id> keys, 100 B values, generated once), each pair on a freshly started broker so that no run
-#    meets the ~5 MiB-per-partition retention of the embedded broker;
+# 3. produce: RUNS rounds of `kbench produce` against `kcat -P -K '\t'` fed MESSAGES keyed lines
+#    (user-<id> keys, 100 B values, generated once), and kcat with kbench's producer settings (idempotence, a
+#    1 M-message queue), each round on a freshly started broker so that no run meets the ~5 MiB-per-partition
+#    retention of the embedded broker; wall time and the producers' own CPU time;
 # 4. a default sweep (sleep:1ms work) to read a worker's peak RSS.
 # Prints every run, the medians and the kbench/kcat ratios. Everything it starts is stopped on exit.
 set -euo pipefail
@@ -129,18 +130,22 @@ awk -v n="$MESSAGES" -v b=$VALUE_BYTES 'BEGIN { srand(42); v = sprintf("%" b "s"
   for (i = 0; i < n; i++) printf "user-%d\t%s\n", int(rand() * 100000), v }' >"$input"
 load
 for r in $(seq "$RUNS"); do
-  start_broker perf-produce-kbench perf-produce-kcat
-  if [ $((r % 2)) -eq 1 ]; then order="kbench kcat"; else order="kcat kbench"; fi
+  start_broker perf-produce-kbench perf-produce-kcat perf-produce-kcat-same
+  if [ $((r % 2)) -eq 1 ]; then order="kbench kcat kcat-same"; else order="kcat-same kcat kbench"; fi
   for who in $order; do
     case $who in
       kbench) timed kbench-produce "$KBENCH" produce --bootstrap "$bootstrap" --topic perf-produce-kbench \
                 --messages "$MESSAGES" --value-bytes $VALUE_BYTES ;;
       kcat)   timed kcat-produce sh -c 'exec kcat -P -b "$1" -t perf-produce-kcat -K "$(printf "\t")" -X partitioner=murmur2_random < "$2"' \
                 sh "$bootstrap" "$input" ;;
+      # kcat with kbench's producer settings (idempotence, a 1 M-message queue): the same librdkafka work
+      kcat-same) timed kcat-produce-same sh -c 'exec kcat -P -b "$1" -t perf-produce-kcat-same -K "$(printf "\t")" -X partitioner=murmur2_random \
+                -X enable.idempotence=true -X queue.buffering.max.messages=1000000 -X linger.ms=5 -X batch.num.messages=10000 < "$2"' \
+                sh "$bootstrap" "$input" ;;
     esac
   done
-  if [ "$r" -eq 1 ]; then  # both wrote everything: count it back once
-    for t in perf-produce-kbench perf-produce-kcat; do
+  if [ "$r" -eq 1 ]; then  # every producer wrote everything: count it back once
+    for t in perf-produce-kbench perf-produce-kcat perf-produce-kcat-same; do
       n=$(kcat -C -b "$bootstrap" -t $t -e -q -f 'x\n' | wc -l)
       [ "$n" -eq "$MESSAGES" ] || { echo "$t holds $n messages, expected $MESSAGES" >&2; exit 1; }
     done
@@ -180,6 +185,18 @@ summary() {  # kbench-label kcat-label
 summary kbench-consume kcat-consume
 summary kbench-consume kcat-consume-fw10
 summary kbench-produce kcat-produce
+summary kbench-produce kcat-produce-same
+# CPU time is the producers' own cost: a producer waiting for a slow broker sleeps, so it does not depend on how
+# fast the single-threaded embedded broker ingests (which wall time does, and which varies with the machine).
+for l in kbench-produce kcat-produce kcat-produce-same; do
+  awk -v l="$l" '$1 == l { print $2, $4 }' "$work/runs" | sort -g | awk -v l="$l" -v n="$MESSAGES" '
+    { w[NR] = $1; c[NR] = $2 } END {
+      m = (NR % 2) ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2
+      printf "%-18s wall median %.3f s (min %.3f, max %.3f)", l, m, w[1], w[NR] }'
+  awk -v l="$l" '$1 == l { print $4 }' "$work/runs" | sort -g | awk -v n="$MESSAGES" '
+    { c[NR] = $1 } END { m = (NR % 2) ? c[(NR + 1) / 2] : (c[NR / 2] + c[NR / 2 + 1]) / 2
+      printf "; CPU median %.2f s (min %.2f, max %.2f) = %.2f µs per event\n", m, c[1], c[NR], m / n * 1e6 }'
+done
 echo "peak RSS, median: kbench consume $(median kbench-consume 3) MiB, kcat -C $(median kcat-consume 3) MiB, kbench produce $(median kbench-produce 3) MiB, kcat -P $(median kcat-produce 3) MiB"
 awk -v c="$sweep_rss" -v h="$hwm" 'BEGIN { printf "sweep worker peak RSS: max_worker_rss_mib (CSV) %.1f MiB; workers'"'"' own VmHWM %.1f MiB\n", c, h / 1024 }'
 echo "(max_worker_rss_mb comes from getrusage(ru_maxrss), which on Linux also counts the spawning runner's RSS at exec time; VmHWM is the worker's own.)"

@@ -57,7 +57,9 @@ struct CapacityCommand: ParsableCommand {
     var joinTimeout: DurationValue = CapacityConfiguration.standard.joinTimeout
     @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = CapacityConfiguration.standard.embeddedBrokers
     @Option(help: "Prefix of the topics and groups kbench creates.") var topicPrefix: String = CapacityConfiguration.standard.topicPrefix
-    @Option(help: ArgumentHelp("Trials CSV (default Results/capacity-<UTC timestamp>.csv); the time series, metadata and r1 trial go beside it.", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Trials CSV (default Results/capacity-<UTC timestamp>.csv); the time series, metadata and r1 trial go beside it.", valueName: "path")
+    )
     var out: String?
     @Flag(help: "Do not render plots and the summary at the end.") var noReport = false
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
@@ -83,7 +85,8 @@ struct CapacityCommand: ParsableCommand {
 
     func validate() throws {
         guard assignor.count == 1 else {
-            throw ValidationError("--assignor takes one assignor for a capacity run (got \(assignor.map(\.rawValue).joined(separator: ","))): run once per assignor")
+            throw ValidationError(
+                "--assignor takes one assignor for a capacity run (got \(assignor.map(\.rawValue).joined(separator: ","))): run once per assignor")
         }
         if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; capacity accepts auto, auto-store, sync, async or none") }
         guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }

@@ -1,9 +1,11 @@
 import ArgumentParser
+import CSupport
 import Foundation
 import KafkaBench
 
 /// `kbench produce`: one producer process (kbench's counterpart of kafka-producer-perf-test and `kcat -P`),
-/// running the same producer loop as seeding.
+/// running the same producer loop as seeding; or, with `--duration`, the open-loop producers of a capacity run
+/// (`--producers` processes on one schedule at `--rate`), reporting whether they held the rate.
 struct ProduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce",
@@ -12,7 +14,12 @@ struct ProduceCommand: ParsableCommand {
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
     @Option(help: "Topic to write (must exist, or give --partitions to create it on a real cluster).") var topic: String
     @Option(help: "Partition count to create the topic with when it is missing (real clusters).") var partitions: Int?
-    @Option(help: "Number of events.") var messages: Int
+    @Option(help: "Number of events (or give --rate and --duration).") var messages: Int?
+    @Option(
+        help: ArgumentHelp("Open loop: produce at --rate for this long, as a capacity run's producers do.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var duration: DurationValue?
+    @Option(help: "With --duration: producer processes sharing the schedule.") var producers: Int = 1
     @Option(help: "Bytes per event value (at least 24).") var valueBytes: Int = 100
     @Option(help: "Events per second (default: as fast as possible).") var rate: Double?
     @Option(help: "Distinct keys (user ids).") var keys: Int = 100_000
@@ -22,7 +29,16 @@ struct ProduceCommand: ParsableCommand {
     var keyDistribution: KeyDistribution = .uniform
 
     func validate() throws {
-        guard messages >= 1 else { throw ValidationError("--messages must be at least 1 (got \(messages))") }
+        switch (messages, duration) {
+        case (nil, nil): throw ValidationError("give --messages N, or --rate R with --duration D (open loop)")
+        case (_?, _?): throw ValidationError("give either --messages or --duration, not both")
+        case (let m?, nil): guard m >= 1 else { throw ValidationError("--messages must be at least 1 (got \(m))") }
+        case (nil, let d?):
+            guard rate != nil else { throw ValidationError("--duration needs --rate (open loop: events per second on a fixed schedule)") }
+            guard d.nanoseconds >= 100_000_000 else { throw ValidationError("--duration must be at least 100ms (got \(d))") }
+        }
+        guard (1...16).contains(producers) else { throw ValidationError("--producers must be between 1 and 16 (got \(producers))") }
+        if producers > 1 && duration == nil { throw ValidationError("--producers needs --duration (open loop)") }
         guard valueBytes >= EventRecord.headerSize, valueBytes <= 1_000_000 else {
             throw ValidationError("--value-bytes must be between \(EventRecord.headerSize) and 1000000 (got \(valueBytes))")
         }
@@ -41,6 +57,8 @@ struct ProduceCommand: ParsableCommand {
             }
             try cluster.ensureTopic(topic, partitions: partitions)
         }
+        if let duration, let rate { return try runOpenLoop(cluster: cluster, rate: rate, duration: duration) }
+        let messages = messages ?? 0
         let producer = try KafkaProducer(config: KafkaConfig(Seeder.producerDefaults).merging(cluster.baseConfig.properties), trackLatency: true)
         var sampler = KeySampler(keys: keys, distribution: keyDistribution)
         let start = MonotonicClock.nanoseconds()
@@ -60,5 +78,39 @@ struct ProduceCommand: ParsableCommand {
         if producer.failed > 0 {
             throw RunError("\(producer.failed) event(s) failed delivery: \(producer.firstFailure ?? "")")
         }
+    }
+
+    /// `--duration`: the capacity run's producer processes, alone; prints whether they held the schedule.
+    private func runOpenLoop(cluster: ClusterConnection, rate: Double, duration: DurationValue) throws {
+        kbench_install_stop_handler()
+        let plans = (0..<producers).map {
+            ProductionPlan(
+                topic: topic, rate: rate, producers: producers, index: $0, keys: keys, valueBytes: valueBytes,
+                durationNs: duration.nanoseconds, properties: cluster.baseConfig.properties)
+        }
+        let fleet = try ProducerFleet(plans: plans, placement: try LocalPlacement(), runId: RunMetadata.newRunId())
+        defer { fleet.end() }
+        let start = try fleet.start()
+        while MonotonicClock.nanoseconds() < start + duration.nanoseconds || !fleet.allDone {
+            try fleet.pump(timeoutMs: 50)
+            _ = fleet.takeCheckpoints()
+            if MonotonicClock.nanoseconds() > start + duration.nanoseconds + 60_000_000_000 {
+                throw RunError("the producers did not finish within 60 s of the end")
+            }
+        }
+        let t = fleet.total
+        let planned = plans.reduce(0) { $0 + $1.plannedEvents }
+        let achieved = Double(t.delivered) / duration.seconds
+        let held =
+            Double(t.sent) >= CapacityConfiguration.producerShare * Double(planned) && t.failed == 0
+            && Double(t.lateEvents) <= (1 - CapacityConfiguration.producerShare) * Double(planned)
+        print(
+            String(
+                format:
+                    "target %.0f events/s for %@ with %d producer process(es): sent %d of %d scheduled, delivered %d (%.0f events/s, %.2f%% of the target); %d sent >100 ms late (max %.1f ms); %@",
+                rate, duration.description, producers, t.sent, planned, t.delivered, achieved, 100 * achieved / rate, t.lateEvents, t.maxLateMs,
+                held ? "held the rate" : "did NOT hold the rate (needs ≥ 99% sent, ≤ 1% late, no failure)"))
+        if t.failed > 0 { throw RunError("\(t.failed) event(s) failed delivery: \(t.firstFailure ?? "")") }
+        if !held { throw KBenchExit.measuredFailure }
     }
 }

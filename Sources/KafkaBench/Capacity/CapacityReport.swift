@@ -49,7 +49,8 @@ public enum CapacityReport {
                 if !above.isEmpty { s += "; but \(above.map { "C = \($0.consumers)" }.joined(separator: ", ")) did not: \(above[0].reason)" }
                 lines.append(s + ").")
             } else {
-                lines.append("No consumer count tried (\(tried.map(String.init).joined(separator: ", "))) sustains \(fmt(rate)) events/s with p99 lag ≤ \(bound).")
+                lines.append(
+                    "No consumer count tried (\(tried.map(String.init).joined(separator: ", "))) sustains \(fmt(rate)) events/s with p99 lag ≤ \(bound).")
             }
             if first.r1.isFinite {
                 let model = CapacityModel(rate: rate, r1: first.r1, partitions: first.partitions)
@@ -57,12 +58,15 @@ public enum CapacityReport {
             }
             let invalid = fixed.filter { $0.verdict == .invalid }
             if !invalid.isEmpty {
-                lines.append("Invalid (the producers fell behind, not the consumers): \(invalid.map { "C = \($0.consumers)" }.joined(separator: ", ")); use --producers.")
+                lines.append(
+                    "Invalid (the producers fell behind, not the consumers): \(invalid.map { "C = \($0.consumers)" }.joined(separator: ", ")); use --producers."
+                )
             }
         }
         for r in searchResults(rows) {
             let model = CapacityModel.evenRate(r1: first.r1, consumers: r.consumers, partitions: first.partitions)
-            let bound = CapacityModel.assignmentRate(r1: first.r1, partitions: first.partitions, maxPartitions: (first.partitions + r.consumers - 1) / r.consumers)
+            let bound = CapacityModel.assignmentRate(
+                r1: first.r1, partitions: first.partitions, maxPartitions: (first.partitions + r.consumers - 1) / r.consumers)
             if let s = r.sustained {
                 var line = "C = \(r.consumers): sustains \(fmt(s)) events/s" + (r.confirmed ? "" : " (seen once, not confirmed)")
                 if let h = r.fellBehindAt { line += ", falls behind at \(fmt(h))" }
@@ -70,7 +74,8 @@ public enum CapacityReport {
                 if abs(bound - model) > 0.5 { line += ", assignment bound r1 · P / ceil(P / C) = \(fmt(bound))" }
                 lines.append(line + ".")
             } else {
-                lines.append("C = \(r.consumers): no rate tried sustained" + (r.fellBehindAt.map { " (lowest tried that fell behind: \(fmt($0)))" } ?? "") + ".")
+                lines.append(
+                    "C = \(r.consumers): no rate tried sustained" + (r.fellBehindAt.map { " (lowest tried that fell behind: \(fmt($0)))" } ?? "") + ".")
             }
         }
         return lines.joined(separator: "\n")
@@ -181,16 +186,19 @@ public enum CapacityReport {
         let rel = { (path: String) in RelativePath.from(resultsDir, to: path) }
         var md = "# Capacity: \(name)\n\n"
         if let meta {
-            md += "Run of \(ResultsIndex.displayDate(meta.started ?? "")) on the \(meta.brokerKind ?? broker); \(meta.hostCores.map { String($0) + "-core host" } ?? "host unknown").\n\n"
+            md +=
+                "Run of \(ResultsIndex.displayDate(meta.started ?? "")) on the \(meta.brokerKind ?? broker); \(meta.hostCores.map { String($0) + "-core host" } ?? "host unknown").\n\n"
             if let cmd = meta.commandLine { md += "```\n\(cmd)\n```\n\n" }
         }
         md += "## The answer\n\n" + answer(rows).split(separator: "\n").map { "- \($0)" }.joined(separator: "\n") + "\n\n"
         md += "![lag over time](\(rel(lagPng)))\n\n![capacity](\(rel(capPng)))\n\n"
-        md += "## Trials\n\n| C | search | target/s | achieved/s | consumed/s | busiest consumer's partitions | lag p99 (s) | lag max (s) | growth (msgs/s) | latency p50/p99/max (ms) | verdict | reason |\n"
+        md +=
+            "## Trials\n\n| C | search | target/s | achieved/s | consumed/s | busiest consumer's partitions | lag p99 (s) | lag max (s) | growth (msgs/s) | latency p50/p99/max (ms) | verdict | reason |\n"
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in rows {
             let lat = r.latencyP50Ms.isFinite ? String(format: "%.0f / %.0f / %.0f", r.latencyP50Ms, r.latencyP99Ms, r.latencyMaxMs) : "-"
-            md += "| \(r.consumers) | \(r.search) \(r.step) | \(Int(r.targetRate)) | \(Int(r.achievedRate)) | \(Int(r.consumedRate)) | \(r.maxPartitionsPerConsumer) | "
+            md +=
+                "| \(r.consumers) | \(r.search) \(r.step) | \(Int(r.targetRate)) | \(Int(r.achievedRate)) | \(Int(r.consumedRate)) | \(r.maxPartitionsPerConsumer) | "
             md += String(format: "%.2f | %.2f | %.0f", r.lagSecondsP99, r.lagSecondsMax, r.lagGrowth)
             md += " | \(lat) | \(r.verdict.rawValue) | \(r.reason.replacing("|", with: "/")) |\n"
         }
@@ -231,7 +239,10 @@ public enum CapacityReport {
         if !fixed.isEmpty {
             let rate = CapacityModel.number(fixed[0].targetRate)
             let model = first.r1.isFinite ? CapacityModel(rate: fixed[0].targetRate, r1: first.r1, partitions: first.partitions) : nil
-            let modelText = model.map { m in " (model: \(m.consumersForPartitions.map(String.init) ?? "none on \(first.partitions) partitions"); rate ÷ r1: \(m.evenSplitConsumers))" } ?? ""
+            let modelText =
+                model.map { m in
+                    " (model: \(m.consumersForPartitions.map(String.init) ?? "none on \(first.partitions) partitions"); rate ÷ r1: \(m.evenSplitConsumers))"
+                } ?? ""
             if let c = fixed.filter({ $0.verdict == .sustains }).map(\.consumers).min() {
                 return "capacity: \(rate) events/s on \(first.partitions) partitions sustained from \(c) consumers\(modelText)"
             }
@@ -249,8 +260,12 @@ public enum CapacityReport {
         if !fixed.isEmpty { return fixed }
         var out: [(Int, CapacityRow)] = []
         for r in searchResults(rows) {
-            if let s = r.sustained, let t = indexed.last(where: { $0.1.consumers == r.consumers && $0.1.targetRate == s && $0.1.verdict == .sustains }) { out.append(t) }
-            if let h = r.fellBehindAt, let t = indexed.last(where: { $0.1.consumers == r.consumers && $0.1.targetRate == h && $0.1.verdict == .fallsBehind }) { out.append(t) }
+            if let s = r.sustained, let t = indexed.last(where: { $0.1.consumers == r.consumers && $0.1.targetRate == s && $0.1.verdict == .sustains }) {
+                out.append(t)
+            }
+            if let h = r.fellBehindAt, let t = indexed.last(where: { $0.1.consumers == r.consumers && $0.1.targetRate == h && $0.1.verdict == .fallsBehind }) {
+                out.append(t)
+            }
         }
         return out
     }
@@ -261,7 +276,9 @@ public enum CapacityReport {
         var out: [Int: [(Double, Double)]] = [:]
         for line in text.split(separator: "\n").dropFirst(2) {
             let c = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard c.count == CapacityFiles.timeseriesColumns.count, c[6] == "all", let trial = Int(c[1]), let t = Double(c[5]), let lag = Double(c[10]) else { continue }
+            guard c.count == CapacityFiles.timeseriesColumns.count, c[6] == "all", let trial = Int(c[1]), let t = Double(c[5]), let lag = Double(c[10]) else {
+                continue
+            }
             out[trial, default: []].append((t, lag))
         }
         return out

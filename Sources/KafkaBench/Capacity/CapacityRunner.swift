@@ -56,7 +56,8 @@ public final class CapacityRunner {
         if embedded && cluster.hostedBroker == nil {
             throw RunError(
                 "kbench capacity creates a fresh topic for every trial, which an embedded broker hosted by another process cannot do "
-                    + "(librdkafka 2.0.2's mock has no CreateTopics): run it without --bootstrap (it then hosts its own embedded broker) or against a real cluster")
+                    + "(librdkafka 2.0.2's mock has no CreateTopics): run it without --bootstrap (it then hosts its own embedded broker) or against a real cluster"
+            )
         }
         if embedded, let rate = c.rate, !c.findMaxRate { try c.checkEmbeddedRetention(rate: rate) }
         let ceiling = embedded ? c.embeddedRateLimit : .infinity
@@ -105,7 +106,8 @@ public final class CapacityRunner {
         var trialIndex = 0
         func trial(consumers: Int, rate: Double, step: Int, role: String) -> CapacityRow {
             trialIndex += 1
-            var row = runTrial(consumers: consumers, rate: rate, step: step, role: role, r1: r1, embedded: embedded, placement: placement, progress: progress, meta: &meta)
+            var row = runTrial(
+                consumers: consumers, rate: rate, step: step, role: role, r1: r1, embedded: embedded, placement: placement, progress: progress, meta: &meta)
             row.step = step
             row.timestamp = RunMetadata.utcTimestamp()
             files.append(row, series: lastSeries, trial: trialIndex)
@@ -255,8 +257,13 @@ public final class CapacityRunner {
         let share = CapacityConfiguration.producerShare
         if v.lost > 0 || v.duplicates > 0 {
             row.verdict = .failed
-            row.reason = "lost \(v.lost), duplicates \(v.duplicates)"
-                + (v.lostRanges.isEmpty ? "" : " (lost: " + v.lostRanges.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map(\.description).joined(separator: " "))" }.joined(separator: "; ") + ")")
+            row.reason =
+                "lost \(v.lost), duplicates \(v.duplicates)"
+                + (v.lostRanges.isEmpty
+                    ? ""
+                    : " (lost: "
+                        + v.lostRanges.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.map(\.description).joined(separator: " "))" }.joined(
+                            separator: "; ") + ")")
         } else if recording.rebalances > 0 {
             row.verdict = .failed
             row.reason = "the group rebalanced during the run (\(recording.rebalances) assignment change(s) after go)"
@@ -264,7 +271,8 @@ public final class CapacityRunner {
             row.verdict = .invalid
             var why: [String] = []
             if Double(produced.sent) < share * planned {
-                why.append("sent \(produced.sent) of \(Int(planned)) scheduled events (\(String(format: "%.1f", 100 * Double(produced.sent) / max(1, planned)))%)")
+                why.append(
+                    "sent \(produced.sent) of \(Int(planned)) scheduled events (\(String(format: "%.1f", 100 * Double(produced.sent) / max(1, planned)))%)")
             }
             if Double(produced.lateEvents) > (1 - share) * planned {
                 why.append("\(produced.lateEvents) events sent more than 100 ms late (max \(Int(produced.maxLateMs)) ms)")

@@ -69,7 +69,8 @@ public struct CapacityVerdict: Sendable, Equatable {
             v.kind = .fallsBehind
             v.reason = "lag grows \(Int(growth.rounded())) msgs/s (above 1% of the rate, \(Int(limit.rounded())) msgs/s)"
             if let at = v.crossesBoundAt {
-                v.reason += v.crossingProjected ? "; would exceed \(bound) at about \(Int(at.rounded())) s" : "; exceeded \(bound) at \(String(format: "%.1f", at)) s"
+                v.reason +=
+                    v.crossingProjected ? "; would exceed \(bound) at about \(Int(at.rounded())) s" : "; exceeded \(bound) at \(String(format: "%.1f", at)) s"
             }
         } else if v.lagSecondsP99 > maxLagSeconds {
             v.kind = .fallsBehind

@@ -53,4 +53,14 @@ public struct ProductionReport: Codable, Sendable, Equatable {
     public var done = false
 
     public init() {}
+
+    /// Several producers' reports as one (counts summed, the worst lateness, the first failure).
+    public static func sum(_ reports: [ProductionReport]) -> ProductionReport {
+        reports.reduce(into: ProductionReport()) { t, r in
+            t.sent += r.sent; t.delivered += r.delivered; t.failed += r.failed
+            t.maxLateMs = max(t.maxLateMs, r.maxLateMs); t.lateEvents += r.lateEvents
+            t.firstFailure = t.firstFailure ?? r.firstFailure
+            t.done = reports.allSatisfy(\.done)
+        }
+    }
 }
