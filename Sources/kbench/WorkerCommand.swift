@@ -34,7 +34,11 @@ struct WorkerCommand: ParsableCommand {
         reader.start()
         let encoder = JSONEncoder()
         let emit: (WorkerEvent) -> Void = { event in
-            guard var data = try? encoder.encode(event) else { return }
+            // an event that cannot be encoded must not vanish: the runner gets an error in its place
+            guard var data = try? encoder.encode(event) else {
+                FileHandle.standardOutput.write(Data("{\"event\":\"error\",\"t\":0,\"message\":\"cannot encode a \(event.event.rawValue) event\"}\n".utf8))
+                return
+            }
             data.append(0x0A)
             FileHandle.standardOutput.write(data)
         }

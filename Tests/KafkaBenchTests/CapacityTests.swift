@@ -37,6 +37,17 @@ import Testing
         // every trial's lag series is there: 80 samples of the group and of each partition
         let series = try String(contentsOfFile: dir + "/cap-timeseries.csv", encoding: .utf8).split(separator: "\n")
         #expect(series.count == 2 + 2 * 80 * 3, "\(series.count)")
+
+        // the report: summary with the answer, both plots, and an index row with the headline (the time series is
+        // a companion, not a run of its own)
+        let report = try TestSupport.kbench(["report", csv], timeout: 60)
+        #expect(report.status == 0, "\(report.stderr)")
+        let summary = try String(contentsOfFile: dir + "/cap.md", encoding: .utf8)
+        #expect(summary.contains("sustains 600 events/s with p99 lag ≤ 2 s: **2**"), "\(summary)")
+        for plot in ["cap-lag.png", "cap-capacity.png"] { #expect(FileManager.default.fileExists(atPath: dir + "/" + plot), "\(plot)") }
+        let index = try String(contentsOfFile: dir + "/README.md", encoding: .utf8)
+        #expect(index.contains("capacity: 600 events/s on 2 partitions sustained from 2 consumers (model: 2; rate ÷ r1: 2)"), "\(index)")
+        #expect(!index.contains("| cap-timeseries"), "\(index)")
     }
 
     @Test func aRateTheEmbeddedBrokerCannotRetainIsRefused() throws {

@@ -150,7 +150,12 @@ public enum CapacityReport {
 
             """
         let titles = chosen.map { "C = \($0.1.consumers), \(CapacityModel.number($0.1.targetRate))/s: \($0.1.verdict.rawValue)" }
-        gp += "plot " + titles.enumerated().map { i, t in "'\(lagFile)' index \(i) using 1:2 with lines lw 2 title '\(t)'" }.joined(separator: ", \\\n     ")
+        let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"]
+        gp +=
+            "plot "
+            + titles.enumerated().map { i, t in
+                "'\(lagFile)' index \(i) using 1:2 with lines lw 2 lc rgb '\(colors[i % colors.count])' dt \(i / colors.count + 1) title '\(t)'"
+            }.joined(separator: ", \\\n     ")
         gp += "\n\nunset arrow 1\nunset arrow 2\nunset label 1\nunset label 2\n"
         gp += """
             set output '\(name)-capacity.png'
@@ -163,12 +168,14 @@ public enum CapacityReport {
 
             """
         if fixed.isEmpty {
-            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'model r1 · min(C, P)', \\\n"
-            gp += "     '\(capFile)' using 1:4 with steps lw 1 lc rgb '#808080' title 'assignment bound r1 · P / ceil(P/C)', \\\n"
-            gp += "     '\(capFile)' using 1:2:2:7 with yerrorbars pt 7 ps 1.5 lw 2 title 'measured: sustains (bar: lowest rate that fell behind)'\n"
+            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'r1 · C (rate ÷ r1 sizing)', \\\n"
+            gp +=
+                "     '\(capFile)' using 1:4 with linespoints pt 1 lw 1 lc rgb '#808080' title 'model: r1 · P / ceil(P/C) (the busiest consumer keeps up)', \\\n"
+            gp +=
+                "     '\(capFile)' using 1:2:2:7 with yerrorbars pt 7 ps 1.5 lw 2 title 'measured: highest rate that sustains (bar: up to the lowest that fell behind)'\n"
         } else {
-            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'model r1 · min(C, P)', \\\n"
-            gp += "     '\(capFile)' using 1:4 with lines lw 1 lc rgb '#808080' title 'assignment bound r1 · P / ceil(P/C)', \\\n"
+            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'r1 · min(C, P): every consumer busy (rate ÷ r1 sizing)', \\\n"
+            gp += "     '\(capFile)' using 1:4 with linespoints pt 1 lw 1 lc rgb '#808080' title 'model: highest sustainable rate r1 · P / ceil(P/C)', \\\n"
             gp += "     '\(capFile)' using 1:5 with lines lw 2 lc rgb '#c00000' title 'target rate', \\\n"
             gp += "     '\(capFile)' using 1:($6 == 1 ? $2 : 1/0) with points pt 7 ps 1.6 lc rgb '#008000' title 'consumed: sustains', \\\n"
             gp += "     '\(capFile)' using 1:($6 == 0 ? $2 : 1/0) with points pt 6 ps 1.6 lw 2 lc rgb '#c00000' title 'consumed: falls behind'\n"

@@ -214,6 +214,16 @@ public final class CapacityRunner {
         case .failure(let f): return failed(f.reason)
         case .success(let r): recording = r
         }
+        // every consumer's final result carries its audit and latency: without one, neither could be checked
+        let silent = outcome.members.filter { $0.final == nil }
+        if !silent.isEmpty {
+            let why = silent.map { m in
+                let tail = m.process.stderrTail.split(separator: "\n").last.map(String.init) ?? m.lastError ?? ""
+                return "\(m.name) \(m.process.exitDescription ?? "still running")" + (tail.isEmpty ? "" : " (\(tail.prefix(200)))")
+            }
+            return failed(
+                "consumer(s) sent no final result after \"stop\", so their audit and latency are missing: " + why.joined(separator: "; "))
+        }
         let series = LagSeries(
             startNs: recording.startNs, durationNs: c.duration.nanoseconds, partitionCount: c.partitions,
             checkpoints: recording.checkpoints, positions: recording.positions)

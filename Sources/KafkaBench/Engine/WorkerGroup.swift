@@ -161,14 +161,15 @@ public final class WorkerGroup {
     }
 
     /// Ends every worker: "stop", then up to `graceMs` for them to exit on their own, then SIGKILL; always reaps.
-    /// Returns the events that arrived meanwhile (already applied).
+    /// Returns the events that arrived meanwhile (already applied). A worker's last lines (its final result) are
+    /// often still in the pipe when it exits: its output is read to the end, not just until the exit.
     @discardableResult
     public func shutdown(graceMs: Int) -> [(Int, WorkerEvent)] {
         var events: [(Int, WorkerEvent)] = []
         for i in members.indices { members[i].endedByRunner = true }
         broadcast(RunnerCommand(cmd: .stop))
         let deadline = MonotonicClock.nanoseconds() + UInt64(graceMs) * 1_000_000
-        while members.contains(where: { !$0.process.hasExited }) && MonotonicClock.nanoseconds() < deadline {
+        while members.contains(where: { !$0.process.hasExited || !$0.process.openOutputFds.isEmpty }) && MonotonicClock.nanoseconds() < deadline {
             events += pump(timeoutMs: 20)
         }
         killAll()
