@@ -104,6 +104,36 @@ import Testing
         #expect(s.answer.map { $0 >= 3300 * 0.94 && $0 <= 3300 } == true, "\(String(describing: s.answer)): \(s.steps)")
     }
 
+    /// At the capacity's edge one rate gives either outcome (seen in a real run at r1: falls behind, sustains,
+    /// falls behind). Its majority decides, the rate below that sustained twice stays the answer, and the search
+    /// ends without starting over.
+    @Test func aRateThatFlipsAtTheEdgeIsDecidedByItsMajority() {
+        var s = RateSearch(start: 920)
+        var atEdge = [CapacityVerdict.Kind.fallsBehind, .sustains, .fallsBehind, .sustains]
+        while let next = s.next {
+            let outcome: CapacityVerdict.Kind = next.rate < 910 ? .sustains : next.rate > 930 ? .fallsBehind : atEdge.removeFirst()
+            s.record(outcome)
+        }
+        #expect(s.answer != nil && s.answer! >= 874 && s.answer! < 920, "\(s.steps)")
+        #expect(s.high == 920, "\(s.steps)")
+        #expect(s.steps.count <= 10, "\(s.steps)")
+    }
+
+    /// The report replays the rows as the search judged them.
+    @Test func theReportReadsTheSearchFromItsRows() {
+        var rows: [CapacityRow] = []
+        for (rate, role, verdict) in [
+            (920.0, "bracket", CapacityVerdict.Kind.fallsBehind), (736, "bracket", .sustains), (828, "bisect", .sustains), (874, "bisect", .sustains),
+            (897, "bisect", .sustains), (897, "confirm-low", .sustains), (920, "confirm-high", .sustains), (920, "repeat", .fallsBehind),
+        ] {
+            var r = CapacityRow()
+            r.consumers = 1; r.targetRate = rate; r.search = role; r.verdict = verdict
+            rows.append(r)
+        }
+        let result = CapacityReport.searchResults(rows)
+        #expect(result == [CapacityReport.SearchResult(consumers: 1, sustained: 897, confirmed: true, fellBehindAt: 920)])
+    }
+
     /// Rates the producers cannot hold are not searched again: the ceiling drops below them.
     @Test func anInvalidStepLowersTheCeiling() {
         var s = RateSearch(start: 10_000)

@@ -4,8 +4,9 @@ import Foundation
 /// gnuplot plots: lag in time over the run (one line per consumer count, the bound drawn) and the capacity plot
 /// (consumed or sustainable rate against consumers, with both models).
 public enum CapacityReport {
-    /// What the rows say, per consumer count, for `--find-max-rate`: the highest rate that sustained in two
-    /// trials and fell behind in none ("confirmed"), and the lowest rate above it that fell behind.
+    /// What the rows say, per consumer count, for `--find-max-rate`, judged as the search judged it: the highest
+    /// rate whose trials mostly sustained below the lowest whose trials mostly fell behind, whether it sustained at
+    /// least twice ("confirmed"), and that lowest rate that fell behind.
     public struct SearchResult: Sendable, Equatable {
         public var consumers: Int
         public var sustained: Double?
@@ -16,18 +17,15 @@ public enum CapacityReport {
     public static func searchResults(_ rows: [CapacityRow]) -> [SearchResult] {
         let byC = Dictionary(grouping: rows.filter { $0.search != "fixed" }, by: \.consumers)
         return byC.keys.sorted().map { c in
-            let trials = byC[c]!
-            var sustains: [Double: Int] = [:]
-            var behind: Set<Double> = []
-            for t in trials {
-                if t.verdict == .sustains { sustains[t.targetRate, default: 0] += 1 }
-                if t.verdict == .fallsBehind { behind.insert(t.targetRate) }
+            // replay the search's evidence: each rate's majority outcome, as `RateSearch` judges it
+            var search = RateSearch(start: byC[c]![0].targetRate)
+            for (i, t) in byC[c]!.enumerated() {
+                if i > 0 { search.force(rate: t.targetRate, role: t.search) }
+                search.record(t.verdict)
             }
-            let clean = sustains.filter { !behind.contains($0.key) }
-            let confirmed = clean.filter { $0.value >= 2 }.keys.max()
-            let best = confirmed ?? clean.keys.max()
-            let above = behind.filter { $0 > (best ?? 0) }.min()
-            return SearchResult(consumers: c, sustained: best, confirmed: confirmed != nil, fellBehindAt: above)
+            let low = search.low
+            return SearchResult(
+                consumers: c, sustained: low, confirmed: low.map { search.tally($0).sustained >= 2 } ?? false, fellBehindAt: search.high)
         }
     }
 

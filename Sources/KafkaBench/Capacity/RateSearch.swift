@@ -1,14 +1,16 @@
 /// `--find-max-rate` for one consumer count: the highest rate that sustains, to within 5%.
 ///
 /// It brackets from a first guess (×1.25 up while trials sustain, ×0.8 down while they fall behind), then
-/// bisects. A single noisy trial must not steer the answer, so before it ends it repeats the bracket's ends:
-/// the low end must sustain again and the high end fall behind again. A repeat that disagrees moves the bracket
-/// and the search goes on. Every step is a fresh bounded trial; steps are capped.
+/// bisects. Near the capacity single trials are noisy, so every rate's outcome is the majority of its trials (a
+/// tie is tried again), the bracket is rebuilt from all the evidence after every step (the low end: the highest
+/// rate that sustains below the lowest that falls behind), and before it ends the search repeats the bracket's
+/// ends until the low end has sustained twice and the high end fallen behind twice. A noisy first step therefore
+/// cannot steer the answer. Every step is a fresh bounded trial; steps are capped.
 public struct RateSearch: Sendable {
     /// One trial of the search.
     public struct Step: Sendable, Equatable {
         public var rate: Double
-        /// bracket, bisect, confirm-low or confirm-high.
+        /// bracket, bisect, repeat (a tie), confirm-low or confirm-high.
         public var role: String
         public var outcome: CapacityVerdict.Kind?
     }
@@ -17,11 +19,6 @@ public struct RateSearch: Sendable {
     public static let maxSteps = 14
 
     public private(set) var steps: [Step] = []
-    /// Highest rate that sustained (and how often in a row), lowest rate that fell behind (likewise).
-    public private(set) var low: Double?
-    public private(set) var high: Double?
-    private var lowConfirmations = 0
-    private var highConfirmations = 0
     /// Rates above this are not tried (the embedded broker's retention, or where producers could not keep up).
     public private(set) var ceiling: Double
     /// Why the search ended, once it has.
@@ -35,28 +32,43 @@ public struct RateSearch: Sendable {
     /// The next rate to try, or nil when the search has ended.
     public var next: Step? { conclusion == nil ? steps.last.flatMap { $0.outcome == nil ? $0 : nil } : nil }
 
-    /// The highest rate found to sustain (confirmed by a repeat), nil when none did.
-    public var answer: Double? { lowConfirmations >= 2 ? low : nil }
+    /// Trials at `rate` that sustained and that fell behind.
+    public func tally(_ rate: Double) -> (sustained: Int, fellBehind: Int) {
+        let at = steps.filter { $0.rate == rate }
+        return (at.filter { $0.outcome == .sustains }.count, at.filter { $0.outcome == .fallsBehind }.count)
+    }
+
+    /// The lowest rate whose trials mostly fell behind.
+    public var high: Double? {
+        Set(steps.map(\.rate)).filter {
+            let t = tally($0); return t.fellBehind > t.sustained
+        }.min()
+    }
+
+    /// The highest rate whose trials mostly sustained, below `high`.
+    public var low: Double? {
+        let h = high ?? .infinity
+        return Set(steps.map(\.rate)).filter {
+            let t = tally($0); return t.sustained > t.fellBehind && $0 < h
+        }.max()
+    }
+
+    /// The highest rate found to sustain, seen at least twice; nil when none is.
+    public var answer: Double? { low.flatMap { tally($0).sustained >= 2 ? $0 : nil } }
 
     /// Records the outcome of the pending step and plans the next one.
     public mutating func record(_ outcome: CapacityVerdict.Kind) {
         guard conclusion == nil, let i = steps.indices.last, steps[i].outcome == nil else { return }
         steps[i].outcome = outcome
-        let rate = steps[i].rate
         switch outcome {
-        case .sustains:
-            if rate == low { lowConfirmations += 1 } else if low == nil || rate > low! { low = rate; lowConfirmations = 1 }
-            if let h = high, rate >= h { high = nil; highConfirmations = 0 }
-        case .fallsBehind:
-            if rate == high { highConfirmations += 1 } else if high == nil || rate < high! { high = rate; highConfirmations = 1 }
-            if let l = low, rate <= l { low = nil; lowConfirmations = 0 }
+        case .failed:
+            conclusion = "a trial failed at \(Int(steps[i].rate)) events/s"
+            return
         case .invalid:
             // the producers could not hold this rate: nothing at or above it can be measured here
-            ceiling = min(ceiling, rate * 0.95)
-            if let h = high, h >= rate { high = nil; highConfirmations = 0 }
-        case .failed:
-            conclusion = "a trial failed at \(Int(rate)) events/s"
-            return
+            ceiling = min(ceiling, steps[i].rate * 0.95)
+        case .sustains, .fallsBehind:
+            break
         }
         plan()
     }
@@ -66,14 +78,20 @@ public struct RateSearch: Sendable {
             conclusion = "stopped after \(Self.maxSteps) steps"
             return
         }
+        // a rate tried as often with either outcome gets another trial
+        if let tie = Set(steps.map(\.rate)).filter({
+            let t = tally($0); return t.sustained > 0 && t.sustained == t.fellBehind
+        }).min() {
+            propose(tie, "repeat")
+            return
+        }
         switch (low, high) {
         case (nil, nil):
             // only invalid steps so far: try lower
-            let r = steps.last!.rate * 0.8
-            propose(r, "bracket")
+            propose(steps.last!.rate * 0.8, "bracket")
         case (let l?, nil):
             if l >= ceiling * 0.999 {
-                if lowConfirmations >= 2 {
+                if tally(l).sustained >= 2 {
                     conclusion = "reached the highest rate the harness can produce here (\(Int(ceiling)) events/s): the group sustains at least that"
                 } else {
                     propose(l, "confirm-low")
@@ -85,17 +103,23 @@ public struct RateSearch: Sendable {
             propose(h * 0.8, "bracket")
         case (let l?, let h?):
             if h / l <= 1 + Self.tolerance {
-                if lowConfirmations < 2 {
+                if tally(l).sustained < 2 {
                     propose(l, "confirm-low")
-                } else if highConfirmations < 2 {
+                } else if tally(h).fellBehind < 2 {
                     propose(h, "confirm-high")
                 } else {
-                    conclusion = "sustains \(Int(l)) events/s, falls behind at \(Int(h)) (each seen twice)"
+                    conclusion = "sustains \(Int(l)) events/s, falls behind at \(Int(h)) (each seen at least twice)"
                 }
             } else {
                 propose((l + h) / 2, "bisect")
             }
         }
+    }
+
+    /// Replaces the pending step by a given one (replaying recorded trials).
+    mutating func force(rate: Double, role: String) {
+        if let i = steps.indices.last, steps[i].outcome == nil { steps[i] = Step(rate: rate, role: role) } else { steps.append(Step(rate: rate, role: role)) }
+        conclusion = nil
     }
 
     private mutating func propose(_ rate: Double, _ role: String) {
