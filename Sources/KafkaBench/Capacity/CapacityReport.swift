@@ -126,6 +126,9 @@ public enum CapacityReport {
                 capData += String(format: "%d NaN %.1f %.1f NaN 0 NaN\n", c, even, assigned)
             }
         }
+        // the bound stays in view even when every line is far below it
+        let dataTop = chosen.flatMap { lagSeries[$0.0] ?? [] }.map(\.1).max() ?? 0
+        let yTop = String(format: "%.2f", max(first.maxLagS * 1.15, dataTop * 1.05))
         let lagFile = name + "-lag.dat", capFile = name + "-capacity.dat", scriptFile = name + ".gp"
         let broker = first.broker == "embedded" ? "embedded broker" : first.broker
         let subtitle = "P = \(first.partitions), \(first.assignor), work \(first.work), \(broker), r1 = \(CapacityModel.number(first.r1))/s"
@@ -140,11 +143,11 @@ public enum CapacityReport {
             set title "Lag in time (worst partition) over the run\\n\(subtitle)"
             set xlabel 'seconds since the traffic started'
             set ylabel 'age of the oldest unconsumed event (s)'
-            set yrange [0:*]
+            set yrange [0:\(yTop)]
             set arrow 1 from graph 0, first \(first.maxLagS) to graph 1, first \(first.maxLagS) nohead lw 2 dt 2 lc rgb '#c00000'
-            set label 1 sprintf('bound %g s', \(first.maxLagS)) at graph 0.01, first \(first.maxLagS) offset 0,0.7 tc rgb '#c00000'
+            set label 1 sprintf('bound %g s', \(first.maxLagS)) at graph 0.99, first \(first.maxLagS) right offset 0,0.7 tc rgb '#c00000'
             set arrow 2 from first \(first.warmupS), graph 0 to first \(first.warmupS), graph 1 nohead dt 3 lc rgb '#808080'
-            set label 2 'warm-up' at first \(first.warmupS), graph 0.95 offset 0.5,0 tc rgb '#808080'
+            set label 2 'end of warm-up' at first \(first.warmupS), graph 0.03 offset 0.5,0 tc rgb '#808080'
 
             """
         let titles = chosen.map { "C = \($0.1.consumers), \(CapacityModel.number($0.1.targetRate))/s: \($0.1.verdict.rawValue)" }

@@ -313,8 +313,11 @@ public final class CapacityRunner {
             "work": c.work.description, "commit": c.commit.description, "producers": String(c.producers), "keys": String(c.keys),
             "value_bytes": String(c.valueBytes), "find_max_rate": String(c.findMaxRate),
             "growth_tolerance": "1% of the target rate", "producer_validity": "≥ 99% of the schedule sent, ≤ 1% of events > 100 ms late, no delivery failure",
-            "producer_properties": KafkaConfig(ProducerWorker.producerDefaults).merging(cluster.baseConfig.properties).redacted
-                .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "),
+            "producer_properties": KafkaConfig(ProducerWorker.producerDefaults(rate: c.rate ?? 0)).merging(cluster.baseConfig.properties).redacted
+                .sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                + (c.userProperties["linger.ms"] == nil
+                    ? " (linger.ms is 1 below \(Int(ProducerWorker.fastRate)) events/s and 5 at or above; per trial rate)" : "")
+                ,
         ]
     }
 }
