@@ -13,7 +13,7 @@ struct KBench: ParsableCommand {
         version: KBenchVersion.string,
         subcommands: [
             SweepCommand.self, RebalanceCommand.self, ReportCommand.self, CompareCommand.self, SeedCommand.self, BrokerCommand.self,
-            ConsumeCommand.self, ProduceCommand.self, WorkerCommand.self,
+            ConsumeCommand.self, ProduceCommand.self, WorkerCommand.self, AgentCommand.self,
         ]
     )
 }

@@ -116,6 +116,8 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
 
+    @OptionGroup(title: "Placement") var placement: PlacementOptions
+
     func makeConfiguration() throws -> SweepConfiguration {
         var c = SweepConfiguration(partitions: partitions.values, consumers: consumers.values)
         c.assignors = assignor
@@ -140,6 +142,7 @@ struct SweepCommand: ParsableCommand {
         c.cleanup = cleanup
         c.createTimeout = createTimeout
         c.userProperties = try connection.userProperties()
+        c.agents = try placement.settings()
         if let baseline { c.setBaseline(baseline) }
         return c
     }
