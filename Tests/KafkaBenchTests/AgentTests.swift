@@ -15,17 +15,17 @@ import Testing
         let keyFile: String
         private(set) var agents: [(name: String, process: Process, log: String)] = []
 
-        init(agents count: Int, topics: [String], slots: Int = 2) throws {
+        init(agents count: Int, topics: [String], slots: Int = 2, agentArguments: [String] = []) throws {
             (broker, bootstrap) = try ProcessTests.startBroker(topics)
             dir = try TestSupport.tempDirectory()
             keyFile = dir + "/key"
             try "kbench-test-key-\(UUID().uuidString)\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
             for i in 1...count {
                 let log = dir + "/a\(i).log"
-                FileManager.default.createFile(atPath: log, contents: nil)
+                _ = FileManager.default.createFile(atPath: log, contents: nil)
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-                p.arguments = ["agent", "--bootstrap", bootstrap, "--name", "a\(i)", "--slots", String(slots), "--key-file", keyFile]
+                p.arguments = ["agent", "--bootstrap", bootstrap, "--name", "a\(i)", "--slots", String(slots), "--key-file", keyFile] + agentArguments
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = FileHandle(forWritingAtPath: log)
                 try p.run()
@@ -40,7 +40,7 @@ import Testing
 
         /// A sweep over the agents (or local, with `agents` nil), its stderr in `stderrPath`.
         func startSweep(_ arguments: [String], agents: Int?, stderrPath: String) throws -> Process {
-            FileManager.default.createFile(atPath: stderrPath, contents: nil)
+            _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
             let p = Process()
             p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
             p.arguments =
@@ -114,11 +114,14 @@ import Testing
     }
 
     /// Three agents run a sweep whose rates agree with the same sweep run locally; nothing is lost, and the
-    /// placement file says which agent ran which consumer (spread: two each at C=6).
+    /// placement file says which agent ran which consumer (spread: two each at C=6). Neither the runner's nor the
+    /// agents' password reaches the control topics, the results or the logs. A "go" confirmed later than
+    /// `--agents-go-bound` fails the trial.
     @Test func aSweepOverThreeAgentsAgreesWithALocalSweep() throws {
-        let fleet = try Fleet(agents: 3, topics: ["kbench-p6-t0:6"])
+        let agentSecret = "agent-secret-7f3a91", runnerSecret = "runner-secret-9c2e44"
+        let fleet = try Fleet(agents: 3, topics: ["kbench-p6-t0:6"], agentArguments: ["-X", "sasl.password=\(agentSecret)"])
         defer { fleet.stop() }
-        let args = ["--partitions", "6", "--consumers", "6", "--messages", "60000", "--duration", "1s"]
+        let args = ["--partitions", "6", "--consumers", "6", "--messages", "60000", "--duration", "1s", "-X", "sasl.password=\(runnerSecret)"]
         var rates: [String: [String: Double]] = [:]
         for (label, agents) in [("agents", Optional(3)), ("local", nil)] {
             let csv = fleet.dir + "/\(label).csv"
@@ -131,16 +134,33 @@ import Testing
                 rates[label, default: [:]][row["consumers"] ?? ""] = Double(row["msgs_per_s"] ?? "")
             }
         }
-        for c in ["6"] {
-            let a = rates["agents"]?[c] ?? 0, l = rates["local"]?[c] ?? 0
-            #expect(l > 0 && abs(a - l) / l < 0.15, "C=\(c): \(a) msg/s over agents, \(l) locally")
-        }
+        let a = rates["agents"]?["6"] ?? 0, l = rates["local"]?["6"] ?? 0
+        #expect(l > 0 && abs(a - l) / l < 0.15, "C=6: \(a) msg/s over agents, \(l) locally")
         let placement = try String(contentsOfFile: fleet.dir + "/agents.placement.csv", encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(placement.count == 6)
         let six = placement.map { String($0.split(separator: ",")[6]) }
         #expect(Dictionary(grouping: six, by: { $0 }).mapValues(\.count) == ["a1": 2, "a2": 2, "a3": 2])
         let meta = try String(contentsOfFile: fleet.dir + "/agents.meta.json", encoding: .utf8)
         #expect(meta.contains("agents (spread): a1 on") && meta.contains("librdkafka 2.0.2"))
+
+        let late = try fleet.startSweep(
+            ["--partitions", "6", "--consumers", "2", "--messages", "60000", "--duration", "1s", "--agents-go-bound", "0ms", "--out", fleet.dir + "/late.csv"],
+            agents: 3, stderrPath: fleet.dir + "/late.err")
+        late.waitUntilExit()
+        #expect(late.terminationStatus == 3)
+        #expect(try TestSupport.csvRows(fleet.dir + "/late.csv").first?["reason"]?.contains("round trip, above the") == true)
+
+        let kcat = try TestSupport.kcatPath()
+        let topics = ControlTopics(prefix: "kbench")
+        var seen = ""
+        for t in [topics.control, topics.reports] {
+            seen += try TestSupport.run(kcat, ["-C", "-b", fleet.bootstrap, "-t", t, "-p", "0", "-e", "-q"], timeout: 20).stdout
+        }
+        #expect(seen.contains("spawn") && seen.contains("sasl.password"), "the topics were not read")
+        for name in try FileManager.default.contentsOfDirectory(atPath: fleet.dir) {
+            seen += (try? String(contentsOfFile: fleet.dir + "/" + name, encoding: .utf8)) ?? ""
+        }
+        #expect(!seen.contains(agentSecret) && !seen.contains(runnerSecret), "a password leaked")
     }
 
     /// An agent SIGKILLed inside the first trial's window fails that trial with the reason; its workers end with

@@ -29,7 +29,7 @@ public final class AgentAssignmentsFile {
             h.write(Data(text.utf8))
             try? h.close()
         } else {
-            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         }
     }
 

@@ -53,7 +53,8 @@ public final class AgentPlacement: WorkerPlacement, @unchecked Sendable {
             config: config, sendTo: topics.control, receiveFrom: topics.reports, connectTimeoutMs: connectTimeoutMs,
             hostedBroker: hostedBroker)
         let key = settings.key
-        let thread = Thread { [unowned self] in
+        // The thread holds the placement until `close()` ends it.
+        let thread = Thread {
             self.relayLoop(ControlCodec(key: key))
             self.relayDone.signal()
         }
@@ -65,8 +66,6 @@ public final class AgentPlacement: WorkerPlacement, @unchecked Sendable {
             throw error
         }
     }
-
-    deinit { close() }
 
     /// The agents in use, by name.
     public var agentFacts: [AgentFacts] {

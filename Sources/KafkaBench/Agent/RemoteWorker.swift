@@ -14,7 +14,8 @@ final class RemoteWorker: @unchecked Sendable {
     let id: String
     let name: String
     let agent: String
-    private unowned let placement: AgentPlacement
+    /// Strong: a worker handle may outlive a trial; the placement forgets it once it exits.
+    private let placement: AgentPlacement
     private let lock = NSLock()
     private var specSent = false
     private var inputEnded = false
