@@ -136,7 +136,7 @@ import Testing
         }
         let a = rates["agents"]?["6"] ?? 0, l = rates["local"]?["6"] ?? 0
         #expect(l > 0 && abs(a - l) / l < 0.15, "C=6: \(a) msg/s over agents, \(l) locally")
-        let placement = try String(contentsOfFile: fleet.dir + "/agents.placement.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let placement = try String(contentsOfFile: fleet.dir + "/agents.placement.csv", encoding: .utf8).split(separator: "\n").dropFirst(2)
         #expect(placement.count == 6)
         let six = placement.map { String($0.split(separator: ",")[6]) }
         #expect(Dictionary(grouping: six, by: { $0 }).mapValues(\.count) == ["a1": 2, "a2": 2, "a3": 2])

@@ -2,7 +2,10 @@ import Foundation
 
 /// `X.placement.csv` beside a sweep's `X.csv` when it ran on agents: one row per consumer of every trial, saying
 /// which agent and host ran it and how long its "go" took to be confirmed.
+///
+/// Its first line, `# kbench sweep placement`, marks it as a companion of the sweep CSV, not a sweep of its own.
 public final class AgentAssignmentsFile {
+    public static let marker = "# kbench sweep placement"
     public static let header = "run_id,partitions,consumers,assignor,repeat,consumer,agent,host,go_round_trip_ms,trial_status"
     public let path: String
     private var wroteHeader = false
@@ -14,7 +17,7 @@ public final class AgentAssignmentsFile {
 
     /// Appends one trial's consumers.
     public func append(runId: String, point: TrialPoint, status: String, _ assignments: [AgentAssignment]) {
-        var text = wroteHeader ? "" : Self.header + "\n"
+        var text = wroteHeader ? "" : Self.marker + "\n" + Self.header + "\n"
         wroteHeader = true
         for a in assignments.sorted(by: { $0.consumer < $1.consumer }) {
             let rtt = a.goRoundTripMs.map { String(format: "%.1f", $0) } ?? ""
