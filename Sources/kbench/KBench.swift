@@ -12,8 +12,8 @@ struct KBench: ParsableCommand {
             """,
         version: KBenchVersion.string,
         subcommands: [
-            SweepCommand.self, CapacityCommand.self, RebalanceCommand.self, ReportCommand.self, CompareCommand.self, SeedCommand.self, BrokerCommand.self,
-            ConsumeCommand.self, ProduceCommand.self, WorkerCommand.self,
+            SweepCommand.self, CapacityCommand.self, RebalanceCommand.self, ReportCommand.self, CompareCommand.self, SeedCommand.self,
+            BrokerCommand.self, ConsumeCommand.self, ProduceCommand.self, WorkerCommand.self, AgentCommand.self,
         ]
     )
 }

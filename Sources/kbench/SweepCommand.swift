@@ -116,6 +116,8 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
 
+    @OptionGroup(title: "Placement") var placement: PlacementOptions
+
     func makeConfiguration() throws -> SweepConfiguration {
         var c = SweepConfiguration(partitions: partitions.values, consumers: consumers.values)
         c.assignors = assignor
@@ -140,6 +142,7 @@ struct SweepCommand: ParsableCommand {
         c.cleanup = cleanup
         c.createTimeout = createTimeout
         c.userProperties = try connection.userProperties()
+        c.agents = try placement.settings()
         if let baseline { c.setBaseline(baseline) }
         return c
     }
@@ -149,6 +152,10 @@ struct SweepCommand: ParsableCommand {
         try wrap { try c.validate() }
         if assignor.isEmpty { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
         guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
+        if placement.agents != nil && connection.effectiveBootstrap == nil {
+            throw ValidationError(
+                "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT (for a local one, 'kbench broker --topic NAME:PARTITIONS')")
+        }
         if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; the sweep accepts auto, sync, async or none") }
     }
 

@@ -8,10 +8,15 @@ import Foundation
 /// A worker child process: spawned without a shell in its own process group (so a terminal's Ctrl-C reaches
 /// only the runner, which ends its workers itself), with pipes for stdin, stdout and stderr.
 ///
+/// A worker on an agent's host looks the same to the group (see `RemoteWorker`): its lines travel over Kafka and
+/// arrive on local sockets; `pid` is then 0 and signals become control messages.
+///
 /// Thread: not Sendable; owned and used by the runner's one thread (through `WorkerGroup`).
 public final class WorkerProcess {
     public let name: String
+    /// The child's process id; 0 for a worker on an agent's host.
     public let pid: pid_t
+    private let remote: RemoteWorker?
     private var stdinFd: Int32
     let stdoutFd: Int32
     let stderrFd: Int32
@@ -59,9 +64,23 @@ public final class WorkerProcess {
             throw RunError("cannot start worker \(name) (\(executable)): \(String(cString: strerror(rc)))")
         }
         pid = child
+        remote = nil
         stdinFd = inPipe[1]
         stdoutFd = outPipe[0]
         stderrFd = errPipe[0]
+        _ = fcntl(stdoutFd, F_SETFL, fcntl(stdoutFd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(stderrFd, F_SETFL, fcntl(stderrFd, F_GETFL) | O_NONBLOCK)
+    }
+
+    /// A worker on an agent: `stdoutFd` and `stderrFd` are the local ends of the sockets its relayed output
+    /// arrives on.
+    init(name: String, remote: RemoteWorker, stdoutFd: Int32, stderrFd: Int32) {
+        self.name = name
+        self.remote = remote
+        pid = 0
+        stdinFd = -1
+        self.stdoutFd = stdoutFd
+        self.stderrFd = stderrFd
         _ = fcntl(stdoutFd, F_SETFL, fcntl(stdoutFd, F_GETFL) | O_NONBLOCK)
         _ = fcntl(stderrFd, F_SETFL, fcntl(stderrFd, F_GETFL) | O_NONBLOCK)
     }
@@ -77,6 +96,7 @@ public final class WorkerProcess {
     /// Sends one line; false when the worker no longer reads (it exited).
     @discardableResult
     public func send(_ line: String) -> Bool {
+        if let remote { return exitStatus == nil && remote.send(line) }
         guard stdinFd >= 0 else { return false }
         let bytes = Array((line + "\n").utf8)
         var offset = 0
@@ -90,10 +110,14 @@ public final class WorkerProcess {
 
     /// Closing stdin tells the worker to exit at once.
     public func closeStdin() {
+        if let remote { return remote.endInput() }
         if stdinFd >= 0 { close(stdinFd); stdinFd = -1 }
     }
 
-    public func kill() { if exitStatus == nil { _ = Glibc.kill(pid, SIGKILL) } }
+    public func kill() {
+        guard exitStatus == nil else { return }
+        if let remote { remote.kill() } else { _ = Glibc.kill(pid, SIGKILL) }
+    }
 
     public var hasExited: Bool { exitStatus != nil }
     var openOutputFds: [Int32] { (stdoutOpen ? [stdoutFd] : []) + (stderrOpen ? [stderrFd] : []) }
@@ -102,6 +126,12 @@ public final class WorkerProcess {
     @discardableResult
     public func reap(wait: Bool = false) -> Bool {
         if exitStatus != nil { return true }
+        if let remote {
+            guard let e = remote.exitInfo(waitNs: wait ? Self.remoteExitWaitNs : 0) else { return false }
+            exitStatus = e.status
+            exitDescription = e.description
+            return true
+        }
         var status: Int32 = 0
         let r = waitpid(pid, &status, wait ? 0 : WNOHANG)
         guard r == pid else { return false }
@@ -110,6 +140,9 @@ public final class WorkerProcess {
         exitDescription = signaled ? "killed by signal \(status & 0x7f)" : "exited with status \((status >> 8) & 0xff)"
         return true
     }
+
+    /// How long `reap(wait: true)` waits for an agent to confirm that a remote worker ended.
+    static let remoteExitWaitNs: UInt64 = 10_000_000_000
 
     /// Reads what is available on `fd` and returns complete stdout lines.
     func drain(_ fd: Int32) -> [String] {

@@ -45,6 +45,8 @@ public struct SweepConfiguration: Sendable {
     public var cleanup = false
     /// Bound for creating (or deleting) a topic.
     public var createTimeout: DurationValue = .seconds(30)
+    /// `--agents N`: run the consumers on agents on other hosts (nil: on this host).
+    public var agents: AgentSettings?
 
     /// The topics of one partition count.
     public func topicNames(partitions p: Int) -> [String] {

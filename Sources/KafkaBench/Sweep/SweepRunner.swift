@@ -53,8 +53,11 @@ public final class SweepRunner {
     }
 
     private func runTrials(progress: @escaping (SweepProgress) -> Void) throws -> SweepOutcome {
-        let placement = try LocalPlacement()
         let md = try cluster.metadata()
+        let placement = try Placements.make(agents: configuration.agents, cluster: cluster, topicPrefix: configuration.topicPrefix, runId: runId)
+        let agentPlacement = placement as? AgentPlacement
+        defer { agentPlacement?.close() }
+        let placementFile = agentPlacement.map { _ in AgentAssignmentsFile(forCSV: csvPath) }
         let embedded = md.isEmbeddedBroker
         let properties = ConsumerProperties(cluster: cluster.baseConfig, embedded: embedded, commit: configuration.commit)
 
@@ -66,6 +69,10 @@ public final class SweepRunner {
             consumerProperties: KafkaConfig(properties.base).redacted,
             settings: settings(), trials: configuration.points.count, failedTrials: 0, status: "running")
         meta.consumerPropertiesSource = "planned (no worker has reported yet)"
+        if let agentPlacement, let placementFile {
+            meta.settings["placement"] = agentPlacement.description
+            meta.settings["placement_file"] = placementFile.path
+        }
         try meta.write(to: metadataPath)
 
         let startNs = MonotonicClock.nanoseconds()
@@ -91,6 +98,9 @@ public final class SweepRunner {
                     topicNames: topics, lowWatermarks: low, highWatermarks: high)
                 let result = trial.run(point)
                 groupsUsed.append(trial.groupId(point))
+                if let agentPlacement, let placementFile {
+                    placementFile.append(runId: runId, point: point, status: result.ok ? "ok" : "failed", agentPlacement.takeAssignments())
+                }
                 if meta.consumerPropertiesSource?.hasPrefix("planned") == true, let applied = result.appliedProperties {
                     meta.consumerProperties = RunMetadata.perTrialKeysMarked(applied)
                     meta.consumerPropertiesSource = "applied, as reported by consumer c01 of the first trial that started"
@@ -125,6 +135,7 @@ public final class SweepRunner {
         }
         meta.cluster = (try? cluster.metadata()) ?? meta.cluster
         meta.finished = RunMetadata.utcTimestamp()
+        if let lost = agentPlacement?.lostAgents, !lost.isEmpty { meta.settings["agents_lost"] = lost.joined(separator: ",") }
         meta.failedTrials = rows.filter { $0.status != .ok }.count
         meta.status =
             interrupted ? "interrupted after \(rows.count) of \(points.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")

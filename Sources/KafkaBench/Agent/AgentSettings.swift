@@ -1,0 +1,38 @@
+/// How a run uses agents (`--agents N` and its companions), shared by every command on the trial engine.
+public struct AgentSettings: Sendable {
+    /// How consumers are spread over agents.
+    public enum Strategy: String, Sendable, CaseIterable {
+        /// Each consumer on the agent running the fewest (ties: by name).
+        case spread
+        /// Fill an agent's slots before using the next (by name).
+        case pack
+    }
+
+    /// Agents to wait for and use.
+    public var count: Int
+    /// Bound for `count` agents to announce themselves.
+    public var timeout: DurationValue = .seconds(60)
+    public var strategy: Strategy = .spread
+    public var key: AgentKey
+    /// Agents end their workers when the runner has not renewed its lease for this long.
+    public var leaseMs = 5_000
+    /// An agent silent for this long is lost: its workers fail their trial and it leaves the placement.
+    public var silenceMs = 3_000
+    /// A trial fails when a worker's "go" took longer than this to be confirmed (the round trip bounds how late
+    /// the worker started its window).
+    public var goBound: DurationValue = .milliseconds(200)
+
+    public init(count: Int, key: AgentKey) {
+        self.count = count
+        self.key = key
+    }
+}
+
+/// Where one consumer of one trial ran, for results.
+public struct AgentAssignment: Sendable, Equatable {
+    public var consumer: String
+    public var agent: String
+    public var host: String
+    /// Round trip from sending "go" to the agent's confirmation that the worker got it (ms; nil: not reached).
+    public var goRoundTripMs: Double?
+}

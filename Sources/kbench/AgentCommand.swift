@@ -1,0 +1,61 @@
+import ArgumentParser
+import CSupport
+import Foundation
+import KafkaBench
+
+/// `kbench agent`: runs the consumers of runners elsewhere on this host (see `Agent`).
+struct AgentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run consumers for 'kbench sweep --agents N' on this host, coordinated through Kafka.",
+        discussion: """
+            Reads authenticated messages from <prefix>-agents-control and reports on <prefix>-agents-reports
+            (created when missing). Starts nothing but its own 'kbench worker' with a spec it checks field by field.
+            Connection properties, file locations and credentials come from this agent's own -X/--config, never
+            from a message. The shared key comes from --key-file, $KBENCH_AGENT_KEY_FILE or $KBENCH_AGENT_KEY.
+            Ctrl-C (or SIGTERM) ends its workers and stops it.
+            """)
+
+    @Option(help: ArgumentHelp("This agent's name (default: the host name).", valueName: "name")) var name: String?
+
+    @Option(help: ArgumentHelp("Workers it runs at most at once (default: the host's cores).", valueName: "count")) var slots: Int?
+
+    @Option(help: "Prefix of the control topics (<prefix>-agents-control, <prefix>-agents-reports); the runner's --topic-prefix.")
+    var topicPrefix: String = SweepConfiguration.standard.topicPrefix
+
+    @Option(help: ArgumentHelp("File holding the shared key.", valueName: "path")) var keyFile: String?
+
+    @OptionGroup(title: "Cluster") var connection: ConnectionOptions
+
+    var effectiveName: String {
+        name ?? String(ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }.prefix(64))
+    }
+
+    func validate() throws {
+        guard WorkerSpecPolicy.isName(effectiveName, max: 64) else {
+            throw ValidationError("--name '\(effectiveName)' must be 1 to 64 of [A-Za-z0-9_-]")
+        }
+        if let slots, !(1...1000).contains(slots) { throw ValidationError("--slots must be between 1 and 1000 (got \(slots))") }
+        guard WorkerSpecPolicy.isName(topicPrefix.replacingOccurrences(of: ".", with: "_"), max: 200) else {
+            throw ValidationError("--topic-prefix must be 1 to 200 of [A-Za-z0-9._-]")
+        }
+        guard connection.effectiveBootstrap != nil else {
+            throw ValidationError("an agent needs the cluster: give --bootstrap HOST:PORT (or set KBENCH_BOOTSTRAP)")
+        }
+        _ = try wrap { try AgentKey.load(file: keyFile) }
+    }
+
+    func run() throws {
+        kbench_install_stop_handler()
+        let cluster = try connection.connect(embeddedBrokers: nil)
+        let key = try wrap { try AgentKey.load(file: keyFile) }
+        let options = Agent.Options(
+            name: effectiveName, slots: slots ?? max(1, ProcessInfo.processInfo.activeProcessorCount),
+            topics: ControlTopics(prefix: topicPrefix), config: cluster.baseConfig, key: key,
+            executable: try WorkerLauncher.executablePath())
+        let name = effectiveName
+        let agent = try Agent(options: options) { Console.info("kbench agent \(name): \($0)") }
+        agent.run { kbench_stop_signal() != 0 }
+        Console.info("kbench agent \(name): stopped")
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import KafkaBench
+
+/// Where a run's consumers run: on this host (default) or on agents (`--agents N`). Shared by every command on
+/// the trial engine.
+struct PlacementOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Run the consumers on N agents ('kbench agent' on other hosts) instead of this host.", valueName: "count"))
+    var agents: Int?
+
+    @Option(
+        help: ArgumentHelp("Bound for the agents to announce themselves.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var agentsTimeout: DurationValue = .seconds(60)
+
+    @Option(
+        help: ArgumentHelp("spread (fewest consumers per agent first) or pack (fill an agent's slots first).", valueName: "strategy"),
+        transform: {
+            try parseArgument($0) { (t) throws(UsageError) in
+                guard let s = AgentSettings.Strategy(rawValue: t.lowercased()) else {
+                    throw UsageError("invalid placement '\(t)': accepted forms are spread or pack")
+                }
+                return s
+            }
+        })
+    var placement: AgentSettings.Strategy?
+
+    @Option(
+        help: ArgumentHelp(
+            "File holding the key shared with the agents (default: $\(AgentKey.fileEnvironmentVariable), else $\(AgentKey.environmentVariable)).",
+            valueName: "path"))
+    var agentKeyFile: String?
+
+    @Option(
+        help: ArgumentHelp("Fail a trial when a consumer's \"go\" took longer than this to be confirmed.", valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var agentsGoBound: DurationValue = .milliseconds(200)
+
+    func validate() throws {
+        guard let agents else {
+            if placement != nil || agentKeyFile != nil { throw ValidationError("--placement and --agent-key-file need --agents N") }
+            return
+        }
+        guard (1...1000).contains(agents) else { throw ValidationError("--agents must be between 1 and 1000 (got \(agents))") }
+        _ = try settings()
+    }
+
+    /// The agent settings, or nil for local consumers.
+    func settings() throws -> AgentSettings? {
+        guard let agents else { return nil }
+        let key = try wrap { try AgentKey.load(file: agentKeyFile) }
+        var s = AgentSettings(count: agents, key: key)
+        s.timeout = agentsTimeout
+        s.strategy = placement ?? .spread
+        s.goBound = agentsGoBound
+        return s
+    }
+}
