@@ -63,6 +63,7 @@ struct CapacityCommand: ParsableCommand {
     var out: String?
     @Flag(help: "Do not render plots and the summary at the end.") var noReport = false
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
+    @OptionGroup(title: "Placement") var placement: PlacementOptions
 
     func makeConfiguration() throws -> CapacityConfiguration {
         var c = CapacityConfiguration(partitions: partitions, consumers: consumers.values, rate: rate, maxLag: maxLag)
@@ -80,6 +81,7 @@ struct CapacityCommand: ParsableCommand {
         c.embeddedBrokers = embeddedBrokers
         c.topicPrefix = topicPrefix
         c.userProperties = try connection.userProperties()
+        c.agents = try placement.settings()
         return c
     }
 
@@ -90,6 +92,11 @@ struct CapacityCommand: ParsableCommand {
         }
         if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; capacity accepts auto, auto-store, sync, async or none") }
         guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
+        if placement.agents != nil && connection.effectiveBootstrap == nil {
+            throw ValidationError(
+                "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT of a real cluster (capacity creates a topic per trial, "
+                    + "which a 'kbench broker' in another process cannot)")
+        }
         let c = try makeConfiguration()
         try wrap { try c.validate() }
         if connection.effectiveBootstrap == nil, let rate, !findMaxRate { try wrap { try c.checkEmbeddedRetention(rate: rate) } }

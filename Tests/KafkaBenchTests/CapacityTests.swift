@@ -58,6 +58,15 @@ import Testing
         #expect(run.seconds < 5)
     }
 
+    /// Agents need a cluster they reach and on which capacity can create its per-trial topics: a real one.
+    @Test func capacityOnAgentsNeedsARealCluster() throws {
+        let run = try TestSupport.kbench(
+            ["capacity", "--partitions", "2", "--consumers", "1", "--rate", "10", "--max-lag", "1s", "--agents", "2"], timeout: 20,
+            environment: ["KBENCH_AGENT_KEY": "0123456789abcdef0123456789abcdef"])
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("--agents needs a cluster the agents reach too"), "\(run.stderr)")
+    }
+
     @Test func producersThatFallBehindMakeTheTrialInvalid() throws {
         let dir = try TestSupport.tempDirectory()
         let csv = dir + "/cap.csv"

@@ -37,7 +37,7 @@ public struct AgentKey: Sendable {
             return try AgentKey(text: text, source: "$\(environmentVariable)")
         }
         throw UsageError(
-            "agents need a shared key: put it in a file and pass --key-file PATH (or set \(fileEnvironmentVariable)), "
+            "agents need a shared key: put it in a file and pass it with --key-file PATH to kbench agent, --agent-key-file PATH to the runner (or set \(fileEnvironmentVariable)), "
                 + "or set \(environmentVariable); the key is never accepted as a command-line value")
     }
 

@@ -28,6 +28,9 @@ public struct CapacityConfiguration: Sendable {
     public var userProperties: [String: String] = [:]
     public var topicPrefix = "kbench"
     public var createTimeout: DurationValue = .seconds(30)
+    /// `--agents N`: run the consumers on agents on other hosts (nil: on this host). The producers always run on
+    /// this host.
+    public var agents: AgentSettings?
 
     /// Lag growth above this share of the target rate (msgs/s per event/s) means the group falls behind.
     public static let growthTolerance = 0.01

@@ -99,7 +99,12 @@ public final class CapacityRunner {
         meta.settings["r1_source"] = r1Source
         try meta.write(to: files.metadataPath)
 
-        let placement = try LocalPlacement()
+        // consumers on this host or on agents; the producers always run here
+        let producerPlacement = try LocalPlacement()
+        let placement = try Placements.make(agents: c.agents, cluster: cluster, topicPrefix: c.topicPrefix, runId: runId)
+        let agentPlacement = placement as? AgentPlacement
+        defer { agentPlacement?.close() }
+        if let agentPlacement { meta.settings["placement"] = agentPlacement.description }
         let startNs = MonotonicClock.nanoseconds()
         var rows: [CapacityRow] = []
         var interrupted = false
@@ -107,7 +112,8 @@ public final class CapacityRunner {
         func trial(consumers: Int, rate: Double, step: Int, role: String) -> CapacityRow {
             trialIndex += 1
             var row = runTrial(
-                consumers: consumers, rate: rate, step: step, role: role, r1: r1, embedded: embedded, placement: placement, progress: progress, meta: &meta)
+                consumers: consumers, rate: rate, step: step, role: role, r1: r1, embedded: embedded, placement: placement,
+                producerPlacement: producerPlacement, progress: progress, meta: &meta)
             row.step = step
             row.timestamp = RunMetadata.utcTimestamp()
             files.append(row, series: lastSeries, trial: trialIndex)
@@ -147,8 +153,8 @@ public final class CapacityRunner {
     private var lastSeries: LagSeries?
 
     private func runTrial(
-        consumers n: Int, rate: Double, step: Int, role: String, r1: Double, embedded: Bool, placement: LocalPlacement,
-        progress: @escaping (CapacityProgress) -> Void, meta: inout RunMetadata
+        consumers n: Int, rate: Double, step: Int, role: String, r1: Double, embedded: Bool, placement: any WorkerPlacement,
+        producerPlacement: LocalPlacement, progress: @escaping (CapacityProgress) -> Void, meta: inout RunMetadata
     ) -> CapacityRow {
         let c = configuration
         lastSeries = nil
@@ -194,7 +200,7 @@ public final class CapacityRunner {
                 topic: topic, rate: rate, producers: c.producers, index: $0, keys: c.keys, valueBytes: c.valueBytes,
                 durationNs: c.duration.nanoseconds, properties: cluster.baseConfig.properties)
         }
-        var mode = OpenLoopMode(plans: plans, placement: placement, warmupNs: c.warmup.nanoseconds)
+        var mode = OpenLoopMode(plans: plans, placement: producerPlacement, warmupNs: c.warmup.nanoseconds)
         mode.onProgress = { progress(.trialPhase(consumers: n, rate: rate, phase: $0)) }
         var engine = TrialEngine(placement: placement, runId: runId, joinTimeout: c.joinTimeout)
         engine.onPhase = { progress(.trialPhase(consumers: n, rate: rate, phase: $0)) }

@@ -32,7 +32,10 @@ struct ResultsIndex {
 
     static func isCompanion(_ firstLine: String?) -> Bool {
         guard let firstLine else { return false }
-        return ["# kbench rebalance events", "# kbench rebalance partitions", "# kbench rebalance totals", CapacityFiles.timeseriesSchemaLine].contains {
+        return [
+            "# kbench rebalance events", "# kbench rebalance partitions", "# kbench rebalance totals", CapacityFiles.timeseriesSchemaLine,
+            AgentAssignmentsFile.marker,
+        ].contains {
             firstLine.hasPrefix($0)
         }
     }
@@ -126,6 +129,7 @@ struct ResultsIndex {
         if firstLine(file, in: dir)?.hasPrefix(CapacityRow.schemaLine) == true { return capacityEntry(file: file, name: name, in: dir) }
         var links = ["[CSV](\(file))"]
         if FileManager.default.fileExists(atPath: RelativePath.join(dir, name + ".md")) { links.append("[summary](\(name).md)") }
+        if FileManager.default.fileExists(atPath: RelativePath.join(dir, name + ".placement.csv")) { links.append("[placement](\(name).placement.csv)") }
         if let plot = headlinePlot(name: name, in: dir) { links.append("[plot](\(plot))") }
         do {
             let a = try SweepAnalysis.load(csvPath: RelativePath.join(dir, file))
