@@ -50,6 +50,35 @@ public struct RebalanceEventResult: Sendable, Equatable {
     public var lost: Int
     public var lostRanges: String
 
+    /// What a broker fault did ("b2 down; it leads partitions 1 4"); "" for consumer events.
+    public var detail = ""
+    /// The partitions that stalled in the window, ascending, space-separated.
+    public var stalledPartitionList = ""
+    /// The group's lag (messages produced, by their intended send time, and not yet processed; 100 ms points)
+    /// at the event: its highest value in the second before it.
+    public var lagBeforeMessages = 0
+    /// The highest group lag in the window and how long after the event it came.
+    public var lagPeakMessages = 0
+    public var lagPeakAfterMs: Double?
+    /// Event → the group's lag back at or below its steady level (`RebalanceAnalysis.steadyLagMessages`) after its
+    /// peak in the window (0 when it never rose above it); nil when that did not happen within the window.
+    public var recoveryMs: Double?
+    /// Messages processed (first time) in the window after a later event of the same user had already been
+    /// processed: per-key order broken.
+    public var orderViolations = 0
+    /// The live producer (idempotent), for the messages it enqueued in the window: failed deliveries, request
+    /// retries (librdkafka statistics, 250 ms resolution), and produce latency from delivery reports (enqueue to
+    /// acknowledgement).
+    public var produceErrors = 0
+    public var produceRetries = 0
+    public var produceP50Ms = 0.0
+    public var produceP99Ms = 0.0
+    public var produceMaxMs = 0.0
+    /// The `--on-event` command run at the event, its exit status and output.
+    public var command = ""
+    public var commandExit: Int32?
+    public var commandOutput = ""
+
     public var converged: Bool { convergenceMs != nil }
 }
 
@@ -61,6 +90,8 @@ public struct RebalanceTimelinePoint: Sendable, Equatable {
     public var assigned: Int
     /// Group rows only: p99 end-to-end latency of the messages processed in the interval (0 when none).
     public var latencyP99Ms: Double
+    /// Group rows only: messages produced (by intended send time) and not yet processed at the interval's end.
+    public var lag = 0
 }
 
 /// One 100 ms point of one partition: what was produced and consumed, who owned it, its lag and whether it
@@ -104,6 +135,19 @@ public struct RebalanceAnalysis: Sendable {
     public var latencyP99Ms = 0.0
     public var latencyP999Ms = 0.0
     public var latencyMaxMs = 0.0
+    /// Messages processed (first time) after a later event of the same user: per-key order broken; up to five
+    /// examples ("p3 user 17: seq 1204 after 1210").
+    public var orderViolations = 0
+    public var orderExamples = ""
+    /// The live producer over the whole run: request retries and produce latency from delivery reports.
+    public var produceRetries = 0
+    public var produceP50Ms = 0.0
+    public var produceP99Ms = 0.0
+    public var produceMaxMs = 0.0
+    /// The group's lag in steady traffic: its highest value in the second before the first event.
+    public var steadyLagMessages = 0
+    /// Each partition's leader when traffic started ("0:b1 1:b3 …"; embedded cluster only).
+    public var leadersAtStart = ""
     public var notes: [String] = []
 
     static func newHistogram() -> Histogram<UInt64> {
@@ -162,17 +206,107 @@ public struct RebalanceAnalysis: Sendable {
             a.latencyMaxMs = Double(overall.max) / 1000
         }
 
+        let violations = orderViolations(samples)
+        a.orderViolations = violations.count
+        a.orderExamples = violations.prefix(5).map(\.text).joined(separator: "; ")
+        let produce = produceFigures(r.deliveries, from: 0, to: .max)
+        (a.produceP50Ms, a.produceP99Ms, a.produceMaxMs) = (produce.p50, produce.p99, produce.max)
+        a.produceRetries = r.retries.last?.retries ?? 0
+        a.leadersAtStart = r.leadersAtStart.enumerated().map { "\($0.offset):b\($0.element)" }.joined(separator: " ")
+
+        a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
+        a.partitionTimeline = partitionTimeline(r, partitions: partitions, ownership: ownership, finish: finish, bucketMs: bucketMs)
+        // the partition timeline is partition-major: bucket b of every partition sums to the group's lag
+        let buckets = r.partitions > 0 ? a.partitionTimeline.count / r.partitions : 0
+        var groupLag = [Int](repeating: 0, count: buckets)
+        for (i, p) in a.partitionTimeline.enumerated() where buckets > 0 { groupLag[i % buckets] += p.lag }
+        // the group timeline starts with one group row per bucket
+        for b in groupLag.indices where b < a.timeline.count && a.timeline[b].consumer == "group" { a.timeline[b].lag = groupLag[b] }
+        let bucket = UInt64(bucketMs) * 1_000_000
+        let steadyLag = maxLag(groupLag, startNs: r.startNs, bucketNs: bucket, before: r.events.first?.ns ?? r.endNs)
+        a.steadyLagMessages = steadyLag
+
         for (k, event) in r.events.enumerated() {
             let tE = event.ns
             let tN = k + 1 < r.events.count ? r.events[k + 1].ns : finish
-            a.events.append(
-                analyzeEvent(
-                    event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
-                    samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets))
+            var e = analyzeEvent(
+                event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
+                samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets)
+            e.detail = event.detail
+            e.orderViolations = violations.filter { $0.ns >= tE && $0.ns < tN }.count
+            let w = produceFigures(r.deliveries, from: tE, to: tN)
+            (e.produceErrors, e.produceP50Ms, e.produceP99Ms, e.produceMaxMs) = (w.failed, w.p50, w.p99, w.max)
+            let retriesAt = { (t: UInt64) in r.retries.last { $0.ns <= t }?.retries ?? 0 }
+            e.produceRetries = retriesAt(tN) - retriesAt(tE)
+            lag(groupLag, startNs: r.startNs, bucketNs: bucket, steady: steadyLag, from: tE, to: tN, isLast: k + 1 == r.events.count, into: &e)
+            if let c = event.command { (e.command, e.commandExit, e.commandOutput) = (c.command, c.exitStatus, c.output) }
+            a.events.append(e)
         }
-        a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
-        a.partitionTimeline = partitionTimeline(r, partitions: partitions, ownership: ownership, finish: finish, bucketMs: bucketMs)
         return a
+    }
+
+    /// A message processed (first time) after a later event of the same user had been.
+    struct OrderViolation {
+        var ns: UInt64
+        var text: String
+    }
+
+    /// Per-key order: within each partition (a user's events all land on one), in processing order, each
+    /// user's producer sequence must only grow. Checks first processings only (a redelivery is a duplicate).
+    static func orderViolations(_ samples: [RebalanceRecording.Sample]) -> [OrderViolation] {
+        var out: [OrderViolation] = []
+        for (partition, list) in Dictionary(grouping: samples, by: \.partition).sorted(by: { $0.key < $1.key }) {
+            var seen = Set<Int64>()
+            var highest: [UInt32: UInt32] = [:]
+            for s in list.sorted(by: { ($0.ns, $0.offset) < ($1.ns, $1.offset) }) where seen.insert(s.offset).inserted {
+                if let h = highest[s.userId], s.sequence < h {
+                    out.append(OrderViolation(ns: s.ns, text: "p\(partition) user \(s.userId): seq \(s.sequence) (offset \(s.offset)) after \(h)"))
+                } else {
+                    highest[s.userId] = s.sequence
+                }
+            }
+        }
+        return out.sorted { $0.ns < $1.ns }
+    }
+
+    /// Produce latency (enqueue to delivery report) and failures of the messages enqueued in [from, to).
+    static func produceFigures(_ deliveries: [DeliveryReport], from: UInt64, to: UInt64) -> (failed: Int, p50: Double, p99: Double, max: Double) {
+        var h = newHistogram()
+        var failed = 0
+        for d in deliveries {
+            let latencyNs = UInt64(max(0, d.latencyMicros)) * 1000
+            let enqueued = d.ns > latencyNs ? d.ns - latencyNs : 0
+            guard enqueued >= from && enqueued < to else { continue }
+            if d.failed { failed += 1 } else { _ = h.record(UInt64(max(0, d.latencyMicros))) }
+        }
+        guard h.totalCount > 0 else { return (failed, 0, 0, 0) }
+        return (failed, Double(h.valueAtPercentile(50)) / 1000, Double(h.valueAtPercentile(99)) / 1000, Double(h.max) / 1000)
+    }
+
+    /// The lag figures of an event from the group's lag at the end of each bucket. `steady` is the group's lag
+    /// in steady traffic: its highest value in the second before the run's first event.
+    static func lag(
+        _ groupLag: [Int], startNs: UInt64, bucketNs: UInt64, steady: Int, from tE: UInt64, to tN: UInt64, isLast: Bool,
+        into e: inout RebalanceEventResult
+    ) {
+        let end = { (b: Int) in startNs + UInt64(b + 1) * bucketNs }
+        e.lagBeforeMessages = maxLag(groupLag, startNs: startNs, bucketNs: bucketNs, before: tE)
+        // buckets that end in the window; the run's last window (`isLast`) also takes the bucket that ends after it
+        let window = groupLag.indices.filter { end($0) > tE && (end($0) <= tN || (isLast && end($0) - bucketNs < tN)) }
+        guard let peakBucket = window.max(by: { groupLag[$0] < groupLag[$1] || (groupLag[$0] == groupLag[$1] && $0 > $1) }) else { return }
+        e.lagPeakMessages = groupLag[peakBucket]
+        e.lagPeakAfterMs = ms(end(peakBucket) - tE)
+        if groupLag[peakBucket] <= steady {
+            e.recoveryMs = 0
+        } else if let back = window.first(where: { $0 > peakBucket && groupLag[$0] <= steady }) {
+            e.recoveryMs = ms(end(back) - tE)
+        }
+    }
+
+    /// The group's highest lag in the second before `ns`.
+    static func maxLag(_ groupLag: [Int], startNs: UInt64, bucketNs: UInt64, before ns: UInt64) -> Int {
+        let end = { (b: Int) in startNs + UInt64(b + 1) * bucketNs }
+        return groupLag.indices.filter { end($0) <= ns && end($0) + 1_000_000_000 >= ns }.map { groupLag[$0] }.max() ?? 0
     }
 
     /// A worker's last reported join state at or before `ns`.
@@ -221,10 +355,10 @@ public struct RebalanceAnalysis: Sendable {
         let endState = ownership.state(at: tN > 0 ? tN - 1 : tN)
 
         // Per-partition stalls within the window.
-        var stalled = 0, maxStall: UInt64 = 0, maxStallPartition: Int32? = nil, unconsumedNs: UInt64 = 0
+        var stalled: [Int32] = [], maxStall: UInt64 = 0, maxStallPartition: Int32? = nil, unconsumedNs: UInt64 = 0
         for pa in partitions {
             let lengths = pa.stallLengths(from: tE, to: tN)
-            if !lengths.isEmpty { stalled += 1 }
+            if !lengths.isEmpty { stalled.append(pa.partition) }
             unconsumedNs += lengths.reduce(0, +)
             if let m = lengths.max(), m > maxStall { maxStall = m; maxStallPartition = pa.partition }
         }
@@ -258,17 +392,19 @@ public struct RebalanceAnalysis: Sendable {
 
         return RebalanceEventResult(
             action: event.action.rawValue, atSeconds: Double(tE - r.startNs) / 1e9, windowEndSeconds: Double(tN - r.startNs) / 1e9,
-            target: r.workers[event.worker].name, detectionMs: detection.map { ms($0 - tE) }, previousRebalanceRunning: !settledAtEvent,
+            target: event.worker >= 0 ? r.workers[event.worker].name : event.target, detectionMs: detection.map { ms($0 - tE) },
+            previousRebalanceRunning: !settledAtEvent,
             convergenceMs: convergedNs.map { ms($0 - tE) },
             stateAtWindowEnd: convergedNs == nil ? ownership.problems(endState) : "",
-            stalledPartitions: stalled, maxPartitionStallMs: ms(maxStall), maxStallPartition: maxStallPartition,
+            stalledPartitions: stalled.count, maxPartitionStallMs: ms(maxStall), maxStallPartition: maxStallPartition,
             partitionSecondsUnconsumed: Double(unconsumedNs) / 1e9, deficitMessages: deficit, groupPauseMs: ms(groupPause),
             moved: moved, assignmentBefore: ownership.describe(before), assignmentAfter: ownership.describe(after),
             latencyP50Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(50)) / 1000 : 0,
             latencyP99Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(99)) / 1000 : 0,
             latencyMaxMs: window.totalCount > 0 ? Double(window.max) / 1000 : 0,
             duplicates: duplicates, lost: lost.reduce(0) { $0 + Int($1.range.length) },
-            lostRanges: lost.map { "\($0.partition):\($0.range)" }.joined(separator: " "))
+            lostRanges: lost.map { "\($0.partition):\($0.range)" }.joined(separator: " "),
+            stalledPartitionList: stalled.map(String.init).joined(separator: " "))
     }
 
     static func groupTimeline(
