@@ -110,6 +110,7 @@ struct RebalanceCommand: ParsableCommand {
         let runner = try RebalanceRunner(configuration: c, cluster: cluster, runId: runId)
         runner.onProgress = { Console.info($0) }
         let broker = md.isEmbeddedBroker ? "embedded" : cluster.bootstrap
+        let embeddedFaults = cluster.hostedBroker != nil && c.script.steps.contains(where: \.action.isBrokerFault)
         var meta = RunMetadata(
             runId: runId, kind: "rebalance",
             commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())),
@@ -122,8 +123,10 @@ struct RebalanceCommand: ParsableCommand {
                 "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
                 "work": c.work.description, "static": String(c.staticMembership),
                 "embedded_brokers": cluster.hostedBroker.map { String($0.brokerCount) } ?? "",
-                "producer_max_in_flight": cluster.hostedBroker != nil && c.script.steps.contains(where: \.action.isBrokerFault)
-                    ? "1 (embedded broker faults: see the README)" : "librdkafka default (5)",
+                "producer_max_in_flight": embeddedFaults ? "1 (embedded broker faults: see the README)" : "librdkafka default (5)",
+                "coordinator_at_start": embeddedFaults ? "b\(RebalanceRunner.coordinatorAtStart) (placed by kbench)" : "chosen by the cluster",
+                "leaders_at_start": (cluster.hostedBroker?.brokerCount ?? 1) > 1
+                    ? "partition p led by broker p mod N + 1 (placed by kbench; per assignor in the totals CSV)" : "chosen by the cluster",
             ],
             trials: c.assignors.count, failedTrials: 0, status: "running")
         var analyses: [RebalanceAnalysis] = []

@@ -186,3 +186,22 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 5)
     }
 }
+
+/// `--on-event` commands: exit status and output recorded, a command still running at the end terminated.
+@Suite struct EventCommandTests {
+    @Test func recordsExitStatusAndOutput() {
+        let c = EventCommand(command: "echo stopping kafka-2; echo oops >&2; exit 3")
+        c.start()
+        let outcome = c.finish(timeoutNs: 5_000_000_000, config: KafkaConfig())
+        #expect(outcome.exitStatus == 3)
+        #expect(outcome.output == "stopping kafka-2 | oops", "\(outcome.output)")
+    }
+
+    @Test func aCommandStillRunningAtTheEndIsTerminated() {
+        let c = EventCommand(command: "sleep 30")
+        c.start()
+        let outcome = c.finish(timeoutNs: 200_000_000, config: KafkaConfig())
+        #expect(outcome.exitStatus == nil)
+        #expect(outcome.output.contains("terminated"), "\(outcome.output)")
+    }
+}

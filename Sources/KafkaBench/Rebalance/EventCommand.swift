@@ -40,14 +40,18 @@ final class EventCommand: Sendable {
         t.start()
     }
 
-    /// Waits up to `timeoutNs` for the command to end; one still running is then terminated (SIGTERM) and has no
-    /// exit status. Output is shortened to `outputLimit` characters on one line, secrets of `config` masked.
+    /// Waits up to `timeoutNs` for the command to end; one still running is then terminated (SIGTERM to its process
+    /// group) and has no exit status. Output is shortened to `outputLimit` characters on one line, secrets of `config` masked.
     func finish(timeoutNs: UInt64, config: KafkaConfig) -> RebalanceRecording.CommandOutcome {
         let deadline = MonotonicClock.nanoseconds() + timeoutNs
         while !state.withLock({ $0.done }) && MonotonicClock.nanoseconds() < deadline { usleep(20_000) }
         var note = ""
         if !state.withLock({ $0.done }) {
-            state.withLock { $0.process?.terminate() }
+            if let pid = state.withLock({ $0.process?.processIdentifier }), pid > 0 {
+                // the whole process group (setsid made the command its leader), then the command itself
+                kill(-pid, SIGTERM)
+                kill(pid, SIGTERM)
+            }
             note = "[still running at the end of the run: terminated] "
             let killDeadline = MonotonicClock.nanoseconds() + 2_000_000_000
             while !state.withLock({ $0.done }) && MonotonicClock.nanoseconds() < killDeadline { usleep(20_000) }
@@ -55,6 +59,6 @@ final class EventCommand: Sendable {
         let (exit, output, done) = state.withLock { ($0.exit, $0.output, $0.done) }
         var text = Secrets.scrub(output, in: config).split(whereSeparator: \.isNewline).joined(separator: " | ")
         if text.count > Self.outputLimit { text = String(text.prefix(Self.outputLimit)) + "…" }
-        return .init(command: command, exitStatus: done ? exit : nil, output: note + text)
+        return .init(command: command, exitStatus: done && note.isEmpty ? exit : nil, output: note + text)
     }
 }
