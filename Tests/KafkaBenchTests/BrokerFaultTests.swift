@@ -103,6 +103,17 @@ import Testing
         #expect(a.events.map(\.orderViolations) == [1, 0])  // processed at 1.55 s: the broker-down's window
     }
 
+    @Test func anEventWrittenTwiceIsCaught() {
+        // offset 170 carries offset 165's event (user 0, seq 165) again: a producer retry written twice
+        var r = Self.recording()
+        let i = r.samples.firstIndex { $0.offset == 170 }!
+        (r.samples[i].userId, r.samples[i].sequence) = (0, 165)
+        let a = RebalanceAnalysis.analyze(r)
+        #expect(a.writtenTwice == 1 && a.writtenTwiceExamples == "p0 user 0 seq 165 at offsets 165 and 170", "\(a.writtenTwiceExamples)")
+        #expect(a.events.map(\.writtenTwice) == [1, 0])
+        #expect(a.orderViolations == 0)
+    }
+
     @Test func aLossIsCaughtOnItsEvent() {
         let a = RebalanceAnalysis.analyze(Self.recording(skip: 230))
         #expect(a.lost == 1 && a.lostRanges == "0:230")
@@ -147,8 +158,10 @@ import Testing
             #expect(a.partitionTimeline.contains { $0.partition == p && $0.tSeconds >= 4 && $0.consumed > 0 }, "partition \(p) never resumed")
         }
         #expect(a.lost == 0 && a.undrained == 0 && a.duplicates == 0, "\(a.lostRanges) \(a.undrainedRanges)")
-        #expect(a.orderViolations == 0, "\(a.orderExamples)")
+        #expect(a.orderViolations == 0 && a.writtenTwice == 0, "\(a.orderExamples) \(a.writtenTwiceExamples)")
         #expect(a.deliveryFailures == 0 && a.produced == a.processedUnique)
+        #expect(!r.retries.isEmpty && a.produceRetries != nil)  // the producer's statistics arrived
+        #expect(r.deliveries.count == a.produced)
     }
 
     /// A 200 ms round-trip time on every broker from 4 s raises the median produce latency (delivery reports) and

@@ -19,7 +19,7 @@ public struct RebalanceEventResult: Sendable, Equatable {
     public var previousRebalanceRunning: Bool
     /// Event → every partition owned exactly once by a live member, every live member owning one (when there are
     /// no more members than partitions), and every partition consumed again since; nil when that did not happen
-    /// within the window ("did not converge").
+    /// within the window ("did not converge"). For a broker fault, also every stall that overlaps the window ended.
     public var convergenceMs: Double?
     /// When the group did not converge: who owned what at the window's end, unowned partitions, idle members.
     public var stateAtWindowEnd: String
@@ -66,11 +66,14 @@ public struct RebalanceEventResult: Sendable, Equatable {
     /// Messages processed (first time) in the window after a later event of the same user had already been
     /// processed: per-key order broken.
     public var orderViolations = 0
+    /// Events found at a second offset of their partition (processed in the window): written twice by the producer.
+    public var writtenTwice = 0
     /// The live producer (idempotent), for the messages it enqueued in the window: failed deliveries, request
-    /// retries (librdkafka statistics, 250 ms resolution), and produce latency from delivery reports (enqueue to
-    /// acknowledgement).
+    /// retries (librdkafka statistics `txretries`, 250 ms resolution; nil without statistics; in 2.0.2 a message
+    /// set sent again after an error response is re-queued, not a request retry, so it is not counted), and produce
+    /// latency from delivery reports (enqueue to acknowledgement, retries included).
     public var produceErrors = 0
-    public var produceRetries = 0
+    public var produceRetries: Int?
     public var produceP50Ms = 0.0
     public var produceP99Ms = 0.0
     public var produceMaxMs = 0.0
@@ -139,12 +142,18 @@ public struct RebalanceAnalysis: Sendable {
     /// examples ("p3 user 17: seq 1204 after 1210").
     public var orderViolations = 0
     public var orderExamples = ""
-    /// The live producer over the whole run: request retries and produce latency from delivery reports.
-    public var produceRetries = 0
+    /// Events (user and sequence) found at two offsets: written twice by the producer, which idempotence must
+    /// prevent; up to five examples.
+    public var writtenTwice = 0
+    public var writtenTwiceExamples = ""
+    /// The live producer over the whole run: request retries (nil without statistics) and produce latency from
+    /// delivery reports.
+    public var produceRetries: Int?
     public var produceP50Ms = 0.0
     public var produceP99Ms = 0.0
     public var produceMaxMs = 0.0
-    /// The group's lag in steady traffic: its highest value in the second before the first event.
+    /// The group's lag in steady traffic: its highest value in the second before the first event, plus 100 ms of
+    /// traffic (the run's produced messages per second × 0.1 s), so that noise does not count as a rise.
     public var steadyLagMessages = 0
     /// Each partition's leader when traffic started ("0:b1 1:b3 …"; embedded cluster only).
     public var leadersAtStart = ""
@@ -206,12 +215,14 @@ public struct RebalanceAnalysis: Sendable {
             a.latencyMaxMs = Double(overall.max) / 1000
         }
 
-        let violations = orderViolations(samples)
+        let (violations, writtenTwice) = keyAudit(samples)
         a.orderViolations = violations.count
         a.orderExamples = violations.prefix(5).map(\.text).joined(separator: "; ")
+        a.writtenTwice = writtenTwice.count
+        a.writtenTwiceExamples = writtenTwice.prefix(5).map(\.text).joined(separator: "; ")
         let produce = produceFigures(r.deliveries, from: 0, to: .max)
         (a.produceP50Ms, a.produceP99Ms, a.produceMaxMs) = (produce.p50, produce.p99, produce.max)
-        a.produceRetries = r.retries.last?.retries ?? 0
+        a.produceRetries = r.retries.last?.retries
         a.leadersAtStart = r.leadersAtStart.enumerated().map { "\($0.offset):b\($0.element)" }.joined(separator: " ")
 
         a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
@@ -223,7 +234,12 @@ public struct RebalanceAnalysis: Sendable {
         // the group timeline starts with one group row per bucket
         for b in groupLag.indices where b < a.timeline.count && a.timeline[b].consumer == "group" { a.timeline[b].lag = groupLag[b] }
         let bucket = UInt64(bucketMs) * 1_000_000
-        let steadyLag = maxLag(groupLag, startNs: r.startNs, bucketNs: bucket, before: r.events.first?.ns ?? r.endNs)
+        // steady lag: its highest value in the second before the first event, plus 100 ms of traffic (a rise
+        // smaller than that is noise, not an effect)
+        let seconds = Double(r.endNs - r.startNs) / 1e9
+        let steadyLag =
+            maxLag(groupLag, startNs: r.startNs, bucketNs: bucket, before: r.events.first?.ns ?? r.endNs)
+            + Int((Double(r.produced) / max(seconds, 1) * 0.1).rounded())
         a.steadyLagMessages = steadyLag
 
         for (k, event) in r.events.enumerated() {
@@ -234,10 +250,11 @@ public struct RebalanceAnalysis: Sendable {
                 samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets)
             e.detail = event.detail
             e.orderViolations = violations.filter { $0.ns >= tE && $0.ns < tN }.count
+            e.writtenTwice = writtenTwice.filter { $0.ns >= tE && $0.ns < tN }.count
             let w = produceFigures(r.deliveries, from: tE, to: tN)
             (e.produceErrors, e.produceP50Ms, e.produceP99Ms, e.produceMaxMs) = (w.failed, w.p50, w.p99, w.max)
             let retriesAt = { (t: UInt64) in r.retries.last { $0.ns <= t }?.retries ?? 0 }
-            e.produceRetries = retriesAt(tN) - retriesAt(tE)
+            e.produceRetries = r.retries.isEmpty ? nil : retriesAt(tN) - retriesAt(tE)
             lag(groupLag, startNs: r.startNs, bucketNs: bucket, steady: steadyLag, from: tE, to: tN, isLast: k + 1 == r.events.count, into: &e)
             if let c = event.command { (e.command, e.commandExit, e.commandOutput) = (c.command, c.exitStatus, c.output) }
             a.events.append(e)
@@ -245,28 +262,38 @@ public struct RebalanceAnalysis: Sendable {
         return a
     }
 
-    /// A message processed (first time) after a later event of the same user had been.
-    struct OrderViolation {
+    /// A finding of the per-key audit: when the message was processed, and what is wrong.
+    struct KeyFinding {
         var ns: UInt64
         var text: String
     }
 
-    /// Per-key order: within each partition (a user's events all land on one), in processing order, each
-    /// user's producer sequence must only grow. Checks first processings only (a redelivery is a duplicate).
-    static func orderViolations(_ samples: [RebalanceRecording.Sample]) -> [OrderViolation] {
-        var out: [OrderViolation] = []
+    /// The per-key audit of first processings, per partition (a user's events all land on one) in processing
+    /// order: `reordered`, a user's event processed after a later one of the same user (its producer sequence
+    /// lower than one already seen); `writtenTwice`, an event (user and sequence) found at a second offset, which
+    /// the idempotent producer must prevent. Messages without a kbench event (user 0, sequence 0) are skipped by
+    /// the second check.
+    static func keyAudit(_ samples: [RebalanceRecording.Sample]) -> (reordered: [KeyFinding], writtenTwice: [KeyFinding]) {
+        var reordered: [KeyFinding] = [], twice: [KeyFinding] = []
         for (partition, list) in Dictionary(grouping: samples, by: \.partition).sorted(by: { $0.key < $1.key }) {
             var seen = Set<Int64>()
             var highest: [UInt32: UInt32] = [:]
+            var events: [UInt64: Int64] = [:]
             for s in list.sorted(by: { ($0.ns, $0.offset) < ($1.ns, $1.offset) }) where seen.insert(s.offset).inserted {
+                let key = UInt64(s.userId) << 32 | UInt64(s.sequence)
+                if key != 0, let other = events[key] {
+                    twice.append(KeyFinding(ns: s.ns, text: "p\(partition) user \(s.userId) seq \(s.sequence) at offsets \(other) and \(s.offset)"))
+                    continue
+                }
+                events[key] = s.offset
                 if let h = highest[s.userId], s.sequence < h {
-                    out.append(OrderViolation(ns: s.ns, text: "p\(partition) user \(s.userId): seq \(s.sequence) (offset \(s.offset)) after \(h)"))
+                    reordered.append(KeyFinding(ns: s.ns, text: "p\(partition) user \(s.userId): seq \(s.sequence) (offset \(s.offset)) after \(h)"))
                 } else {
                     highest[s.userId] = s.sequence
                 }
             }
         }
-        return out.sorted { $0.ns < $1.ns }
+        return (reordered.sorted { $0.ns < $1.ns }, twice.sorted { $0.ns < $1.ns })
     }
 
     /// Produce latency (enqueue to delivery report) and failures of the messages enqueued in [from, to).
@@ -351,6 +378,12 @@ public struct RebalanceAnalysis: Sendable {
                 pa.firstConsumption(atOrAfter: settled, before: tN) ?? (pa.caughtUp(at: settled, producedBefore: tN) ? settled : nil)
             }
             if firsts.allSatisfy({ $0 != nil }) { convergedNs = firsts.compactMap { $0 }.max().map { max($0, settled) } }
+        }
+        // A broker fault moves no partition, so a consumption right after it says nothing: its convergence also
+        // waits for every stall that overlaps the window to end (not converged while one lasts past the window).
+        if event.worker < 0, let converged = convergedNs {
+            let ends = partitions.flatMap { $0.stalls.filter { $0.start < tN && $0.end > tE }.map(\.end) }
+            convergedNs = ends.contains { $0 > tN } ? nil : max(converged, ends.max() ?? converged)
         }
         let endState = ownership.state(at: tN > 0 ? tN - 1 : tN)
 

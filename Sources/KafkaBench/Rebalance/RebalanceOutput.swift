@@ -10,7 +10,7 @@ public enum RebalanceOutput {
         "partition_seconds_unconsumed", "deficit_msgs", "group_pause_ms", "moved", "assignment_before", "assignment_after",
         "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "duplicates", "lost", "lost_ranges",
         // schema 3: broker faults
-        "detail", "stalled_partition_list", "lag_before_msgs", "lag_peak_msgs", "lag_peak_after_ms", "recovery_ms", "order_violations",
+        "detail", "stalled_partition_list", "lag_before_msgs", "lag_peak_msgs", "lag_peak_after_ms", "recovery_ms", "order_violations", "written_twice",
         "produce_errors", "produce_retries", "produce_p50_ms", "produce_p99_ms", "produce_max_ms", "command", "command_exit", "command_output",
     ]
     public static let partitionColumns = ["run_id", "assignor", "t_s", "partition", "owner", "produced", "consumed", "lag", "stalled_ms"]
@@ -18,7 +18,8 @@ public enum RebalanceOutput {
         "run_id", "broker", "assignor", "produced", "delivery_failures", "processed_unique", "duplicates", "lost",
         "lost_before_first_event", "lost_ranges", "undrained", "undrained_ranges", "latency_p50_ms", "latency_p99_ms", "latency_p999_ms", "latency_max_ms",
         // schema 2: per-key order and the producer's side
-        "order_violations", "order_examples", "produce_retries", "produce_p50_ms", "produce_p99_ms", "produce_max_ms", "leaders_at_start",
+        "order_violations", "order_examples", "written_twice", "written_twice_examples", "produce_retries", "produce_p50_ms", "produce_p99_ms",
+        "produce_max_ms", "leaders_at_start",
         "steady_lag_msgs",
     ]
 
@@ -45,6 +46,7 @@ public enum RebalanceOutput {
         var lines = ["# kbench rebalance events schema 3", eventColumns.joined(separator: ",")]
         for a in analyses {
             for e in a.events {
+                let retries: String = e.produceRetries.map(String.init) ?? ""
                 let base: [String] = [
                     runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
                     e.previousRebalanceRunning ? "yes" : "no", f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
@@ -55,7 +57,7 @@ public enum RebalanceOutput {
                 ]
                 let faults: [String] = [
                     e.detail, e.stalledPartitionList, String(e.lagBeforeMessages), String(e.lagPeakMessages), f(e.lagPeakAfterMs, 0),
-                    f(e.recoveryMs, 0), String(e.orderViolations), String(e.produceErrors), String(e.produceRetries),
+                    f(e.recoveryMs, 0), String(e.orderViolations), String(e.writtenTwice), String(e.produceErrors), retries,
                     f(e.produceP50Ms), f(e.produceP99Ms), f(e.produceMaxMs), e.command, e.commandExit.map(String.init) ?? "", e.commandOutput,
                 ]
                 lines.append((base + faults).map(CSV.quote).joined(separator: ","))
@@ -81,15 +83,18 @@ public enum RebalanceOutput {
     public static func totalsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
         var lines = ["# kbench rebalance totals schema 2", totalsColumns.joined(separator: ",")]
         for a in analyses {
-            lines.append(
-                [
-                    runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
-                    String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, String(a.undrained), a.undrainedRanges,
-                    f(a.latencyP50Ms),
-                    f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
-                    String(a.orderViolations), a.orderExamples, String(a.produceRetries), f(a.produceP50Ms), f(a.produceP99Ms), f(a.produceMaxMs),
-                    a.leadersAtStart, String(a.steadyLagMessages),
-                ].map(CSV.quote).joined(separator: ","))
+            let retries: String = a.produceRetries.map(String.init) ?? ""
+            let base: [String] = [
+                runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
+                String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, String(a.undrained), a.undrainedRanges,
+                f(a.latencyP50Ms), f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
+            ]
+            let faults: [String] = [
+                String(a.orderViolations), a.orderExamples, String(a.writtenTwice), a.writtenTwiceExamples, retries, f(a.produceP50Ms), f(a.produceP99Ms),
+                f(a.produceMaxMs),
+                a.leadersAtStart, String(a.steadyLagMessages),
+            ]
+            lines.append((base + faults).map(CSV.quote).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -104,8 +109,9 @@ public enum RebalanceOutput {
                     + "duplicates \(a.duplicates), lost \(a.lost)\(a.lost > 0 ? " (\(a.lostRanges))" : "")\(a.undrained > 0 ? ", undrained \(a.undrained) (\(a.undrainedRanges))" : ""); latency p50 \(f(a.latencyP50Ms)) ms, "
                     + "p99 \(f(a.latencyP99Ms)) ms, p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
             out.append(
-                "  per-key order violations \(a.orderViolations)\(a.orderViolations > 0 ? " (\(a.orderExamples))" : ""); producer: "
-                    + "\(a.deliveryFailures) failed deliveries, \(a.produceRetries) request retries, produce latency p50 \(f(a.produceP50Ms)) ms, "
+                "  per-key order violations \(a.orderViolations)\(a.orderViolations > 0 ? " (\(a.orderExamples))" : ""); events written twice "
+                    + "\(a.writtenTwice)\(a.writtenTwice > 0 ? " (\(a.writtenTwiceExamples))" : ""); producer: "
+                    + "\(a.deliveryFailures) failed deliveries, \(a.produceRetries.map(String.init) ?? "unknown") request retries, produce latency p50 \(f(a.produceP50Ms)) ms, "
                     + "p99 \(f(a.produceP99Ms)) ms, max \(f(a.produceMaxMs)) ms")
             out.append("  event           at   target       detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
             for e in a.events {
@@ -123,7 +129,8 @@ public enum RebalanceOutput {
                             + "peak \(e.lagPeakMessages) at +\(f(e.lagPeakAfterMs, 0)) ms, "
                             + (e.recoveryMs.map { "back to steady (\(a.steadyLagMessages)) in \(f($0, 0)) ms" }
                                 ?? "not back to steady (\(a.steadyLagMessages)) within the window") + "; produce p50 \(f(e.produceP50Ms)) ms, "
-                            + "p99 \(f(e.produceP99Ms)) ms, retries \(e.produceRetries), errors \(e.produceErrors); order violations \(e.orderViolations)")
+                            + "p99 \(f(e.produceP99Ms)) ms, request retries \(e.produceRetries.map(String.init) ?? "unknown"), failed deliveries \(e.produceErrors); order violations \(e.orderViolations)"
+                    )
                 }
                 if !e.command.isEmpty {
                     out.append("    --on-event command exited \(e.commandExit.map(String.init) ?? "(no status)"): \(e.commandOutput.prefix(200))")
