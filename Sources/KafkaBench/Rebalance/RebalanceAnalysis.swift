@@ -382,8 +382,11 @@ public struct RebalanceAnalysis: Sendable {
         // A broker fault moves no partition, so a consumption right after it says nothing: its convergence also
         // waits for every stall that overlaps the window to end (not converged while one lasts past the window).
         if event.worker < 0, let converged = convergedNs {
-            let ends = partitions.flatMap { $0.stalls.filter { $0.start < tN && $0.end > tE }.map(\.end) }
-            convergedNs = ends.contains { $0 > tN } ? nil : max(converged, ends.max() ?? converged)
+            // a stall that runs past the window counts only when its part inside the window is itself a stall
+            let overlapping = partitions.flatMap { $0.stalls.filter { $0.start < tN && $0.end > tE } }
+            let inside = overlapping.filter { $0.end <= tN }.map(\.end)
+            let pastEnd = overlapping.contains { $0.end > tN && tN - max($0.start, tE) > stallThresholdNs }
+            convergedNs = pastEnd ? nil : max(converged, inside.max() ?? converged)
         }
         let endState = ownership.state(at: tN > 0 ? tN - 1 : tN)
 
