@@ -45,6 +45,8 @@ struct LiveTrafficMode: TrialMode {
         var pending = Array(c.script.steps.enumerated())
         var gone: [String] = []
         var running: [(event: Int, command: EventCommand)] = []
+        // a run that fails or is interrupted still ends every --on-event command it started
+        defer { for r in running { _ = r.command.finish(timeoutNs: 0, config: baseConfig) } }
         while MonotonicClock.nanoseconds() < recording.endNs {
             try absorb(group, timeoutMs: 10)
             let now = MonotonicClock.nanoseconds()
