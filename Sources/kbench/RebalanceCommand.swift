@@ -3,15 +3,21 @@ import CSupport
 import Foundation
 import KafkaBench
 
-/// `kbench rebalance`: consumers join, leave and crash under live traffic; per assignor, the detection time,
-/// rebalance time, pauses, partitions moved, latency, duplicates and losses.
+/// `kbench rebalance`: consumers join, leave and crash, and brokers fail, under live traffic; per assignor and
+/// event, the detection time, rebalance time, stalls, lag, partitions moved, latency, duplicates, losses, per-key
+/// order and the producer's side.
 struct RebalanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebalance",
-        abstract: "Measure rebalances while consumers join, leave and crash under steady keyed traffic.",
+        abstract: "Measure rebalances and broker faults while consumers join, leave and crash under steady keyed traffic.",
         discussion: """
             Example: kbench rebalance --partitions 6 --consumers 3 --script "join@5s, kill@12s, leave@20s, restart@26s" --assignor all --rate 2000 --duration 35s
             leave and kill act on the live consumer with the lowest name; restart restarts the consumer that left or died last.
+            Broker faults (embedded cluster, e.g. --embedded-brokers 3): broker-down@10s:2, broker-up@20s:2, failover@10s:2 (down, and
+            its partitions' leadership moves to the other brokers), rtt@5s:50ms or rtt@5s:2:200ms (added round-trip time; 0ms removes it),
+            coordinator@12s:3 (moves the group's coordinator), errors@8s:Fetch:NOT_LEADER_FOR_PARTITION:5 (the next 5 such requests fail).
+            On a real cluster kbench cannot fault brokers itself: give each broker step a command with --on-event, e.g.
+            --script "broker-down@10s" --on-event 'broker-down@10s=kubectl delete pod kafka-2'.
             """)
 
     @Option(help: "Partitions of the topic.") var partitions: Int
@@ -49,6 +55,12 @@ struct RebalanceCommand: ParsableCommand {
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var drainTimeout: DurationValue = RebalanceConfiguration.standard.drainTimeout
     @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = RebalanceConfiguration.standard.embeddedBrokers
+    @Option(
+        name: .customLong("on-event"),
+        help: ArgumentHelp(
+            "Run COMMAND (/bin/sh -c) at a script step and record its exit status and output, e.g. 'broker-down@10s=kubectl delete pod kafka-2' (repeatable).",
+            valueName: "step=command"))
+    var onEvent: [String] = []
     @Option(help: ArgumentHelp("Timeline CSV (default Results/rebalance-<UTC timestamp>.csv); events CSV and metadata go beside it.", valueName: "path"))
     var out: String?
     @Option(help: ArgumentHelp("Where the gnuplot timeline goes (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
@@ -71,12 +83,15 @@ struct RebalanceCommand: ParsableCommand {
         c.drainTimeout = drainTimeout
         c.embeddedBrokers = embeddedBrokers
         c.userProperties = try connection.userProperties()
+        c.onEvent = onEvent
         return c
     }
 
     func validate() throws {
         let c = try makeConfiguration()
         try wrap { try c.validate() }
+        // refused here, before any connection: a broker fault on a real cluster needs the user's command
+        try wrap { try c.checkFaults(embeddedBrokers: connection.effectiveBootstrap == nil ? embeddedBrokers : nil) }
         if connection.effectiveBootstrap == nil && sessionTimeout.nanoseconds <= 3_500_000_000 {
             throw ValidationError(
                 "--session-timeout \(sessionTimeout) is too short for the embedded broker, whose first rebalance waits 3 s: use at least 4s (6s works well)")
@@ -95,6 +110,7 @@ struct RebalanceCommand: ParsableCommand {
         let runner = try RebalanceRunner(configuration: c, cluster: cluster, runId: runId)
         runner.onProgress = { Console.info($0) }
         let broker = md.isEmbeddedBroker ? "embedded" : cluster.bootstrap
+        let embeddedFaults = cluster.hostedBroker != nil && c.script.steps.contains(where: \.action.isBrokerFault)
         var meta = RunMetadata(
             runId: runId, kind: "rebalance",
             commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())),
@@ -106,6 +122,11 @@ struct RebalanceCommand: ParsableCommand {
                 "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
                 "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
                 "work": c.work.description, "static": String(c.staticMembership),
+                "embedded_brokers": cluster.hostedBroker.map { String($0.brokerCount) } ?? "",
+                "producer_max_in_flight": embeddedFaults ? "1 (embedded broker faults: see the README)" : "librdkafka default (5)",
+                "coordinator_at_start": embeddedFaults ? "b\(RebalanceRunner.coordinatorAtStart) (placed by kbench)" : "chosen by the cluster",
+                "leaders_at_start": (cluster.hostedBroker?.brokerCount ?? 1) > 1
+                    ? "partition p led by broker p mod N + 1 (placed by kbench; per assignor in the totals CSV)" : "chosen by the cluster",
             ],
             trials: c.assignors.count, failedTrials: 0, status: "running")
         var analyses: [RebalanceAnalysis] = []

@@ -142,7 +142,8 @@ public struct WorkerEvent: Codable, Sendable {
     /// `ready`: every librdkafka property the consumer applied, secrets masked.
     public var properties: [String: String]?
     /// `progress` in live mode: every message processed since the previous report, flattened as
-    /// [partition, offset, atMicros, latencyMicros] quadruples (compact on the pipe).
+    /// [partition, offset, atMicros, latencyMicros, userId << 32 | sequence & 0xFFFFFFFF] quintuples (compact on
+    /// the pipe).
     public var samples: [Int64]?
     /// `progress` in capacity mode: [partition, next offset to consume] pairs for the partitions that moved since
     /// the previous report, as of `t`.

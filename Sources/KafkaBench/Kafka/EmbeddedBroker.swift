@@ -16,6 +16,8 @@ public final class EmbeddedBroker: @unchecked Sendable {
 
     private let rk: OpaquePointer
     private var cluster: OpaquePointer?
+    /// The mock cluster, for the fault calls of `MockFaults.swift`; nil after `shutdown()`.
+    var mockCluster: OpaquePointer? { cluster }
     public let brokerCount: Int
     /// `host:port,…` of every mock broker.
     public let bootstrapServers: String

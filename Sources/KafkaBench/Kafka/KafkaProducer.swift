@@ -18,6 +18,52 @@ final class DeliveryContext: ClientContext {
     var tracksCheckpoints = false
     /// Per partition (index): the last delivered offset (-1: none) and the `EventRecord` timestamp it carried.
     var checkpoints: [(offset: Int64, stampNanos: UInt64)] = []
+    /// Whether every delivery report is appended to `deliveryLog` (rebalance runs: produce latency per event).
+    var logsDeliveries = false
+    var deliveryLog: [DeliveryReport] = []
+    /// Request retries so far, from each statistics report (only when `statistics.interval.ms` is set).
+    var retryLog: [RetryCount] = []
+}
+
+/// One delivery report: when it came (CLOCK_MONOTONIC ns), the message's latency from enqueue, and whether it failed.
+public struct DeliveryReport: Sendable {
+    public var ns: UInt64
+    public var latencyMicros: Int64
+    public var failed: Bool
+}
+
+/// The producer's request retries (librdkafka statistics `txretries`, summed over brokers) at a moment.
+public struct RetryCount: Sendable {
+    public var ns: UInt64
+    public var retries: Int
+}
+
+/// librdkafka's `stats_cb` for a producer that logs deliveries: records the total `txretries`. Returns 0 so
+/// librdkafka frees the JSON.
+func kbenchProducerStatsCallback(_ rk: OpaquePointer?, _ json: UnsafeMutablePointer<CChar>?, _ len: Int, _ opaque: UnsafeMutableRawPointer?) -> Int32 {
+    guard let json, let opaque else { return 0 }
+    let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeUnretainedValue()
+    let text = UnsafeRawBufferPointer(start: json, count: len)
+    context.retryLog.append(RetryCount(ns: MonotonicClock.nanoseconds(), retries: ProducerStatistics.sum(of: "txretries", in: text)))
+    return 0
+}
+
+/// Reads counters out of librdkafka's statistics JSON without parsing all of it.
+enum ProducerStatistics {
+    /// The sum of every `"key": N` in the JSON (per-broker counters appear once per broker).
+    static func sum(of key: String, in json: UnsafeRawBufferPointer) -> Int {
+        let k = Array("\"\(key)\"".utf8)
+        var total = 0, i = 0
+        outer: while i + k.count < json.count {
+            for j in 0..<k.count where json[i + j] != k[j] { i += 1; continue outer }
+            i += k.count
+            while i < json.count && (json[i] == UInt8(ascii: ":") || json[i] == UInt8(ascii: " ")) { i += 1 }
+            var v = 0
+            while i < json.count, json[i] >= 0x30, json[i] <= 0x39 { v = v * 10 + Int(json[i] - 0x30); i += 1 }
+            total += v
+        }
+        return total
+    }
 }
 
 /// librdkafka's `dr_msg_cb`: counts each delivery per partition, and its latency when asked.
@@ -25,6 +71,10 @@ func kbenchDeliveryCallback(_ rk: OpaquePointer?, _ msg: UnsafePointer<rd_kafka_
     guard let msg, let opaque else { return }
     let context = Unmanaged<DeliveryContext>.fromOpaque(opaque).takeUnretainedValue()
     let m = msg.pointee
+    if context.logsDeliveries {
+        context.deliveryLog.append(
+            DeliveryReport(ns: MonotonicClock.nanoseconds(), latencyMicros: rd_kafka_message_latency(msg), failed: m.err != RD_KAFKA_RESP_ERR_NO_ERROR))
+    }
     if m.err != RD_KAFKA_RESP_ERR_NO_ERROR {
         context.failed += 1
         if context.firstFailure == nil {
@@ -70,10 +120,13 @@ public final class KafkaProducer {
     ///   - trackLatency: record each message's delivery latency (enqueue to ack) in a histogram.
     ///   - trackCheckpoints: record each partition's last delivered offset and its event's timestamp
     ///     (`deliveryCheckpoints`; values must be `EventRecord`s).
-    public init(config: KafkaConfig, trackLatency: Bool = false, trackCheckpoints: Bool = false) throws(KafkaError) {
+    ///   - logDeliveries: keep every delivery report (`takeDeliveryLog`) and, when the config sets
+    ///     `statistics.interval.ms`, the request retries over time (`retryLog`).
+    public init(config: KafkaConfig, trackLatency: Bool = false, trackCheckpoints: Bool = false, logDeliveries: Bool = false) throws(KafkaError) {
         self.config = config
         let context = self.context
         context.tracksCheckpoints = trackCheckpoints
+        context.logsDeliveries = logDeliveries
         if trackLatency {
             context.tracksLatency = true
             context.latency = Histogram<UInt64>(highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: .three)
@@ -81,6 +134,7 @@ public final class KafkaProducer {
         rk = try ClientHandle.make(RD_KAFKA_PRODUCER, config) { conf in
             context.install(on: conf)
             rd_kafka_conf_set_dr_msg_cb(conf, kbenchDeliveryCallback)
+            if logDeliveries { rd_kafka_conf_set_stats_cb(conf, kbenchProducerStatsCallback) }
         }
     }
 
@@ -164,6 +218,15 @@ public final class KafkaProducer {
         }
         try check(err, "flush failed")
     }
+
+    /// Every delivery report since the last call (only with `logDeliveries`).
+    public func takeDeliveryLog() -> [DeliveryReport] {
+        defer { context.deliveryLog.removeAll() }
+        return context.deliveryLog
+    }
+
+    /// Request retries over time (only with `logDeliveries` and `statistics.interval.ms`).
+    public var retryLog: [RetryCount] { context.retryLog }
 
     /// The first delivery failure's text, if any message failed.
     public var firstFailure: String? { context.firstFailure }

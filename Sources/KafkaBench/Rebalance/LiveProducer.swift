@@ -9,6 +9,8 @@ final class LiveProducer: Sendable {
         var delivered = 0
         var failed = 0
         var error: String?
+        var deliveries: [DeliveryReport] = []
+        var retries: [RetryCount] = []
     }
     private let state = Mutex<(stop: Bool, done: Bool, outcome: Outcome)>((false, false, Outcome()))
     private let config: KafkaConfig
@@ -16,6 +18,7 @@ final class LiveProducer: Sendable {
     private let configuration: RebalanceConfiguration
     private let deadlineNs: UInt64
 
+    /// - Parameter config: the cluster's client properties; kbench's producer defaults go under them.
     init(config: KafkaConfig, topic: String, configuration: RebalanceConfiguration, deadlineNs: UInt64) {
         self.config = config
         self.topic = topic
@@ -27,7 +30,15 @@ final class LiveProducer: Sendable {
         let t = Thread { [self] in
             var outcome = Outcome()
             do {
-                let producer = try KafkaProducer(config: KafkaConfig(Seeder.producerDefaults).merging(["linger.ms": "1"]).merging(config.properties))
+                // idempotent (Seeder.producerDefaults): a broker fault must not lose or reorder events; every
+                // delivery report kept for the produce latency, retries from statistics every 250 ms
+                let producer = try KafkaProducer(
+                    config: KafkaConfig(Seeder.producerDefaults).merging(["linger.ms": "1", "statistics.interval.ms": "250"]).merging(config.properties),
+                    logDeliveries: true)
+                defer {
+                    outcome.deliveries = producer.takeDeliveryLog()
+                    outcome.retries = producer.retryLog
+                }
                 var sampler = KeySampler(keys: configuration.keys, distribution: .uniform)
                 _ = try ProducerLoop(topic: topic, valueBytes: configuration.valueBytes, rate: configuration.rate).run(
                     producer: producer, deadlineNs: deadlineNs, nextUserId: { UInt32(sampler.next()) },
@@ -46,6 +57,9 @@ final class LiveProducer: Sendable {
         }
         t.start()
     }
+
+    /// Whether the producer has reached its deadline and flushed.
+    var isDone: Bool { state.withLock { $0.done } }
 
     /// Waits for the producer to reach its deadline and flush.
     func finish() -> Outcome {

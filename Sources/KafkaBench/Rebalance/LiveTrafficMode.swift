@@ -1,8 +1,9 @@
 import Foundation
 
 /// The rebalance run's trial mode: from the stable group on, a rate-paced producer sends keyed events while the
-/// script starts, stops and kills consumers; then every produced event is drained. Records assignments, every
-/// processed message, the script's events and unexpected exits for `RebalanceAnalysis`.
+/// script starts, stops and kills consumers and faults brokers (embedded cluster: itself; real cluster: by the
+/// step's `--on-event` command); then every produced event is drained. Records assignments, every processed
+/// message, every delivery report, the script's events and unexpected exits for `RebalanceAnalysis`.
 struct LiveTrafficMode: TrialMode {
     let configuration: RebalanceConfiguration
     let topic: String
@@ -12,6 +13,12 @@ struct LiveTrafficMode: TrialMode {
     /// The spec of a consumer named `name` (joins and restarts).
     let specFor: (String) -> WorkerSpec
     var onProgress: (String) -> Void = { _ in }
+    /// The embedded cluster's fault injector (nil on a real cluster).
+    var faults: BrokerFaultInjector?
+    /// `--on-event` commands by step index.
+    var commands: [Int: String] = [:]
+    /// Producer properties kbench sets for this run, under the user's.
+    var producerProperties: [String: String] = [:]
 
     init(
         configuration: RebalanceConfiguration, topic: String, baseConfig: KafkaConfig, admin: KafkaAdmin,
@@ -29,18 +36,42 @@ struct LiveTrafficMode: TrialMode {
         }
         recording.startNs = goNs
         recording.endNs = goNs + c.duration.nanoseconds
-        let producer = LiveProducer(config: baseConfig, topic: topic, configuration: c, deadlineNs: recording.endNs)
+        let producer = LiveProducer(
+            config: KafkaConfig(producerProperties).merging(baseConfig.properties), topic: topic, configuration: c, deadlineNs: recording.endNs)
         producer.start()
         defer { producer.stop() }
         onProgress("producing \(Int(c.rate)) events/s for \(c.duration)")
 
-        var pending = c.script.steps
+        var pending = Array(c.script.steps.enumerated())
         var gone: [String] = []
+        var running: [(event: Int, command: EventCommand)] = []
+        // a run that fails or is interrupted still ends every --on-event command it started
+        defer { for r in running { _ = r.command.finish(timeoutNs: 0, config: baseConfig) } }
         while MonotonicClock.nanoseconds() < recording.endNs {
             try absorb(group, timeoutMs: 10)
             let now = MonotonicClock.nanoseconds()
-            while let step = pending.first, goNs + step.at.nanoseconds <= now {
+            while let (index, step) = pending.first, goNs + step.at.nanoseconds <= now {
                 pending.removeFirst()
+                if let command = commands[index] {
+                    let run = EventCommand(command: command)
+                    run.start()
+                    running.append((recording.events.count, run))
+                }
+                if step.action.isBrokerFault {
+                    var event = RebalanceRecording.Event(action: step.action, ns: now, worker: -1)
+                    if var faults {
+                        do { (event.target, event.detail) = try faults.apply(step) } catch {
+                            throw TrialFailure("\(step.text): \(error)")
+                        }
+                        self.faults = faults
+                    } else {
+                        event.target = step.broker.map { "b\($0)" } ?? "cluster"
+                        event.detail = "by its --on-event command"
+                    }
+                    recording.events.append(event)
+                    onProgress("\(step.text): \(event.detail)")
+                    continue
+                }
                 let target: Int
                 do {
                     switch step.action {
@@ -55,6 +86,8 @@ struct LiveTrafficMode: TrialMode {
                         if step.action == .kill { group.kill(target) } else { group.stop(target) }
                         recording.workers[target].endNs = MonotonicClock.nanoseconds()
                         gone.append(recording.workers[target].name)
+                    case .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors:
+                        continue
                     }
                 } catch {
                     throw TrialFailure("\(step.action.rawValue)@\(step.at): \(error)")
@@ -64,17 +97,30 @@ struct LiveTrafficMode: TrialMode {
             }
         }
 
-        // Let the producer finish, then drain: every produced message consumed (or the drain bound).
+        // Let the producer finish (reading the consumers meanwhile: a full pipe would stall them), then drain:
+        // every produced message consumed (or the drain bound).
+        while !producer.isDone { try absorb(group, timeoutMs: 10) }
         let produced = producer.finish()
+        onProgress("producer flushed")
         recording.produced = produced.delivered
         recording.deliveryFailures = produced.failed
+        recording.deliveries = produced.deliveries
+        recording.retries = produced.retries
         if let e = produced.error { recording.notes.append("producer: \(e)") }
         do {
-            for p in 0..<c.partitions { recording.highWatermarks.append(try admin.watermarks(TopicPartition(topic, Int32(p))).high) }
+            // a fresh client: the long-lived one may sit in a reconnect backoff to a broker a fault stopped
+            // (reading through it took a minute after a broker-down/up)
+            let endOffsets = try KafkaAdmin(config: baseConfig)
+            for p in 0..<c.partitions {
+                recording.highWatermarks.append(try endOffsets.watermarks(TopicPartition(topic, Int32(p))).high)
+                try absorb(group, timeoutMs: 0)
+            }
+        } catch let failure as TrialFailure {
+            throw failure
         } catch {
             throw TrialFailure("cannot read the end offsets after the traffic: \(error)")
         }
-        onProgress("draining")
+        onProgress("end offsets read; draining")
         let drainDeadline = MonotonicClock.nanoseconds() + c.drainTimeout.nanoseconds
         var maxOffset = [Int64](repeating: -1, count: c.partitions)
         var scanned = 0
@@ -92,6 +138,7 @@ struct LiveTrafficMode: TrialMode {
         }
         let stopNs = MonotonicClock.nanoseconds()
         for i in recording.workers.indices where recording.workers[i].endNs == nil { recording.workers[i].endNs = stopNs }
+        for r in running { recording.events[r.event].command = r.command.finish(timeoutNs: 5_000_000_000, config: baseConfig) }
         record(group.shutdown(graceMs: 10_000))
         return recording
     }
@@ -120,12 +167,13 @@ struct LiveTrafficMode: TrialMode {
             case .progress:
                 guard let s = ev.samples else { continue }
                 var k = 0
-                while k + 3 < s.count {
+                while k + 4 < s.count {
                     recording.samples.append(
                         .init(
                             ns: UInt64(s[k + 2]) * 1000, worker: i, partition: Int32(s[k]),
-                            offset: s[k + 1], latencyMicros: UInt64(max(0, s[k + 3]))))
-                    k += 4
+                            offset: s[k + 1], latencyMicros: UInt64(max(0, s[k + 3])),
+                            userId: UInt32(truncatingIfNeeded: s[k + 4] >> 32), sequence: UInt32(truncatingIfNeeded: s[k + 4])))
+                    k += 5
                 }
             case .error:
                 if let m = ev.message {

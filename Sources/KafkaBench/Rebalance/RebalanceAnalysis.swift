@@ -19,7 +19,7 @@ public struct RebalanceEventResult: Sendable, Equatable {
     public var previousRebalanceRunning: Bool
     /// Event → every partition owned exactly once by a live member, every live member owning one (when there are
     /// no more members than partitions), and every partition consumed again since; nil when that did not happen
-    /// within the window ("did not converge").
+    /// within the window ("did not converge"). For a broker fault, also every stall that overlaps the window ended.
     public var convergenceMs: Double?
     /// When the group did not converge: who owned what at the window's end, unowned partitions, idle members.
     public var stateAtWindowEnd: String
@@ -50,6 +50,38 @@ public struct RebalanceEventResult: Sendable, Equatable {
     public var lost: Int
     public var lostRanges: String
 
+    /// What a broker fault did ("b2 down; it leads partitions 1 4"); "" for consumer events.
+    public var detail = ""
+    /// The partitions that stalled in the window, ascending, space-separated.
+    public var stalledPartitionList = ""
+    /// The group's lag (messages produced, by their intended send time, and not yet processed; 100 ms points)
+    /// at the event: its highest value in the second before it.
+    public var lagBeforeMessages = 0
+    /// The highest group lag in the window and how long after the event it came.
+    public var lagPeakMessages = 0
+    public var lagPeakAfterMs: Double?
+    /// Event → the group's lag back at or below its steady level (`RebalanceAnalysis.steadyLagMessages`) after its
+    /// peak in the window (0 when it never rose above it); nil when that did not happen within the window.
+    public var recoveryMs: Double?
+    /// Messages processed (first time) in the window after a later event of the same user had already been
+    /// processed: per-key order broken.
+    public var orderViolations = 0
+    /// Events found at a second offset of their partition (processed in the window): written twice by the producer.
+    public var writtenTwice = 0
+    /// The live producer (idempotent), for the messages it enqueued in the window: failed deliveries, request
+    /// retries (librdkafka statistics `txretries`, 250 ms resolution; nil without statistics; in 2.0.2 a message
+    /// set sent again after an error response is re-queued, not a request retry, so it is not counted), and produce
+    /// latency from delivery reports (enqueue to acknowledgement, retries included).
+    public var produceErrors = 0
+    public var produceRetries: Int?
+    public var produceP50Ms = 0.0
+    public var produceP99Ms = 0.0
+    public var produceMaxMs = 0.0
+    /// The `--on-event` command run at the event, its exit status and output.
+    public var command = ""
+    public var commandExit: Int32?
+    public var commandOutput = ""
+
     public var converged: Bool { convergenceMs != nil }
 }
 
@@ -61,6 +93,8 @@ public struct RebalanceTimelinePoint: Sendable, Equatable {
     public var assigned: Int
     /// Group rows only: p99 end-to-end latency of the messages processed in the interval (0 when none).
     public var latencyP99Ms: Double
+    /// Group rows only: messages produced (by intended send time) and not yet processed at the interval's end.
+    public var lag = 0
 }
 
 /// One 100 ms point of one partition: what was produced and consumed, who owned it, its lag and whether it
@@ -104,6 +138,25 @@ public struct RebalanceAnalysis: Sendable {
     public var latencyP99Ms = 0.0
     public var latencyP999Ms = 0.0
     public var latencyMaxMs = 0.0
+    /// Messages processed (first time) after a later event of the same user: per-key order broken; up to five
+    /// examples ("p3 user 17: seq 1204 after 1210").
+    public var orderViolations = 0
+    public var orderExamples = ""
+    /// Events (user and sequence) found at two offsets: written twice by the producer, which idempotence must
+    /// prevent; up to five examples.
+    public var writtenTwice = 0
+    public var writtenTwiceExamples = ""
+    /// The live producer over the whole run: request retries (nil without statistics) and produce latency from
+    /// delivery reports.
+    public var produceRetries: Int?
+    public var produceP50Ms = 0.0
+    public var produceP99Ms = 0.0
+    public var produceMaxMs = 0.0
+    /// The group's lag in steady traffic: its highest value in the second before the first event, plus 100 ms of
+    /// traffic (the run's produced messages per second × 0.1 s), so that noise does not count as a rise.
+    public var steadyLagMessages = 0
+    /// Each partition's leader when traffic started ("0:b1 1:b3 …"; embedded cluster only).
+    public var leadersAtStart = ""
     public var notes: [String] = []
 
     static func newHistogram() -> Histogram<UInt64> {
@@ -162,17 +215,125 @@ public struct RebalanceAnalysis: Sendable {
             a.latencyMaxMs = Double(overall.max) / 1000
         }
 
+        let (violations, writtenTwice) = keyAudit(samples)
+        a.orderViolations = violations.count
+        a.orderExamples = violations.prefix(5).map(\.text).joined(separator: "; ")
+        a.writtenTwice = writtenTwice.count
+        a.writtenTwiceExamples = writtenTwice.prefix(5).map(\.text).joined(separator: "; ")
+        let produce = produceFigures(r.deliveries, from: 0, to: .max)
+        (a.produceP50Ms, a.produceP99Ms, a.produceMaxMs) = (produce.p50, produce.p99, produce.max)
+        a.produceRetries = r.retries.last?.retries
+        a.leadersAtStart = r.leadersAtStart.enumerated().map { "\($0.offset):b\($0.element)" }.joined(separator: " ")
+
+        a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
+        a.partitionTimeline = partitionTimeline(r, partitions: partitions, ownership: ownership, finish: finish, bucketMs: bucketMs)
+        // the partition timeline is partition-major: bucket b of every partition sums to the group's lag
+        let buckets = r.partitions > 0 ? a.partitionTimeline.count / r.partitions : 0
+        var groupLag = [Int](repeating: 0, count: buckets)
+        for (i, p) in a.partitionTimeline.enumerated() where buckets > 0 { groupLag[i % buckets] += p.lag }
+        // the group timeline starts with one group row per bucket
+        for b in groupLag.indices where b < a.timeline.count && a.timeline[b].consumer == "group" { a.timeline[b].lag = groupLag[b] }
+        let bucket = UInt64(bucketMs) * 1_000_000
+        // steady lag: its highest value in the second before the first event, plus 100 ms of traffic (a rise
+        // smaller than that is noise, not an effect)
+        let seconds = Double(r.endNs - r.startNs) / 1e9
+        let steadyLag =
+            maxLag(groupLag, startNs: r.startNs, bucketNs: bucket, before: r.events.first?.ns ?? r.endNs)
+            + Int((Double(r.produced) / max(seconds, 1) * 0.1).rounded())
+        a.steadyLagMessages = steadyLag
+
         for (k, event) in r.events.enumerated() {
             let tE = event.ns
             let tN = k + 1 < r.events.count ? r.events[k + 1].ns : finish
-            a.events.append(
-                analyzeEvent(
-                    event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
-                    samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets))
+            var e = analyzeEvent(
+                event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
+                samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets)
+            e.detail = event.detail
+            e.orderViolations = violations.filter { $0.ns >= tE && $0.ns < tN }.count
+            e.writtenTwice = writtenTwice.filter { $0.ns >= tE && $0.ns < tN }.count
+            let w = produceFigures(r.deliveries, from: tE, to: tN)
+            (e.produceErrors, e.produceP50Ms, e.produceP99Ms, e.produceMaxMs) = (w.failed, w.p50, w.p99, w.max)
+            let retriesAt = { (t: UInt64) in r.retries.last { $0.ns <= t }?.retries ?? 0 }
+            e.produceRetries = r.retries.isEmpty ? nil : retriesAt(tN) - retriesAt(tE)
+            lag(groupLag, startNs: r.startNs, bucketNs: bucket, steady: steadyLag, from: tE, to: tN, isLast: k + 1 == r.events.count, into: &e)
+            if let c = event.command { (e.command, e.commandExit, e.commandOutput) = (c.command, c.exitStatus, c.output) }
+            a.events.append(e)
         }
-        a.timeline = groupTimeline(r, samples: samples, ownership: ownership, finish: finish, bucketMs: bucketMs)
-        a.partitionTimeline = partitionTimeline(r, partitions: partitions, ownership: ownership, finish: finish, bucketMs: bucketMs)
         return a
+    }
+
+    /// A finding of the per-key audit: when the message was processed, and what is wrong.
+    struct KeyFinding {
+        var ns: UInt64
+        var text: String
+    }
+
+    /// The per-key audit of first processings, per partition (a user's events all land on one) in processing
+    /// order: `reordered`, a user's event processed after a later one of the same user (its producer sequence
+    /// lower than one already seen); `writtenTwice`, an event (user and sequence) found at a second offset, which
+    /// the idempotent producer must prevent. Messages without a kbench event (user 0, sequence 0) are skipped by
+    /// the second check.
+    static func keyAudit(_ samples: [RebalanceRecording.Sample]) -> (reordered: [KeyFinding], writtenTwice: [KeyFinding]) {
+        var reordered: [KeyFinding] = [], twice: [KeyFinding] = []
+        for (partition, list) in Dictionary(grouping: samples, by: \.partition).sorted(by: { $0.key < $1.key }) {
+            var seen = Set<Int64>()
+            var highest: [UInt32: UInt32] = [:]
+            var events: [UInt64: Int64] = [:]
+            for s in list.sorted(by: { ($0.ns, $0.offset) < ($1.ns, $1.offset) }) where seen.insert(s.offset).inserted {
+                let key = UInt64(s.userId) << 32 | UInt64(s.sequence)
+                if key != 0, let other = events[key] {
+                    twice.append(KeyFinding(ns: s.ns, text: "p\(partition) user \(s.userId) seq \(s.sequence) at offsets \(other) and \(s.offset)"))
+                    continue
+                }
+                events[key] = s.offset
+                if let h = highest[s.userId], s.sequence < h {
+                    reordered.append(KeyFinding(ns: s.ns, text: "p\(partition) user \(s.userId): seq \(s.sequence) (offset \(s.offset)) after \(h)"))
+                } else {
+                    highest[s.userId] = s.sequence
+                }
+            }
+        }
+        return (reordered.sorted { $0.ns < $1.ns }, twice.sorted { $0.ns < $1.ns })
+    }
+
+    /// Produce latency (enqueue to delivery report) and failures of the messages enqueued in [from, to).
+    static func produceFigures(_ deliveries: [DeliveryReport], from: UInt64, to: UInt64) -> (failed: Int, p50: Double, p99: Double, max: Double) {
+        var h = newHistogram()
+        var failed = 0
+        for d in deliveries {
+            let latencyNs = UInt64(max(0, d.latencyMicros)) * 1000
+            let enqueued = d.ns > latencyNs ? d.ns - latencyNs : 0
+            guard enqueued >= from && enqueued < to else { continue }
+            if d.failed { failed += 1 } else { _ = h.record(UInt64(max(0, d.latencyMicros))) }
+        }
+        guard h.totalCount > 0 else { return (failed, 0, 0, 0) }
+        return (failed, Double(h.valueAtPercentile(50)) / 1000, Double(h.valueAtPercentile(99)) / 1000, Double(h.max) / 1000)
+    }
+
+    /// The lag figures of an event from the group's lag at the end of each bucket. `steady` is the group's lag
+    /// in steady traffic: its highest value in the second before the run's first event.
+    static func lag(
+        _ groupLag: [Int], startNs: UInt64, bucketNs: UInt64, steady: Int, from tE: UInt64, to tN: UInt64, isLast: Bool,
+        into e: inout RebalanceEventResult
+    ) {
+        let end = { (b: Int) in startNs + UInt64(b + 1) * bucketNs }
+        e.lagBeforeMessages = maxLag(groupLag, startNs: startNs, bucketNs: bucketNs, before: tE)
+        // buckets that end in the window; the run's last window (`isLast`) also takes the bucket that ends after it
+        let window = groupLag.indices.filter { end($0) > tE && (end($0) <= tN || (isLast && end($0) - bucketNs < tN)) }
+        guard let peakBucket = window.max(by: { groupLag[$0] < groupLag[$1] || (groupLag[$0] == groupLag[$1] && $0 > $1) }) else { return }
+        e.lagPeakMessages = groupLag[peakBucket]
+        e.lagPeakAfterMs = ms(end(peakBucket) - tE)
+        if groupLag[peakBucket] <= steady {
+            e.recoveryMs = 0
+        } else if let back = window.first(where: { $0 > peakBucket && groupLag[$0] <= steady }) {
+            e.recoveryMs = ms(end(back) - tE)
+        }
+    }
+
+    /// The group's highest lag in the second before `ns`.
+    static func maxLag(_ groupLag: [Int], startNs: UInt64, bucketNs: UInt64, before ns: UInt64) -> Int {
+        let end = { (b: Int) in startNs + UInt64(b + 1) * bucketNs }
+        return groupLag.indices.filter { end($0) <= ns && end($0) + 1_000_000_000 >= ns }.map { groupLag[$0] }.max() ?? 0
     }
 
     /// A worker's last reported join state at or before `ns`.
@@ -218,13 +379,22 @@ public struct RebalanceAnalysis: Sendable {
             }
             if firsts.allSatisfy({ $0 != nil }) { convergedNs = firsts.compactMap { $0 }.max().map { max($0, settled) } }
         }
+        // A broker fault moves no partition, so a consumption right after it says nothing: its convergence also
+        // waits for every stall that overlaps the window to end (not converged while one lasts past the window).
+        if event.worker < 0, let converged = convergedNs {
+            // a stall that runs past the window counts only when its part inside the window is itself a stall
+            let overlapping = partitions.flatMap { $0.stalls.filter { $0.start < tN && $0.end > tE } }
+            let inside = overlapping.filter { $0.end <= tN }.map(\.end)
+            let pastEnd = overlapping.contains { $0.end > tN && tN - max($0.start, tE) > stallThresholdNs }
+            convergedNs = pastEnd ? nil : max(converged, inside.max() ?? converged)
+        }
         let endState = ownership.state(at: tN > 0 ? tN - 1 : tN)
 
         // Per-partition stalls within the window.
-        var stalled = 0, maxStall: UInt64 = 0, maxStallPartition: Int32? = nil, unconsumedNs: UInt64 = 0
+        var stalled: [Int32] = [], maxStall: UInt64 = 0, maxStallPartition: Int32? = nil, unconsumedNs: UInt64 = 0
         for pa in partitions {
             let lengths = pa.stallLengths(from: tE, to: tN)
-            if !lengths.isEmpty { stalled += 1 }
+            if !lengths.isEmpty { stalled.append(pa.partition) }
             unconsumedNs += lengths.reduce(0, +)
             if let m = lengths.max(), m > maxStall { maxStall = m; maxStallPartition = pa.partition }
         }
@@ -258,17 +428,19 @@ public struct RebalanceAnalysis: Sendable {
 
         return RebalanceEventResult(
             action: event.action.rawValue, atSeconds: Double(tE - r.startNs) / 1e9, windowEndSeconds: Double(tN - r.startNs) / 1e9,
-            target: r.workers[event.worker].name, detectionMs: detection.map { ms($0 - tE) }, previousRebalanceRunning: !settledAtEvent,
+            target: event.worker >= 0 ? r.workers[event.worker].name : event.target, detectionMs: detection.map { ms($0 - tE) },
+            previousRebalanceRunning: !settledAtEvent,
             convergenceMs: convergedNs.map { ms($0 - tE) },
             stateAtWindowEnd: convergedNs == nil ? ownership.problems(endState) : "",
-            stalledPartitions: stalled, maxPartitionStallMs: ms(maxStall), maxStallPartition: maxStallPartition,
+            stalledPartitions: stalled.count, maxPartitionStallMs: ms(maxStall), maxStallPartition: maxStallPartition,
             partitionSecondsUnconsumed: Double(unconsumedNs) / 1e9, deficitMessages: deficit, groupPauseMs: ms(groupPause),
             moved: moved, assignmentBefore: ownership.describe(before), assignmentAfter: ownership.describe(after),
             latencyP50Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(50)) / 1000 : 0,
             latencyP99Ms: window.totalCount > 0 ? Double(window.valueAtPercentile(99)) / 1000 : 0,
             latencyMaxMs: window.totalCount > 0 ? Double(window.max) / 1000 : 0,
             duplicates: duplicates, lost: lost.reduce(0) { $0 + Int($1.range.length) },
-            lostRanges: lost.map { "\($0.partition):\($0.range)" }.joined(separator: " "))
+            lostRanges: lost.map { "\($0.partition):\($0.range)" }.joined(separator: " "),
+            stalledPartitionList: stalled.map(String.init).joined(separator: " "))
     }
 
     static func groupTimeline(

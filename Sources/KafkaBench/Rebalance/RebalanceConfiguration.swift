@@ -22,6 +22,8 @@ public struct RebalanceConfiguration: Sendable {
     public var topicPrefix = "kbench"
     public var embeddedBrokers = 1
     public var userProperties: [String: String] = [:]
+    /// `--on-event 'STEP=COMMAND'`: a command run at a script step (what faults a real cluster's broker).
+    public var onEvent: [String] = []
 
     /// Every default in one place: the command's options start from these.
     public static let standard = RebalanceConfiguration(
@@ -45,9 +47,16 @@ public struct RebalanceConfiguration: Sendable {
             throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")
         }
         guard valueBytes >= EventRecord.headerSize else { throw UsageError("--value-bytes must be at least \(EventRecord.headerSize)") }
+        _ = try script.commands(onEvent)
         for key in ConsumerProperties.ownedKeys + ["group.instance.id"] where userProperties[key] != nil {
             throw UsageError("-X \(key) is set by kbench itself")
         }
+    }
+
+    /// Checks the script's broker faults against the cluster: `embeddedBrokers` brokers of a hosted embedded
+    /// cluster, or nil for a cluster reached by `--bootstrap` (every broker fault then needs an `--on-event` command).
+    public func checkFaults(embeddedBrokers: Int?) throws(UsageError) {
+        try script.checkFaults(embeddedBrokers: embeddedBrokers, commands: try script.commands(onEvent))
     }
 
     /// Consumer properties for this run's group timers.

@@ -3,17 +3,24 @@ import Foundation
 /// Writes a rebalance run's files: the timeline CSV (`--out`), the events CSV and metadata beside it, and a
 /// gnuplot timeline (one panel per assignor, events marked) with its PNG when gnuplot is installed.
 public enum RebalanceOutput {
-    public static let timelineColumns = ["run_id", "broker", "assignor", "t_s", "consumer", "msgs_per_s", "assigned", "latency_p99_ms"]
+    public static let timelineColumns = ["run_id", "broker", "assignor", "t_s", "consumer", "msgs_per_s", "assigned", "latency_p99_ms", "lag"]
     public static let eventColumns = [
         "run_id", "broker", "assignor", "event", "at_s", "window_end_s", "target", "previous_rebalance_running", "detection_ms", "convergence_ms",
         "converged", "state_at_window_end", "stalled_partitions", "max_partition_stall_ms", "max_stall_partition",
         "partition_seconds_unconsumed", "deficit_msgs", "group_pause_ms", "moved", "assignment_before", "assignment_after",
         "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "duplicates", "lost", "lost_ranges",
+        // schema 3: broker faults
+        "detail", "stalled_partition_list", "lag_before_msgs", "lag_peak_msgs", "lag_peak_after_ms", "recovery_ms", "order_violations", "written_twice",
+        "produce_errors", "produce_retries", "produce_p50_ms", "produce_p99_ms", "produce_max_ms", "command", "command_exit", "command_output",
     ]
     public static let partitionColumns = ["run_id", "assignor", "t_s", "partition", "owner", "produced", "consumed", "lag", "stalled_ms"]
     public static let totalsColumns = [
         "run_id", "broker", "assignor", "produced", "delivery_failures", "processed_unique", "duplicates", "lost",
         "lost_before_first_event", "lost_ranges", "undrained", "undrained_ranges", "latency_p50_ms", "latency_p99_ms", "latency_p999_ms", "latency_max_ms",
+        // schema 2: per-key order and the producer's side
+        "order_violations", "order_examples", "written_twice", "written_twice_examples", "produce_retries", "produce_p50_ms", "produce_p99_ms",
+        "produce_max_ms", "leaders_at_start",
+        "steady_lag_msgs",
     ]
 
     static func f(_ v: Double?, _ digits: Int = 1) -> String {
@@ -22,13 +29,13 @@ public enum RebalanceOutput {
     }
 
     public static func timelineCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance timeline schema 1", timelineColumns.joined(separator: ",")]
+        var lines = ["# kbench rebalance timeline schema 2", timelineColumns.joined(separator: ",")]
         for a in analyses {
             for p in a.timeline {
                 lines.append(
                     [
                         runId, broker, a.assignor.rawValue, f(p.tSeconds, 2), p.consumer, f(p.msgsPerS, 0), String(p.assigned),
-                        f(p.latencyP99Ms, 2),
+                        f(p.latencyP99Ms, 2), p.consumer == "group" ? String(p.lag) : "",
                     ].map(CSV.quote).joined(separator: ","))
             }
         }
@@ -36,18 +43,24 @@ public enum RebalanceOutput {
     }
 
     public static func eventsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance events schema 2", eventColumns.joined(separator: ",")]
+        var lines = ["# kbench rebalance events schema 3", eventColumns.joined(separator: ",")]
         for a in analyses {
             for e in a.events {
-                lines.append(
-                    [
-                        runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
-                        e.previousRebalanceRunning ? "yes" : "no", f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
-                        String(e.stalledPartitions), f(e.maxPartitionStallMs, 0), e.maxStallPartition.map(String.init) ?? "",
-                        f(e.partitionSecondsUnconsumed, 2), String(e.deficitMessages), f(e.groupPauseMs, 0), String(e.moved),
-                        e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms), f(e.latencyMaxMs),
-                        String(e.duplicates), String(e.lost), e.lostRanges,
-                    ].map(CSV.quote).joined(separator: ","))
+                let retries: String = e.produceRetries.map(String.init) ?? ""
+                let base: [String] = [
+                    runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
+                    e.previousRebalanceRunning ? "yes" : "no", f(e.detectionMs, 0), f(e.convergenceMs, 0), e.converged ? "yes" : "no", e.stateAtWindowEnd,
+                    String(e.stalledPartitions), f(e.maxPartitionStallMs, 0), e.maxStallPartition.map(String.init) ?? "",
+                    f(e.partitionSecondsUnconsumed, 2), String(e.deficitMessages), f(e.groupPauseMs, 0), String(e.moved),
+                    e.assignmentBefore, e.assignmentAfter, f(e.latencyP50Ms), f(e.latencyP99Ms), f(e.latencyMaxMs),
+                    String(e.duplicates), String(e.lost), e.lostRanges,
+                ]
+                let faults: [String] = [
+                    e.detail, e.stalledPartitionList, String(e.lagBeforeMessages), String(e.lagPeakMessages), f(e.lagPeakAfterMs, 0),
+                    f(e.recoveryMs, 0), String(e.orderViolations), String(e.writtenTwice), String(e.produceErrors), retries,
+                    f(e.produceP50Ms), f(e.produceP99Ms), f(e.produceMaxMs), e.command, e.commandExit.map(String.init) ?? "", e.commandOutput,
+                ]
+                lines.append((base + faults).map(CSV.quote).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -68,15 +81,20 @@ public enum RebalanceOutput {
     }
 
     public static func totalsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance totals schema 1", totalsColumns.joined(separator: ",")]
+        var lines = ["# kbench rebalance totals schema 2", totalsColumns.joined(separator: ",")]
         for a in analyses {
-            lines.append(
-                [
-                    runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
-                    String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, String(a.undrained), a.undrainedRanges,
-                    f(a.latencyP50Ms),
-                    f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
-                ].map(CSV.quote).joined(separator: ","))
+            let retries: String = a.produceRetries.map(String.init) ?? ""
+            let base: [String] = [
+                runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
+                String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, String(a.undrained), a.undrainedRanges,
+                f(a.latencyP50Ms), f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
+            ]
+            let faults: [String] = [
+                String(a.orderViolations), a.orderExamples, String(a.writtenTwice), a.writtenTwiceExamples, retries, f(a.produceP50Ms), f(a.produceP99Ms),
+                f(a.produceMaxMs),
+                a.leadersAtStart, String(a.steadyLagMessages),
+            ]
+            lines.append((base + faults).map(CSV.quote).joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -90,17 +108,38 @@ public enum RebalanceOutput {
                 "assignor \(a.assignor.rawValue): produced \(a.produced), processed \(a.processedUnique) distinct, "
                     + "duplicates \(a.duplicates), lost \(a.lost)\(a.lost > 0 ? " (\(a.lostRanges))" : "")\(a.undrained > 0 ? ", undrained \(a.undrained) (\(a.undrainedRanges))" : ""); latency p50 \(f(a.latencyP50Ms)) ms, "
                     + "p99 \(f(a.latencyP99Ms)) ms, p99.9 \(f(a.latencyP999Ms)) ms, max \(f(a.latencyMaxMs)) ms")
-            out.append("  event        at   target  detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
+            out.append(
+                "  per-key order violations \(a.orderViolations)\(a.orderViolations > 0 ? " (\(a.orderExamples))" : ""); events written twice "
+                    + "\(a.writtenTwice)\(a.writtenTwice > 0 ? " (\(a.writtenTwiceExamples))" : ""); producer: "
+                    + "\(a.deliveryFailures) failed deliveries, \(a.produceRetries.map(String.init) ?? "unknown") request retries, produce latency p50 \(f(a.produceP50Ms)) ms, "
+                    + "p99 \(f(a.produceP99Ms)) ms, max \(f(a.produceMaxMs)) ms")
+            out.append("  event           at   target       detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
             for e in a.events {
                 out.append(
                     String(
-                        format: "  %-8@ %5.1fs  %-6@ %10@ %13@ %8d %13.0f %7.1f %8d %6d %7.1f %5d %5d",
-                        e.action, e.atSeconds, e.target, f(e.detectionMs, 0).isEmpty ? "-" : f(e.detectionMs, 0),
+                        format: "  %@ %5.1fs  %@ %10@ %13@ %8d %13.0f %7.1f %8d %6d %7.1f %5d %5d",
+                        e.action.padding(toLength: 12, withPad: " ", startingAt: 0), e.atSeconds,
+                        e.target.padding(toLength: 11, withPad: " ", startingAt: 0), f(e.detectionMs, 0).isEmpty ? "-" : f(e.detectionMs, 0),
                         f(e.convergenceMs, 0).isEmpty ? "not conv." : f(e.convergenceMs, 0), e.stalledPartitions,
                         e.maxPartitionStallMs, e.partitionSecondsUnconsumed, e.deficitMessages, e.moved, e.latencyP99Ms,
                         e.duplicates, e.lost))
+                if !e.detail.isEmpty {
+                    out.append(
+                        "    \(e.detail); stalled partitions: \(e.stalledPartitionList.isEmpty ? "none" : e.stalledPartitionList); lag \(e.lagBeforeMessages) at the event, "
+                            + "peak \(e.lagPeakMessages) at +\(f(e.lagPeakAfterMs, 0)) ms, "
+                            + (e.recoveryMs.map { "back to steady (\(a.steadyLagMessages)) in \(f($0, 0)) ms" }
+                                ?? "not back to steady (\(a.steadyLagMessages)) within the window") + "; produce p50 \(f(e.produceP50Ms)) ms, "
+                            + "p99 \(f(e.produceP99Ms)) ms, request retries \(e.produceRetries.map(String.init) ?? "unknown"), failed deliveries \(e.produceErrors); order violations \(e.orderViolations)"
+                    )
+                }
+                if !e.command.isEmpty {
+                    out.append("    --on-event command exited \(e.commandExit.map(String.init) ?? "(no status)"): \(e.commandOutput.prefix(200))")
+                }
                 if e.previousRebalanceRunning {
-                    out.append("    came while the previous event's rebalance was still running: its figures include that rebalance")
+                    out.append(
+                        e.detail.isEmpty
+                            ? "    came while the previous event's rebalance was still running: its figures include that rebalance"
+                            : "    came before the group had recovered from the previous event: its figures include that event's effects")
                 }
                 if !e.converged {
                     out.append("    did not converge before \(String(format: "%.1f", e.windowEndSeconds)) s: \(e.stateAtWindowEnd)")
@@ -118,8 +157,8 @@ public enum RebalanceOutput {
         return out.joined(separator: "\n")
     }
 
-    /// A self-contained gnuplot script drawing group throughput over time, one panel per assignor, with each
-    /// event marked; it reads the timeline CSV itself.
+    /// A self-contained gnuplot script drawing group throughput and lag over time, one panel per assignor, with
+    /// each event marked; it reads the timeline CSV itself.
     /// - Parameter yMax: top of the throughput axis (catch-up bursts above it are clipped), or nil for automatic.
     public static func gnuplotScript(
         csvPath: String, pngPath: String, analyses: [RebalanceAnalysis], title: String,
@@ -127,7 +166,7 @@ public enum RebalanceOutput {
     ) -> String {
         let panels = analyses.count
         var s = """
-            # kbench rebalance timeline: group throughput over time, one panel per assignor, events marked.
+            # kbench rebalance timeline: group throughput and lag over time, one panel per assignor, events marked.
             # Re-run with: gnuplot \((pngPath as NSString).deletingPathExtension).gp
             set terminal pngcairo size 1400,\(300 * panels + 120) font "Sans,11"
             set output '\(pngPath)'
@@ -137,6 +176,10 @@ public enum RebalanceOutput {
             set key top right
             set ylabel 'msgs/s'
             set yrange [0:\(yMax.map { String(format: "%.0f", $0) } ?? "*")]
+            set ytics nomirror
+            set y2tics
+            set y2label 'lag (msgs)'
+            set y2range [0:*]
 
             """
         let maxT = analyses.flatMap { $0.timeline.map(\.tSeconds) }.max() ?? 1
@@ -153,13 +196,19 @@ public enum RebalanceOutput {
                     ? String(format: "%.1f s", e.maxPartitionStallMs / 1000)
                     : String(format: "%.0f ms", e.maxPartitionStallMs)
                 let conv = e.convergenceMs.map { String(format: "converged %.1f s", $0 / 1000) } ?? "did not converge"
-                let detail = ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); \(conv)"
+                let back = e.recoveryMs.map { String(format: "lag back in %.1f s", $0 / 1000) } ?? "lag not back"
+                let detail =
+                    e.detail.isEmpty
+                    ? ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); \(conv)"
+                    : ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); lag peak \(e.lagPeakMessages), \(back)"
                 s +=
                     "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
             }
             s +=
                 "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
-                + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)'\n"
+                + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', "
+                + "'' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 "
+                + "with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)'\n"
         }
         s += "unset multiplot\n"
         return s
@@ -198,7 +247,9 @@ extension RebalanceOutput {
         let script = RelativePath.join(plotsDir, name + "-timeline.gp")
         let pngName = name + "-timeline.png"
         let title =
-            "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))"
+            (analyses.contains { $0.events.contains { !$0.detail.isEmpty } }
+                ? "Broker faults: group throughput and lag (\(metadata.brokerKind))"
+                : "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))")
             + (broker == "embedded" ? "\\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
         // Scale to the steady traffic: three times the median group throughput; catch-up bursts are clipped.
         let steady = median(analyses.flatMap { $0.timeline.filter { $0.consumer == "group" && $0.msgsPerS > 0 }.map(\.msgsPerS) })

@@ -22,6 +22,9 @@ public struct RebalanceRecording: Sendable {
         public var partition: Int32
         public var offset: Int64
         public var latencyMicros: UInt64
+        /// The event's user and the low 32 bits of its producer sequence (per-key order audit).
+        public var userId: UInt32 = 0
+        public var sequence: UInt32 = 0
     }
     /// A worker's group join state changed ("steady", "wait-join", …).
     public struct GroupState: Sendable {
@@ -33,8 +36,20 @@ public struct RebalanceRecording: Sendable {
     public struct Event: Sendable {
         public var action: RebalanceScript.Action
         public var ns: UInt64
-        /// The worker the event acted on (for join/restart: the new process).
+        /// The worker the event acted on (for join/restart: the new process); -1 for a broker fault.
         public var worker: Int
+        /// A broker fault's target ("b2", "all brokers") and what it did ("b2 down; it led 1 4").
+        public var target = ""
+        public var detail = ""
+        /// The `--on-event` command run at this step, and what it did.
+        public var command: CommandOutcome?
+    }
+    /// What an `--on-event` command did: exit status (nil when it had not ended by the end of the run, or could
+    /// not start) and its output (stdout and stderr, shortened, secrets masked).
+    public struct CommandOutcome: Sendable {
+        public var command: String
+        public var exitStatus: Int32?
+        public var output: String
     }
 
     public var assignor: Assignor
@@ -53,6 +68,11 @@ public struct RebalanceRecording: Sendable {
     public var lowWatermarks: [Int64] = []
     public var produced = 0
     public var deliveryFailures = 0
+    /// Every delivery report of the live producer, and its request retries over time.
+    public var deliveries: [DeliveryReport] = []
+    public var retries: [RetryCount] = []
+    /// Each partition's leader broker when traffic started (embedded cluster; empty on a real cluster).
+    public var leadersAtStart: [Int32] = []
     /// Problems worth reporting (unexpected worker exits, consumer errors, an incomplete drain).
     public var notes: [String] = []
 

@@ -2,8 +2,8 @@ import CSupport
 import Foundation
 
 /// Runs a rebalance scenario once per assignor on the trial engine: the group forms and passes the barrier,
-/// then `LiveTrafficMode` runs the producer and the script's joins, leaves, kills and restarts, recording
-/// everything `RebalanceAnalysis` needs.
+/// then `LiveTrafficMode` runs the producer and the script's joins, leaves, kills, restarts and broker faults,
+/// recording everything `RebalanceAnalysis` needs.
 public final class RebalanceRunner {
     public let configuration: RebalanceConfiguration
     public let cluster: ClusterConnection
@@ -17,6 +17,16 @@ public final class RebalanceRunner {
         self.runId = runId
         placement = try LocalPlacement()
     }
+
+    /// The live producer's properties for broker faults on the embedded cluster: one produce request in flight
+    /// per broker. librdkafka 2.0.2's mock answers a Fetch with at most one producer batch per partition, so with
+    /// the default five requests in flight and an added round-trip time, consumers could read only one of up to
+    /// five batches per round trip and fell behind without bound (a mock artifact: a real broker returns every
+    /// batch up to the fetch size). One request in flight makes each batch hold a whole round trip's messages.
+    public static let embeddedFaultProducerProperties = ["max.in.flight.requests.per.connection": "1"]
+
+    /// The broker that coordinates the group at the start of an embedded run with broker faults.
+    public static let coordinatorAtStart: Int32 = 1
 
     /// Told about progress ("range: join@5s → c04", …).
     public var onProgress: (String) -> Void = { _ in }
@@ -37,6 +47,7 @@ public final class RebalanceRunner {
             cluster.hostedBroker != nil
             ? "\(c.topicPrefix)-rebalance-\(assignor.rawValue)"
             : "\(c.topicPrefix)-rebalance-\(runId)-\(assignor.rawValue)"
+        try c.checkFaults(embeddedBrokers: cluster.hostedBroker?.brokerCount)
         try cluster.ensureTopic(topic, partitions: c.partitions)
         let admin = try KafkaAdmin(config: cluster.baseConfig)
         var lows: [Int64] = []
@@ -52,9 +63,29 @@ public final class RebalanceRunner {
         }
         var recording = RebalanceRecording(assignor: assignor, partitions: c.partitions, startNs: 0, endNs: 0)
         recording.lowWatermarks = lows
+        var faults: BrokerFaultInjector?
+        if let broker = cluster.hostedBroker {
+            // the mock picks each partition's leader at random: spread leadership evenly and reproducibly instead
+            // (partition p led by broker p mod N + 1), then read it back from metadata
+            for p in 0..<c.partitions where broker.brokerCount > 1 {
+                try broker.setPartitionLeader(topic, partition: Int32(p), leader: Int32(p % broker.brokerCount + 1))
+            }
+            recording.leadersAtStart = try admin.partitionLeaders(topic: topic)
+            if c.script.steps.contains(where: \.action.isBrokerFault) {
+                faults = BrokerFaultInjector(broker: broker, topic: topic, group: group, leaders: recording.leadersAtStart)
+                // the mock places a coordinator by a hash of the group id, which holds the run id: pin it, so a
+                // fault on a broker hits the coordinator only when the script says so
+                try broker.setGroupCoordinator(group, broker: Self.coordinatorAtStart)
+            }
+        }
+        // the next assignor's run starts on a healthy cluster
+        defer { if faults != nil { try? cluster.hostedBroker?.clearFaults() } }
         var mode = LiveTrafficMode(
             configuration: c, topic: topic, baseConfig: cluster.baseConfig, admin: admin,
             recording: recording, specFor: specFor)
+        mode.faults = faults
+        if faults != nil { mode.producerProperties = Self.embeddedFaultProducerProperties }
+        mode.commands = try c.script.commands(c.onEvent)
         mode.onProgress = { [onProgress] in onProgress("\(assignor.rawValue): \($0)") }
         var engine = TrialEngine(placement: placement, runId: runId, joinTimeout: c.joinTimeout)
         engine.onPhase = { [onProgress] phase in if phase == "joining group" { onProgress("\(assignor.rawValue): \(c.consumers) consumers joining") } }

@@ -1,4 +1,5 @@
-/// What happens to the group during a rebalance run, e.g. `join@5s, kill@12s, leave@20s, restart@26s`.
+/// What happens to the group and the cluster during a rebalance run, e.g.
+/// `join@5s, kill@12s, failover@15s:2, rtt@20s:200ms, restart@26s`: consumer steps and broker faults on one timeline.
 public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     public enum Action: String, Sendable, Codable, CaseIterable {
         /// Start a new consumer.
@@ -9,18 +10,71 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         case kill
         /// Start again the consumer that most recently left or was killed (same name; same group.instance.id with --static).
         case restart
+        /// A broker stops (`:BROKER`); the partitions it leads stall until it is back.
+        case brokerDown = "broker-down"
+        /// A stopped broker comes back (`:BROKER`); leadership stays where it is.
+        case brokerUp = "broker-up"
+        /// A broker stops and the leadership of every partition it led moves to the other brokers (`:BROKER`).
+        case failover
+        /// Added round-trip time on every response of one broker or all (`:[BROKER:]DURATION`).
+        case rtt
+        /// The group's coordinator moves to a broker (`:BROKER`).
+        case coordinator
+        /// The next N requests of one type fail with an error (`:REQUEST:ERROR:N`).
+        case errors
+
+        /// Whether the step acts on the cluster rather than on a consumer.
+        public var isBrokerFault: Bool {
+            switch self {
+            case .join, .leave, .kill, .restart: false
+            case .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors: true
+            }
+        }
+    }
+
+    /// `errors` step: which request type, which error, how many times.
+    public struct RequestErrors: Sendable, Equatable {
+        public var apiKey: Int16
+        public var apiName: String
+        public var errorCode: Int32
+        public var errorName: String
+        public var count: Int
     }
 
     public struct Step: Sendable, Equatable {
         public var action: Action
         public var at: DurationValue
+        /// The broker the step acts on; nil for "all brokers" (rtt) or a real cluster's step left to `--on-event`.
+        public var broker: Int32?
+        /// `rtt` only: the added round-trip time.
+        public var rtt: DurationValue?
+        /// `errors` only.
+        public var requestErrors: RequestErrors?
+        /// The text after `ACTION@TIME:` as written ("2", "2:200ms", "Fetch:NOT_LEADER_FOR_PARTITION:5"), or "".
+        public var argument: String
+
+        public init(
+            action: Action, at: DurationValue, broker: Int32? = nil, rtt: DurationValue? = nil, requestErrors: RequestErrors? = nil, argument: String = ""
+        ) {
+            self.action = action
+            self.at = at
+            self.broker = broker
+            self.rtt = rtt
+            self.requestErrors = requestErrors
+            self.argument = argument
+        }
+
+        /// `ACTION@TIME[:ARGUMENT]`.
+        public var text: String { "\(action.rawValue)@\(at)" + (argument.isEmpty ? "" : ":\(argument)") }
     }
 
     public let steps: [Step]
     public let text: String
 
     public static let acceptedForms =
-        "comma-separated ACTION@TIME steps, ACTION one of join, leave, kill, restart and TIME a duration (e.g. \"join@5s, kill@12s\"), in time order"
+        "comma-separated steps in time order: consumer steps join@TIME, leave@TIME, kill@TIME, restart@TIME; broker faults "
+        + "broker-down@TIME:BROKER, broker-up@TIME:BROKER, failover@TIME:BROKER, rtt@TIME:[BROKER:]DURATION, coordinator@TIME:BROKER, "
+        + "errors@TIME:REQUEST:ERROR:N (e.g. \"join@5s, failover@10s:2, rtt@15s:200ms, errors@20s:Fetch:NOT_LEADER_FOR_PARTITION:5\")"
 
     /// Parses and checks the script against the starting consumer count and the run's duration.
     public init(parsing text: String, consumers: Int, duration: DurationValue) throws(UsageError) {
@@ -36,18 +90,13 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
                 if tokens.count == 1 { break }
                 throw fail("empty step")
             }
-            let parts = token.split(separator: "@", omittingEmptySubsequences: false)
-            guard parts.count == 2 else { throw fail("expected ACTION@TIME") }
-            guard let action = Action(rawValue: parts[0].trimmingWhitespace().lowercased()) else {
-                throw fail("unknown action '\(parts[0])'")
+            let step: Step
+            do { step = try Self.parseStep(token) } catch { throw fail(error.message) }
+            if let last = steps.last, step.at <= last.at {
+                throw fail("it is not after the previous step (\(last.text)); steps must be in time order")
             }
-            let at: DurationValue
-            do { at = try DurationValue(parsing: String(parts[1])) } catch { throw fail(error.message) }
-            if let last = steps.last, at <= last.at {
-                throw fail("it is not after the previous step (\(last.action.rawValue)@\(last.at)); steps must be in time order")
-            }
-            guard at < duration else { throw fail("it is not before the end of the run (--duration \(duration))") }
-            switch action {
+            guard step.at < duration else { throw fail("it is not before the end of the run (--duration \(duration))") }
+            switch step.action {
             case .join: live += 1
             case .leave, .kill:
                 guard live > 1 else { throw fail("it would leave the group without consumers (\(live) running at that point)") }
@@ -57,11 +106,111 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
                 guard gone > 0 else { throw fail("no consumer has left or been killed before it") }
                 gone -= 1
                 live += 1
+            case .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors:
+                break
             }
-            steps.append(Step(action: action, at: at))
+            steps.append(step)
         }
         self.steps = steps
     }
 
-    public var description: String { steps.map { "\($0.action.rawValue)@\($0.at)" }.joined(separator: ", ") }
+    /// One `ACTION@TIME[:ARGUMENT]` token; the reason when it is malformed.
+    static func parseStep(_ token: String) throws(UsageError) -> Step {
+        let parts = token.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2 else { throw UsageError("expected ACTION@TIME") }
+        guard let action = Action(rawValue: parts[0].trimmingWhitespace().lowercased()) else {
+            throw UsageError("unknown action '\(parts[0])'")
+        }
+        let fields = parts[1].split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingWhitespace() }
+        let at = try DurationValue(parsing: fields[0])
+        let args = Array(fields.dropFirst())
+        var step = Step(action: action, at: at, argument: args.joined(separator: ":"))
+        func broker(_ text: String) throws(UsageError) -> Int32 {
+            guard let b = Int32(text), b >= 1 else { throw UsageError("'\(text)' is not a broker id (a whole number from 1)") }
+            return b
+        }
+        switch action {
+        case .join, .leave, .kill, .restart:
+            guard args.isEmpty else { throw UsageError("\(action.rawValue) takes no argument") }
+        case .brokerDown, .brokerUp, .failover, .coordinator:
+            // a real cluster's step may leave the broker to its --on-event command
+            guard args.count <= 1 else { throw UsageError("expected \(action.rawValue)@TIME:BROKER") }
+            if let a = args.first { step.broker = try broker(a) }
+        case .rtt:
+            guard args.count == 1 || args.count == 2 else { throw UsageError("expected rtt@TIME:DURATION or rtt@TIME:BROKER:DURATION") }
+            if args.count == 2 { step.broker = try broker(args[0]) }
+            let rtt = try DurationValue(parsing: args[args.count - 1])
+            guard rtt.nanoseconds % 1_000_000 == 0, rtt <= .seconds(60) else {
+                throw UsageError("the round-trip time must be whole milliseconds from 0ms to 60s (got \(rtt))")
+            }
+            step.rtt = rtt
+        case .errors:
+            guard args.count == 3 else { throw UsageError("expected errors@TIME:REQUEST:ERROR:N") }
+            guard let api = MockFaults.apiKey(named: args[0]) else {
+                throw UsageError("unknown request '\(args[0])'; accepted: \(MockFaults.apiKeys.map(\.name).joined(separator: ", ")) or a number")
+            }
+            guard let error = MockFaults.errorCode(named: args[1]) else {
+                throw UsageError("unknown error '\(args[1])': use librdkafka's name without RD_KAFKA_RESP_ERR_ (e.g. NOT_LEADER_FOR_PARTITION) or a number")
+            }
+            guard let n = Int(args[2]), (1...10_000).contains(n) else { throw UsageError("N must be a whole number from 1 to 10000 (got '\(args[2])')") }
+            step.requestErrors = RequestErrors(apiKey: api.key, apiName: api.name, errorCode: error.code, errorName: error.name, count: n)
+        }
+        return step
+    }
+
+    /// Checks the broker faults against the cluster: `embeddedBrokers` brokers of the embedded cluster, or nil for a
+    /// real cluster, where kbench cannot act itself and every broker fault needs a command (`commands`, by step index).
+    public func checkFaults(embeddedBrokers: Int?, commands: [Int: String]) throws(UsageError) {
+        for (i, step) in steps.enumerated() where step.action.isBrokerFault {
+            guard let n = embeddedBrokers else {
+                guard commands[i] != nil else {
+                    throw UsageError(
+                        "the step '\(step.text)' faults a broker, and on a real cluster (--bootstrap) kbench cannot do that itself: "
+                            + "give the command that does it with --on-event '\(step.text)=COMMAND' (e.g. --on-event '\(step.text)=kubectl delete pod kafka-2'); "
+                            + "kbench runs it at that moment and records its exit status and output")
+                }
+                continue
+            }
+            func fail(_ why: String) -> UsageError { UsageError("invalid --script step '\(step.text)': \(why)") }
+            switch step.action {
+            case .brokerDown, .brokerUp, .failover, .coordinator:
+                guard let b = step.broker else { throw fail("name the broker, e.g. \(step.action.rawValue)@\(step.at):2") }
+                guard b <= n else { throw fail("broker \(b) does not exist: the embedded cluster has brokers 1 to \(n) (--embedded-brokers \(n))") }
+                if step.action == .failover && n < 2 {
+                    throw fail("a failover needs another broker to take over: use --embedded-brokers 3")
+                }
+            case .rtt:
+                if let b = step.broker, b > n { throw fail("broker \(b) does not exist: the embedded cluster has brokers 1 to \(n)") }
+            default: break
+            }
+        }
+    }
+
+    /// Resolves `--on-event 'STEP=COMMAND'` texts to the script's steps (by index). STEP is `ACTION@TIME` or the
+    /// step's full text; each must name exactly one step, and a step takes one command.
+    public func commands(_ onEvent: [String]) throws(UsageError) -> [Int: String] {
+        var out: [Int: String] = [:]
+        for spec in onEvent {
+            guard let eq = spec.firstIndex(of: "="), !spec[spec.index(after: eq)...].trimmingWhitespace().isEmpty else {
+                throw UsageError("invalid --on-event '\(spec)': expected STEP=COMMAND, e.g. 'broker-down@10s=kubectl delete pod kafka-2'")
+            }
+            let key = spec[..<eq].trimmingWhitespace()
+            let command = spec[spec.index(after: eq)...].trimmingWhitespace()
+            let wanted: Step
+            do { wanted = try Self.parseStep(key) } catch {
+                throw UsageError("invalid --on-event '\(spec)': '\(key)' is not a step (\(error.message))")
+            }
+            let matches = steps.indices.filter {
+                steps[$0].action == wanted.action && steps[$0].at == wanted.at && (wanted.argument.isEmpty || wanted.argument == steps[$0].argument)
+            }
+            guard let i = matches.first else {
+                throw UsageError("--on-event '\(key)' names no step of --script (\(description))")
+            }
+            guard out[i] == nil else { throw UsageError("--on-event gives the step '\(steps[i].text)' two commands") }
+            out[i] = command
+        }
+        return out
+    }
+
+    public var description: String { steps.map(\.text).joined(separator: ", ") }
 }

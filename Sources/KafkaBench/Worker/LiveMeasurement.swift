@@ -1,23 +1,25 @@
 /// Rebalance runs (live traffic): consumes at once and, after every batch and before its offsets are committed,
-/// reports each processed message (partition, offset, time, end-to-end latency), so a crash after the commit
-/// cannot hide a processed message from the runner. Ends only when the runner says "stop".
+/// reports each processed message (partition, offset, time, end-to-end latency, user and sequence), so a crash
+/// after the commit cannot hide a processed message from the runner. Ends only when the runner says "stop".
 struct LiveMeasurement: ConsumerMeasurement {
     static let waitsForGo = false
     static let coalesces = false
     static let exitsWhenDone = false
 
-    /// [partition, offset, atMicros, latencyMicros] quadruples since the last report.
+    /// [partition, offset, atMicros, latencyMicros, userId << 32 | low 32 bits of sequence] since the last report.
     private var samples: [Int64] = []
 
     mutating func start(_ go: RunnerCommand?, at now: UInt64) {}
 
     mutating func processed(_ message: ConsumedMessage, bytes: Int) {
-        let sent = EventRecord.decode(message.value)?.timestampNanos ?? 0
+        let event = EventRecord.decode(message.value)
+        let sent = event?.timestampNanos ?? 0
         let wall = MonotonicClock.wallNanoseconds()
         samples.append(Int64(message.partition))
         samples.append(message.offset)
         samples.append(Int64(MonotonicClock.nanoseconds() / 1000))
         samples.append(sent > 0 && wall > sent ? Int64((wall - sent) / 1000) : 0)
+        samples.append(event.map { Int64($0.userId) << 32 | Int64($0.sequence & 0xFFFF_FFFF) } ?? 0)
     }
 
     mutating func report(_ emit: (WorkerEvent) -> Void, consumed: Int) {
