@@ -67,6 +67,7 @@ struct RebalanceCommand: ParsableCommand {
     var plotsDir: String?
     @Flag(help: "Do not run gnuplot (the script is still written).") var noReport = false
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
+    @OptionGroup(title: "Placement") var placement: PlacementOptions
 
     func makeConfiguration() throws -> RebalanceConfiguration {
         let parsed = try wrap { try RebalanceScript(parsing: script, consumers: consumers, duration: duration) }
@@ -84,10 +85,16 @@ struct RebalanceCommand: ParsableCommand {
         c.embeddedBrokers = embeddedBrokers
         c.userProperties = try connection.userProperties()
         c.onEvent = onEvent
+        c.agents = try placement.settings()
         return c
     }
 
     func validate() throws {
+        if placement.agents != nil && connection.effectiveBootstrap == nil {
+            throw ValidationError(
+                "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT of a real cluster (rebalance creates a topic per run, "
+                    + "which a 'kbench broker' in another process cannot)")
+        }
         let c = try makeConfiguration()
         try wrap { try c.validate() }
         // refused here, before any connection: a broker fault on a real cluster needs the user's command
@@ -108,6 +115,7 @@ struct RebalanceCommand: ParsableCommand {
         let md = try cluster.metadata()
         let runId = RunMetadata.newRunId()
         let runner = try RebalanceRunner(configuration: c, cluster: cluster, runId: runId)
+        defer { runner.close() }
         runner.onProgress = { Console.info($0) }
         let broker = md.isEmbeddedBroker ? "embedded" : cluster.bootstrap
         let embeddedFaults = cluster.hostedBroker != nil && c.script.steps.contains(where: \.action.isBrokerFault)

@@ -58,11 +58,14 @@ import Testing
         #expect(run.seconds < 5)
     }
 
-    /// Agents need a cluster they reach and on which capacity can create its per-trial topics: a real one.
-    @Test func capacityOnAgentsNeedsARealCluster() throws {
-        let run = try TestSupport.kbench(
-            ["capacity", "--partitions", "2", "--consumers", "1", "--rate", "10", "--max-lag", "1s", "--agents", "2"], timeout: 20,
-            environment: ["KBENCH_AGENT_KEY": "0123456789abcdef0123456789abcdef"])
+    /// Agents need a cluster they reach and on which the run can create its topics: a real one (capacity creates
+    /// one per trial, rebalance one per run).
+    @Test(arguments: [
+        ["capacity", "--partitions", "2", "--consumers", "1", "--rate", "10", "--max-lag", "1s"],
+        ["rebalance", "--partitions", "2", "--consumers", "1", "--script", "", "--duration", "5s"],
+    ])
+    func runsOnAgentsNeedARealCluster(arguments: [String]) throws {
+        let run = try TestSupport.kbench(arguments + ["--agents", "2"], timeout: 20, environment: ["KBENCH_AGENT_KEY": "0123456789abcdef0123456789abcdef"])
         #expect(run.status == 64, "\(run.stderr)")
         #expect(run.stderr.contains("--agents needs a cluster the agents reach too"), "\(run.stderr)")
     }

@@ -22,6 +22,8 @@ public struct RebalanceConfiguration: Sendable {
     public var topicPrefix = "kbench"
     public var embeddedBrokers = 1
     public var userProperties: [String: String] = [:]
+    /// `--agents N`: run the consumers on agents on other hosts (nil: on this host). The producer runs here.
+    public var agents: AgentSettings?
     /// `--on-event 'STEP=COMMAND'`: a command run at a script step (what faults a real cluster's broker).
     public var onEvent: [String] = []
 

@@ -8,15 +8,19 @@ public final class RebalanceRunner {
     public let configuration: RebalanceConfiguration
     public let cluster: ClusterConnection
     public let runId: String
-    private let placement: LocalPlacement
+    /// Consumers on this host, or on agents (`--agents N`).
+    private let placement: any WorkerPlacement
 
     public init(configuration: RebalanceConfiguration, cluster: ClusterConnection, runId: String) throws {
         try configuration.validate()
         self.configuration = configuration
         self.cluster = cluster
         self.runId = runId
-        placement = try LocalPlacement()
+        placement = try Placements.make(agents: configuration.agents, cluster: cluster, topicPrefix: configuration.topicPrefix, runId: runId)
     }
+
+    /// Releases the agents, if the consumers ran on agents.
+    public func close() { (placement as? AgentPlacement)?.close() }
 
     /// The live producer's properties for broker faults on the embedded cluster: one produce request in flight
     /// per broker. librdkafka 2.0.2's mock answers a Fetch with at most one producer batch per partition, so with
