@@ -92,11 +92,7 @@ struct CapacityCommand: ParsableCommand {
         }
         if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; capacity accepts auto, auto-store, sync, async or none") }
         guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
-        if placement.agents != nil && connection.effectiveBootstrap == nil {
-            throw ValidationError(
-                "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT of a real cluster (capacity creates a topic per trial, "
-                    + "which a 'kbench broker' in another process cannot)")
-        }
+        try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: "capacity creates a topic per trial")
         let c = try makeConfiguration()
         try wrap { try c.validate() }
         if connection.effectiveBootstrap == nil, let rate, !findMaxRate { try wrap { try c.checkEmbeddedRetention(rate: rate) } }

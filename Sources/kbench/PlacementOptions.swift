@@ -45,6 +45,19 @@ struct PlacementOptions: ParsableArguments {
         _ = try settings()
     }
 
+    /// Refuses `--agents` without `--bootstrap`: the agents must reach the cluster too. `topics` says why a
+    /// `kbench broker` in another process will not do, for a command that creates its own topics (nil: it will).
+    func requireSharedCluster(bootstrap: String?, topics: String?) throws {
+        guard agents != nil, bootstrap == nil else { return }
+        if let topics {
+            throw ValidationError(
+                "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT of a real cluster (\(topics), "
+                    + "which a 'kbench broker' in another process cannot)")
+        }
+        throw ValidationError(
+            "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT (for a local one, 'kbench broker --topic NAME:PARTITIONS')")
+    }
+
     /// The agent settings, or nil for local consumers.
     func settings() throws -> AgentSettings? {
         guard let agents else { return nil }

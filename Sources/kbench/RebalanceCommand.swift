@@ -90,11 +90,7 @@ struct RebalanceCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if placement.agents != nil && connection.effectiveBootstrap == nil {
-            throw ValidationError(
-                "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT of a real cluster (rebalance creates a topic per run, "
-                    + "which a 'kbench broker' in another process cannot)")
-        }
+        try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: "rebalance creates a topic per run")
         let c = try makeConfiguration()
         try wrap { try c.validate() }
         // refused here, before any connection: a broker fault on a real cluster needs the user's command

@@ -152,10 +152,7 @@ struct SweepCommand: ParsableCommand {
         try wrap { try c.validate() }
         if assignor.isEmpty { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
         guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
-        if placement.agents != nil && connection.effectiveBootstrap == nil {
-            throw ValidationError(
-                "--agents needs a cluster the agents reach too: give --bootstrap HOST:PORT (for a local one, 'kbench broker --topic NAME:PARTITIONS')")
-        }
+        try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: nil)
         if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; the sweep accepts auto, sync, async or none") }
     }
 
