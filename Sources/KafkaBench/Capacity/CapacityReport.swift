@@ -68,7 +68,7 @@ public enum CapacityReport {
             if let s = r.sustained {
                 var line = "C = \(r.consumers): sustains \(fmt(s)) events/s" + (r.confirmed ? "" : " (seen once, not confirmed)")
                 if let h = r.fellBehindAt { line += ", falls behind at \(fmt(h))" }
-                line += "; r1 · C = \(fmt(model)) (\(String(format: "%+.0f%%", (s / model - 1) * 100)))"
+                line += "; r1 · C = \(fmt(model)) (\(String(format: "%+.1f%%", (s / model - 1) * 100)))"
                 if abs(bound - model) > 0.5 { line += ", assignment bound r1 · P / ceil(P / C) = \(fmt(bound))" }
                 lines.append(line + ".")
             } else {
