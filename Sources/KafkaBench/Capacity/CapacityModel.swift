@@ -66,10 +66,6 @@ public struct CapacityModel: Sendable, Equatable {
         return s
     }
 
-    static func number(_ v: Double) -> String {
-        let n = NumberFormatter()
-        n.numberStyle = .decimal
-        n.maximumFractionDigits = 0
-        return n.string(from: NSNumber(value: v.rounded())) ?? String(Int(v))
-    }
+    /// A whole number of events with thousands separators (5,000).
+    static func number(_ v: Double) -> String { ReportText.grouped(Int(v.rounded())) }
 }

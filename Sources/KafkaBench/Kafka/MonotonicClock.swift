@@ -21,4 +21,8 @@ public enum MonotonicClock {
         clock_gettime(CLOCK_REALTIME, &ts)
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
+
+    /// CLOCK_REALTIME − CLOCK_MONOTONIC now, nanoseconds (wrapping): turns wall-clock stamps into monotonic times
+    /// and back on this host.
+    public static func wallOffsetNanoseconds() -> UInt64 { wallNanoseconds() &- nanoseconds() }
 }

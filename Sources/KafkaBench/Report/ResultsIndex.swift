@@ -55,10 +55,7 @@ struct ResultsIndex {
             links.append("[\(label)](\(companion))")
         }
         for plot in ["capacity", "lag"] {
-            for candidate in ["../plots", "plots", "."] {
-                let rel = (candidate == "." ? "" : candidate + "/") + name + "-\(plot).png"
-                if FileManager.default.fileExists(atPath: RelativePath.join(dir, rel)) { links.append("[\(plot) plot](\(rel))"); break }
-            }
+            if let rel = plotLink(name + "-\(plot).png", in: dir) { links.append("[\(plot) plot](\(rel))") }
         }
         let headline: String
         do { headline = CapacityReport.headline(try CapacityRow.read(csvPath: RelativePath.join(dir, file))) } catch {
@@ -114,10 +111,7 @@ struct ResultsIndex {
                 }
             }
         }
-        for candidate in ["../plots", "plots", "."] {
-            let rel = (candidate == "." ? "" : candidate + "/") + name + "-timeline.png"
-            if FileManager.default.fileExists(atPath: RelativePath.join(dir, rel)) { links.append("[plot](\(rel))"); break }
-        }
+        if let plot = plotLink(name + "-timeline.png", in: dir) { links.append("[plot](\(plot))") }
         return Entry(
             name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?",
             commandLine: meta?.commandLine, headline: headline, links: links)
@@ -130,7 +124,7 @@ struct ResultsIndex {
         var links = ["[CSV](\(file))"]
         if FileManager.default.fileExists(atPath: RelativePath.join(dir, name + ".md")) { links.append("[summary](\(name).md)") }
         if FileManager.default.fileExists(atPath: RelativePath.join(dir, name + ".placement.csv")) { links.append("[placement](\(name).placement.csv)") }
-        if let plot = headlinePlot(name: name, in: dir) { links.append("[plot](\(plot))") }
+        if let plot = plotLink(name + "-throughput.png", in: dir) { links.append("[plot](\(plot))") }
         do {
             let a = try SweepAnalysis.load(csvPath: RelativePath.join(dir, file))
             return Entry(
@@ -144,9 +138,8 @@ struct ResultsIndex {
         }
     }
 
-    /// `<name>-throughput.png` in the plots directory beside the results directory (or inside it), as a link.
-    private static func headlinePlot(name: String, in dir: String) -> String? {
-        let file = name + "-throughput.png"
+    /// `file` (an image) in the plots directory beside the results directory, inside it, or in it, as a link.
+    private static func plotLink(_ file: String, in dir: String) -> String? {
         for candidate in ["../plots", "plots", "."] {
             let rel = candidate == "." ? file : candidate + "/" + file
             if FileManager.default.fileExists(atPath: RelativePath.join(dir, rel)) { return rel }

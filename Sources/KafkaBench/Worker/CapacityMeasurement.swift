@@ -17,7 +17,7 @@ struct CapacityMeasurement: ConsumerMeasurement {
     private var lastReport: UInt64 = 0
     private var latency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
     /// CLOCK_REALTIME − CLOCK_MONOTONIC, to compare a message's wall-clock intended time with monotonic windows.
-    private let wallOffset = MonotonicClock.wallNanoseconds() &- MonotonicClock.nanoseconds()
+    private let wallOffset = MonotonicClock.wallOffsetNanoseconds()
 
     mutating func start(_ go: RunnerCommand?, at now: UInt64) {
         if let s = go?.windowStartNs, let e = go?.windowEndNs { windowStart = s; windowEnd = e }
