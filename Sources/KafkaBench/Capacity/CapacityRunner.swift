@@ -283,7 +283,9 @@ public final class CapacityRunner {
         } else if recording.rebalances > 0 {
             row.verdict = .failed
             row.reason = "the group rebalanced during the run (\(recording.rebalances) assignment change(s) after go)"
-        } else if produced.failed > 0 || !produced.done || Double(produced.sent) < share * planned || Double(produced.lateEvents) > (1 - share) * planned {
+        } else if produced.failed > 0 || produced.firstFailure != nil || !produced.done || Double(produced.sent) < share * planned
+            || Double(produced.lateEvents) > (1 - share) * planned
+        {
             row.verdict = .invalid
             var why: [String] = []
             if Double(produced.sent) < share * planned {
@@ -293,7 +295,11 @@ public final class CapacityRunner {
             if Double(produced.lateEvents) > (1 - share) * planned {
                 why.append("\(produced.lateEvents) events sent more than 100 ms late (max \(Int(produced.maxLateMs)) ms)")
             }
-            if produced.failed > 0 { why.append("\(produced.failed) delivery failures: \(produced.firstFailure ?? "?")") }
+            if produced.failed > 0 {
+                why.append("\(produced.failed) delivery failures: \(produced.firstFailure ?? "?")")
+            } else if let failure = produced.firstFailure {
+                why.append("not every event was delivered: \(failure)")
+            }
             if !produced.done { why.append("a producer never finished") }
             row.reason = "the producers fell behind their schedule (a harness limit, not a consumer result): " + why.joined(separator: "; ")
         } else {

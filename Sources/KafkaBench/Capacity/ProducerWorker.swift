@@ -42,16 +42,17 @@ public struct ProducerWorker {
         let start = inbox.go?.windowStartNs ?? MonotonicClock.nanoseconds()
         let deadline = start + plan.durationNs
         // CLOCK_REALTIME − CLOCK_MONOTONIC: turns the wall-clock stamps in events back into monotonic times.
-        let wallOffset = Int64(bitPattern: MonotonicClock.wallNanoseconds() &- MonotonicClock.nanoseconds())
+        let wallOffset = Int64(bitPattern: MonotonicClock.wallOffsetNanoseconds())
         var reported: [Int64] = []
         var report = ProductionReport()
+        var flushFailure: String?
         func fill(_ stats: ProducerLoop.Stats) {
             report.sent = stats.enqueued
             report.delivered = producer.delivered
             report.failed = producer.failed
             report.maxLateMs = Double(stats.maxLateNs) / 1e6
             report.lateEvents = stats.lateEvents
-            report.firstFailure = producer.firstFailure
+            report.firstFailure = producer.firstFailure ?? flushFailure
             report.checkpoints.removeAll(keepingCapacity: true)
             let checkpoints = producer.deliveryCheckpoints
             if reported.count < checkpoints.count { reported += Array(repeating: -1, count: checkpoints.count - reported.count) }
@@ -98,13 +99,10 @@ public struct ProducerWorker {
                     while Double(stats.enqueued) > Double(MonotonicClock.nanoseconds() &- start) / 1e9 * Double(cap) { usleep(2_000) }
                 }
             })
-        var finalStats = stats
         do { try producer.flush(timeoutMs: 30_000) } catch {
-            report.firstFailure = "\(error)"
+            flushFailure = "\(error)"
         }
-        finalStats.enqueued = stats.enqueued
         report.done = true
-        send(.final, stats: finalStats)
-        if let failure = report.firstFailure, producer.firstFailure == nil { report.firstFailure = failure }
+        send(.final, stats: stats)
     }
 }
