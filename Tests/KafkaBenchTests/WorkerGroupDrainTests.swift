@@ -27,4 +27,12 @@ import Testing
         group.shutdown(graceMs: 2_000)
         #expect(group.members[0].final?.consumed == 7)
     }
+
+    /// A runner that tells an exited worker to stop gets `false`, not SIGPIPE (which killed the whole test
+    /// process once in CI: the library had relied on the command to ignore it).
+    @Test func sendingToAnExitedWorkerFailsWithoutKillingTheRunner() throws {
+        let worker = try WorkerProcess(name: "c01", executable: "/bin/sh", arguments: ["-c", "exec 0<&-; exit 0"])
+        worker.reap(wait: true)
+        #expect(worker.send("stop") == false)
+    }
 }

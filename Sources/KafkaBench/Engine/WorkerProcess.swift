@@ -28,8 +28,14 @@ public final class WorkerProcess {
     public private(set) var exitStatus: Int32?
     public private(set) var exitDescription: String?
 
+    /// Writing to a worker that has exited must fail with EPIPE, not kill the runner: SIGPIPE is ignored in any
+    /// process that starts workers (the commands also ignore it; this covers the library used on its own, as the
+    /// tests do). Spawned workers get the default action back (`posix_spawnattr_setsigdefault` below).
+    private static let brokenPipesFailWrites: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Starts `executable args…`.
     public init(name: String, executable: String, arguments: [String]) throws(RunError) {
+        Self.brokenPipesFailWrites
         self.name = name
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
         guard kbench_pipe_cloexec(&inPipe) == 0, kbench_pipe_cloexec(&outPipe) == 0, kbench_pipe_cloexec(&errPipe) == 0 else {
