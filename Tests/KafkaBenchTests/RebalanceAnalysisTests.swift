@@ -31,6 +31,19 @@ import Testing
         return r
     }
 
+    /// The workers are stopped after the recording ends (here 5.95 s, inside the last 100 ms bucket): that bucket
+    /// still shows who owned each partition, not an empty group (a convergence in the last bucket once read as
+    /// "no owners" in the published timeline).
+    @Test func theLastTimelineBucketShowsTheOwnersOfTheRecording() {
+        var r = Self.recording(until: 5_950 * Self.ms, c02Assigned: 3 * Self.s)
+        r.workers = r.workers.map { var w = $0; w.endNs = 6 * Self.s; return w }
+        let a = RebalanceAnalysis.analyze(r)
+        let last = a.partitionTimeline.filter { $0.tSeconds == 5.9 }
+        #expect(last.map(\.owner) == ["c01", "c02"], "\(last.map(\.owner))")
+        let group = a.timeline.filter { $0.tSeconds == 5.9 && $0.consumer != "group" }
+        #expect(group.map(\.assigned) == [1, 1], "\(group)")
+    }
+
     @Test func aJoinThatConvergesWithoutStalls() {
         let a = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s))
         let e = a.events[0]

@@ -461,7 +461,7 @@ public struct RebalanceAnalysis: Sendable {
         var consumers: [RebalanceTimelinePoint] = []
         for b in 0..<buckets {
             let t = r.startNs + UInt64(b + 1) * bucket
-            let state = ownership.state(at: t)
+            let state = ownership.state(at: min(finish, t))
             var total = 0
             for w in r.workers.indices where r.workers[w].spawnNs <= t && (r.workers[w].endNs.map { $0 + bucket > t - bucket } ?? true) {
                 total += counts[w][b]
@@ -488,7 +488,9 @@ public struct RebalanceAnalysis: Sendable {
         let bucket = UInt64(bucketMs) * 1_000_000
         let buckets = Int((finish - r.startNs) / bucket) + 1
         var out: [PartitionTimelinePoint] = []
-        let states = (0..<buckets).map { ownership.state(at: r.startNs + UInt64($0 + 1) * bucket) }
+        // a bucket shows the state at its end; the last one ends after the recording, when the workers have been
+        // stopped, so it shows the state at the recording's end instead
+        let states = (0..<buckets).map { ownership.state(at: min(finish, r.startNs + UInt64($0 + 1) * bucket)) }
         for pa in partitions {
             var produced = [Int](repeating: 0, count: buckets), consumed = [Int](repeating: 0, count: buckets)
             for c in pa.consumptions where c.first {
