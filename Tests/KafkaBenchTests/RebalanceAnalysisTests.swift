@@ -36,7 +36,7 @@ import Testing
     /// "no owners" in the published timeline).
     @Test func theLastTimelineBucketShowsTheOwnersOfTheRecording() {
         var r = Self.recording(until: 5_950 * Self.ms, c02Assigned: 3 * Self.s)
-        r.workers = r.workers.map { var w = $0; w.endNs = 6 * Self.s; return w }
+        for i in r.workers.indices { r.workers[i].endNs = 6 * Self.s }
         let a = RebalanceAnalysis.analyze(r)
         let last = a.partitionTimeline.filter { $0.tSeconds == 5.9 }
         #expect(last.map(\.owner) == ["c01", "c02"], "\(last.map(\.owner))")
