@@ -106,7 +106,7 @@ struct RebalanceCommand: ParsableCommand {
         let c = try makeConfiguration()
         let path = out ?? "Results/rebalance-\(RunMetadata.utcTimestamp(compact: true)).csv"
         // refuse an unwritable or existing output before anything runs (and leave nothing behind)
-        try ResultsFile.checkWritable(path)
+        try ResultsFile.checkWritable(path, companions: RebalanceOutput.companionPaths(forCSV: path))
         let cluster = try connection.connect(embeddedBrokers: c.embeddedBrokers)
         let md = try cluster.metadata()
         let runId = RunMetadata.newRunId()

@@ -59,6 +59,28 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["taken.csv"])
     }
 
+    /// A file the run would write beside its CSV (metadata, a rebalance's events) is refused as the CSV is, before
+    /// anything runs, and kept as it was: kbench used to overwrite them, or delete the metadata while checking.
+    @Test func anExistingCompanionFileIsRefusedAndKept() throws {
+        let dir = try TestSupport.tempDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        for (name, args) in [
+            ("sweep.meta.json", ["sweep", "--partitions", "1", "--consumers", "1", "--out", dir + "/sweep.csv"]),
+            (
+                "rebalance-events.csv",
+                ["rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@1s", "--duration", "2s", "--out", dir + "/rebalance.csv"]
+            ),
+            ("capacity-timeseries.csv", ["capacity", "--partitions", "1", "--consumers", "1", "--rate", "100", "--max-lag", "5s", "--out", dir + "/capacity.csv"]),
+        ] {
+            try "keep me\n".write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+            let run = try TestSupport.kbench(args, timeout: 30)
+            #expect(run.status == 1 && run.stderr.contains("\(name) already exists"), "\(args[0]): \(run.stderr)")
+            #expect(try String(contentsOfFile: dir + "/" + name, encoding: .utf8) == "keep me\n")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == [name], "\(args[0]) left files behind")
+            try FileManager.default.removeItem(atPath: dir + "/" + name)
+        }
+    }
+
     /// The metadata's consumer properties are exactly what a worker reports it applied: kbench's client defaults
     /// (log_level), the commit mode's and the loop's own keys included, the user's -X on top, secrets masked.
     @Test func metadataRecordsThePropertiesTheWorkersApplied() throws {

@@ -10,10 +10,12 @@ public final class AgentAssignmentsFile {
     public let path: String
     private var wroteHeader = false
 
-    /// The placement file beside the results CSV at `csvPath`.
+    /// The placement file beside the results CSV at `csvPath` (the sweep refuses to start when it exists).
     public init(forCSV csvPath: String) {
-        path = (csvPath.hasSuffix(".csv") ? String(csvPath.dropLast(4)) : csvPath) + ".placement.csv"
+        path = Self.path(forCSV: csvPath)
     }
+
+    public static func path(forCSV csvPath: String) -> String { ResultPaths.stem(csvPath) + ".placement.csv" }
 
     /// Appends one trial's consumers.
     public func append(runId: String, point: TrialPoint, status: String, _ assignments: [AgentAssignment]) {

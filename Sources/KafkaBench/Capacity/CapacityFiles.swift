@@ -13,8 +13,8 @@ public struct CapacityPaths: Sendable {
 /// flushed as each trial finishes, so an interrupted run keeps every finished trial.
 final class CapacityFiles {
     let paths: CapacityPaths
-    private let trials: FileHandle
-    private let series: FileHandle
+    private let trials: NewResultsFile
+    private let series: NewResultsFile
     private(set) var rowsWritten = 0
     var metadataPath: String { paths.metadata }
     var r1Path: String { paths.r1 }
@@ -26,40 +26,19 @@ final class CapacityFiles {
 
     init(csvPath: String) throws(RunError) {
         paths = CapacityPaths(csv: csvPath)
-        let fm = FileManager.default
-        let dir = (csvPath as NSString).deletingLastPathComponent
-        if !dir.isEmpty {
-            do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
-                throw RunError("cannot write results to \(csvPath): cannot create directory \(dir) (\(error.localizedDescription))")
-            }
-        }
-        for p in [paths.csv, paths.timeseries, paths.r1] where fm.fileExists(atPath: p) {
-            throw RunError("\(p) already exists; kbench does not overwrite results: choose another --out or remove it")
-        }
-        func open(_ path: String) throws(RunError) -> FileHandle {
-            guard fm.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
-                throw RunError("cannot write results to \(path): \(String(cString: strerror(errno)))")
-            }
-            return h
-        }
-        trials = try open(paths.csv)
-        do { series = try open(paths.timeseries) } catch {
-            try? trials.close()
-            try? fm.removeItem(atPath: paths.csv)
+        try NewResultsFile.prepare([paths.csv, paths.timeseries, paths.r1, paths.metadata, ResultPaths.metadata(forCSV: paths.r1)])
+        trials = try NewResultsFile(path: paths.csv)
+        do { series = try NewResultsFile(path: paths.timeseries) } catch {
+            trials.remove()
             throw error
         }
-        write(trials, CapacityRow.schemaLine + "\n" + CapacityRow.columns.joined(separator: ",") + "\n")
-        write(series, Self.timeseriesSchemaLine + "\n" + Self.timeseriesColumns.joined(separator: ",") + "\n")
-    }
-
-    deinit {
-        try? trials.close()
-        try? series.close()
+        trials.append(CapacityRow.schemaLine + "\n" + CapacityRow.columns.joined(separator: ",") + "\n")
+        series.append(Self.timeseriesSchemaLine + "\n" + Self.timeseriesColumns.joined(separator: ",") + "\n")
     }
 
     /// Appends a trial's row and its lag series (every partition and the group, `all`).
     func append(_ row: CapacityRow, series lag: LagSeries?, trial: Int) {
-        write(trials, row.cells.joined(separator: ",") + "\n")
+        trials.append(row.cells.joined(separator: ",") + "\n")
         rowsWritten += 1
         guard let lag else { return }
         var text = ""
@@ -72,20 +51,15 @@ final class CapacityFiles {
                 text += prefix + "\(t),\(p),\(s.produced),\(s.consumed),\(s.lagMessages),\(String(format: "%.3f", s.lagSeconds))\n"
             }
         }
-        write(series, text)
+        series.append(text)
     }
 
     /// Removes every file of a run that failed before its first trial ended.
     func discard() {
-        try? trials.close()
-        try? series.close()
-        for p in [paths.csv, paths.timeseries, paths.metadata, paths.r1, ResultPaths.metadata(forCSV: paths.r1)] {
+        trials.remove()
+        series.remove()
+        for p in [paths.metadata, paths.r1, ResultPaths.metadata(forCSV: paths.r1)] {
             try? FileManager.default.removeItem(atPath: p)
         }
-    }
-
-    private func write(_ handle: FileHandle, _ text: String) {
-        handle.write(Data(text.utf8))
-        try? handle.synchronize()
     }
 }

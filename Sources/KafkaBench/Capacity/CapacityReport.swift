@@ -235,9 +235,7 @@ public enum CapacityReport {
 
     /// Whether `path` starts with the capacity schema line.
     public static func isCapacityCSV(_ path: String) -> Bool {
-        guard let h = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? h.close() }
-        return String(decoding: h.readData(ofLength: 64), as: UTF8.self).hasPrefix(CapacityRow.schemaLine)
+        ResultPaths.firstLine(of: path)?.hasPrefix(CapacityRow.schemaLine) == true
     }
 
     /// One line for the results index.

@@ -228,17 +228,21 @@ extension RebalanceOutput {
         public var gnuplot: GnuplotStatus
     }
 
+    /// The CSVs written beside the timeline CSV at `csvPath` (events, partitions, totals).
+    public static func companionPaths(forCSV csvPath: String) -> [String] {
+        [ResultPaths.events(forCSV: csvPath), ResultPaths.stem(csvPath) + "-partitions.csv", ResultPaths.stem(csvPath) + "-totals.csv"]
+    }
+
     /// Writes (or rewrites, as assignors finish) every file of a run.
     public static func write(
         _ analyses: [RebalanceAnalysis], csvPath: String, plotsDir: String, runId: String,
         broker: String, metadata: RunMetadata, render: Bool = true
     ) throws -> Files {
         try timelineCSV(analyses, runId: runId, broker: broker).write(toFile: csvPath, atomically: true, encoding: .utf8)
-        let events = ResultPaths.events(forCSV: csvPath)
+        let companions = companionPaths(forCSV: csvPath)
+        let (events, partitionsPath, totalsPath) = (companions[0], companions[1], companions[2])
         try eventsCSV(analyses, runId: runId, broker: broker).write(toFile: events, atomically: true, encoding: .utf8)
-        let partitionsPath = ResultPaths.stem(csvPath) + "-partitions.csv"
         try partitionsCSV(analyses, runId: runId).write(toFile: partitionsPath, atomically: true, encoding: .utf8)
-        let totalsPath = ResultPaths.stem(csvPath) + "-totals.csv"
         try totalsCSV(analyses, runId: runId, broker: broker).write(toFile: totalsPath, atomically: true, encoding: .utf8)
         let meta = ResultPaths.metadata(forCSV: csvPath)
         try metadata.write(to: meta)

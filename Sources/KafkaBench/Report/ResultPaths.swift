@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the files that belong to one results CSV go. One rule for every command: beside the CSV, named after
 /// it (`X.csv` → `X.meta.json`, `X-events.csv`, `X.md`); plots go to `--plots-dir` (default: beside the CSV,
 /// or the repository's `plots/` when the CSV is in its `Results/`).
@@ -33,5 +35,13 @@ public enum ResultPaths {
             return dir.contains("/") ? parent + "/plots" : "plots"
         }
         return dir
+    }
+
+    /// The first line of a results file (its schema line), or nil when it cannot be read.
+    public static func firstLine(of path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 200), as: UTF8.self)
+        return head.split(separator: "\n", maxSplits: 1).first.map(String.init)
     }
 }

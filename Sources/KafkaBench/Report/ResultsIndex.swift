@@ -66,10 +66,7 @@ struct ResultsIndex {
     }
 
     private static func firstLine(_ file: String, in dir: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: RelativePath.join(dir, file)) else { return nil }
-        defer { try? handle.close() }
-        let head = String(decoding: handle.readData(ofLength: 200), as: UTF8.self)
-        return head.split(separator: "\n", maxSplits: 1).first.map(String.init)
+        ResultPaths.firstLine(of: RelativePath.join(dir, file))
     }
 
     /// A rebalance run: its timeline CSV, with the events CSV and the timeline plot beside it.

@@ -39,7 +39,7 @@ public final class SweepRunner {
         self.csvPath = csvPath
         self.commandLine = commandLine
         runId = RunMetadata.newRunId()
-        results = try ResultsFile(path: csvPath)
+        results = try ResultsFile(path: csvPath, companions: configuration.agents == nil ? [] : [AgentAssignmentsFile.path(forCSV: csvPath)])
     }
 
     /// Runs every trial. A failure before the first trial ends removes the (empty) CSV and metadata again.

@@ -1,0 +1,43 @@
+import Foundation
+
+/// A results file that one run creates and appends to: its directory is created, an existing file is refused
+/// (kbench never overwrites results), and every append is flushed, so an interrupted run keeps what it wrote.
+final class NewResultsFile {
+    let path: String
+    private let handle: FileHandle
+
+    /// Creates the directory of `paths` and refuses the run if any of them exists; nothing is created then.
+    static func prepare(_ paths: [String]) throws(RunError) {
+        let fm = FileManager.default
+        for dir in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) where !dir.isEmpty {
+            do { try fm.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+                throw RunError("cannot write results to \(paths[0]): cannot create directory \(dir) (\(error.localizedDescription))")
+            }
+        }
+        for p in paths where fm.fileExists(atPath: p) {
+            throw RunError("\(p) already exists; kbench does not overwrite results: choose another --out or remove it")
+        }
+    }
+
+    /// Creates the (empty) file; call `prepare` first.
+    init(path: String) throws(RunError) {
+        self.path = path
+        guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+            throw RunError("cannot write results to \(path): \(String(cString: strerror(errno)))")
+        }
+        handle = h
+    }
+
+    deinit { try? handle.close() }
+
+    func append(_ text: String) {
+        handle.write(Data(text.utf8))
+        try? handle.synchronize()
+    }
+
+    /// Closes and deletes the file.
+    func remove() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
