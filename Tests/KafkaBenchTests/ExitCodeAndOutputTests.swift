@@ -70,7 +70,10 @@ import Testing
                 "rebalance-events.csv",
                 ["rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@1s", "--duration", "2s", "--out", dir + "/rebalance.csv"]
             ),
-            ("capacity-timeseries.csv", ["capacity", "--partitions", "1", "--consumers", "1", "--rate", "100", "--max-lag", "5s", "--out", dir + "/capacity.csv"]),
+            (
+                "capacity-timeseries.csv",
+                ["capacity", "--partitions", "1", "--consumers", "1", "--rate", "100", "--max-lag", "5s", "--out", dir + "/capacity.csv"]
+            ),
         ] {
             try "keep me\n".write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
             let run = try TestSupport.kbench(args, timeout: 30)
