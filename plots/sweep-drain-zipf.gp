@@ -1,7 +1,7 @@
 # kbench report: plots of sweep sweep-drain-zipf (embedded librdkafka mock cluster, 1 broker).
 # Re-render from this directory: gnuplot sweep-drain-zipf.gp
 # Reads the sweep CSV (individual repeats) and sweep-drain-zipf.dat (written by kbench report; columns:
-# 1 consumers, 2 msgs_per_s_median, 3 msgs_per_s_min, 4 msgs_per_s_max, 5 consumer_rate_median, 6 consumer_rate_min, 7 consumer_rate_max, 8 min_partitions_per_consumer, 9 max_partitions_per_consumer, 10 model_msgs_per_s, 11 trials).
+# 1 consumers, 2 msgs_per_s_median, 3 msgs_per_s_min, 4 msgs_per_s_max, 5 consumer_rate_median, 6 consumer_rate_min, 7 consumer_rate_max, 8 min_partitions_per_consumer, 9 max_partitions_per_consumer, 10 model_msgs_per_s, 11 trials, 12 host_bound).
 
 set encoding utf8
 csv = '../Results/sweep-drain-zipf.csv'

@@ -1,7 +1,7 @@
 # kbench report: plots of sweep sweep-spin (embedded librdkafka mock cluster, 1 broker).
 # Re-render from this directory: gnuplot sweep-spin.gp
 # Reads the sweep CSV (individual repeats) and sweep-spin.dat (written by kbench report; columns:
-# 1 consumers, 2 msgs_per_s_median, 3 msgs_per_s_min, 4 msgs_per_s_max, 5 consumer_rate_median, 6 consumer_rate_min, 7 consumer_rate_max, 8 min_partitions_per_consumer, 9 max_partitions_per_consumer, 10 model_msgs_per_s, 11 trials).
+# 1 consumers, 2 msgs_per_s_median, 3 msgs_per_s_min, 4 msgs_per_s_max, 5 consumer_rate_median, 6 consumer_rate_min, 7 consumer_rate_max, 8 min_partitions_per_consumer, 9 max_partitions_per_consumer, 10 model_msgs_per_s, 11 trials, 12 host_bound).
 
 set encoding utf8
 csv = '../Results/sweep-spin.csv'
@@ -34,6 +34,7 @@ model0(x) = (x < 1 ? NaN : 4962.3 * (x < 10 ? x : 10)) / scale
 plot \
     csv using (trial('spin:200us', 'window', 1, 10, 'range') ? column('consumers') + 0 : NaN):(column('msgs_per_s') / scale) with points pt 7 ps 0.55 lc rgb '#A00072B2' notitle, \
     dat index 0 using ($1 + 0):($2 / scale):($3 / scale):($4 / scale) with yerrorlines pt 7 ps 1.5 lw 1.5 lc rgb '#0072B2' title 'range', \
+    dat index 0 using ($1 + 0):($12 == 1 ? $2 / scale : NaN) with points pt 6 ps 3 lw 2 lc rgb '#C00000' title 'host CPU saturated: measures this host, not the group', \
     model0(x) with lines dt 2 lw 2 lc rgb '#333333' title 'model: r1 × min(C, 10), r1 = 4,962 msgs/s'
 set terminal svg size 1200,800 dynamic font 'Sans,15' noenhanced linewidth 1.5 background '#ffffff'
 set output 'sweep-spin-throughput.svg'

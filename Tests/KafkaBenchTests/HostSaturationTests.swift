@@ -41,6 +41,30 @@ import Testing
         #expect(HostCPU.sample() != nil)
     }
 
+    /// The throughput plot rings the host-bound points (and only them), with a legend entry that says what they
+    /// measure: a flat line of host-bound points otherwise reads as the group's plateau.
+    @Test func theThroughputPlotRingsHostBoundPoints() throws {
+        var rows = ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 4)) }
+        for i in rows.indices { rows[i].hostCpuPct = rows[i].consumers >= 4 ? 97 : 25 * Double(rows[i].consumers) }
+        let plot = GnuplotScript(name: "run", csvPath: "run.csv", brokerKind: "embedded", series: ScalingSeries.group(rows))
+        let column = try #require(GnuplotScript.dataColumns.firstIndex(of: "host_bound"))
+        let flagged = plot.dataText().split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: ",") }
+            .filter { $0[column] == "1" }.map { Int($0[0])! }
+        #expect(flagged == Set(rows.map(\.consumers).filter { $0 >= 4 }).sorted(), "\(flagged)")
+        let text = plot.scriptText()
+        #expect(text.contains("host CPU saturated: measures this host, not the group"))
+        #expect(text.contains("$\(column + 1) == 1 ?"))
+        let quiet = GnuplotScript(
+            name: "run", csvPath: "run.csv", brokerKind: "embedded",
+            series: ScalingSeries.group(
+                rows.map {
+                    var r = $0
+                    r.hostCpuPct = 20
+                    return r
+                }))
+        #expect(!quiet.scriptText().contains("host CPU saturated"))
+    }
+
     /// The knee's bound is the host's CPU when it was measured saturated there (below the partitions).
     @Test func aSaturatedKneeIsBoundByTheHost() {
         var rows = ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 4)) }

@@ -206,8 +206,10 @@ public enum CapacityReport {
         for r in rows {
             let lat = r.latencyP50Ms.isFinite ? String(format: "%.0f / %.0f / %.0f", r.latencyP50Ms, r.latencyP99Ms, r.latencyMaxMs) : "-"
             md +=
-                "| \(r.consumers) | \(r.search) \(r.step) | \(Int(r.targetRate)) | \(Int(r.achievedRate)) | \(Int(r.consumedRate)) | \(r.maxPartitionsPerConsumer) | "
-            md += String(format: "%.2f | %.2f | %.0f", r.lagSecondsP99, r.lagSecondsMax, r.lagGrowth)
+                "| \(r.consumers) | \(r.search) \(r.step) | \(CapacityModel.number(r.targetRate)) | \(CapacityModel.number(r.achievedRate)) | "
+                + "\(CapacityModel.number(r.consumedRate)) | \(r.maxPartitionsPerConsumer) | "
+            // lag and growth at the CSV's own precision, so that no figure is rounded twice
+            md += String(format: "%.3f | %.3f | %.1f", r.lagSecondsP99, r.lagSecondsMax, r.lagGrowth)
             md += " | \(lat) | \(r.verdict.rawValue) | \(r.reason.replacing("|", with: "/")) |\n"
         }
         md += """

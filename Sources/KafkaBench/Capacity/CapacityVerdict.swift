@@ -65,18 +65,22 @@ public struct CapacityVerdict: Sendable, Equatable {
             }
         }
         let bound = String(format: "%g s", maxLagSeconds)
+        // the reason quotes the figures as the CSV stores them (growth to 0.1 msgs/s, lag to 1 ms), so that a
+        // summary rounding the stored figure and the reason agree
+        let growthText = String(Int(((growth * 10).rounded() / 10).rounded()))
+        let p99Text = String(format: "%.2f", (v.lagSecondsP99 * 1000).rounded() / 1000)
         if growth > limit {
             v.kind = .fallsBehind
-            v.reason = "lag grows \(Int(growth.rounded())) msgs/s (above 1% of the rate, \(Int(limit.rounded())) msgs/s)"
+            v.reason = "lag grows \(growthText) msgs/s (above 1% of the rate, \(Int(limit.rounded())) msgs/s)"
             if let at = v.crossesBoundAt {
                 v.reason +=
                     v.crossingProjected ? "; would exceed \(bound) at about \(Int(at.rounded())) s" : "; exceeded \(bound) at \(String(format: "%.1f", at)) s"
             }
         } else if v.lagSecondsP99 > maxLagSeconds {
             v.kind = .fallsBehind
-            v.reason = "lag bounded but its p99 \(String(format: "%.2f", v.lagSecondsP99)) s is above \(bound)"
+            v.reason = "lag bounded but its p99 \(p99Text) s is above \(bound)"
         } else {
-            v.reason = "lag bounded (growth \(Int(growth.rounded())) msgs/s), p99 \(String(format: "%.2f", v.lagSecondsP99)) s within \(bound)"
+            v.reason = "lag bounded (growth \(growthText) msgs/s), p99 \(p99Text) s within \(bound)"
         }
         return v
     }

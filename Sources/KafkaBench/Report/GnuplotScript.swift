@@ -10,7 +10,7 @@ struct GnuplotScript {
     static let dataColumns = [
         "consumers", "msgs_per_s_median", "msgs_per_s_min", "msgs_per_s_max", "consumer_rate_median",
         "consumer_rate_min", "consumer_rate_max", "min_partitions_per_consumer", "max_partitions_per_consumer",
-        "model_msgs_per_s", "trials",
+        "model_msgs_per_s", "trials", "host_bound",
     ]
 
     /// One image of the report.
@@ -59,7 +59,7 @@ struct GnuplotScript {
                     String(p.consumers), num(p.throughputMedian), num(p.throughputMin), num(p.throughputMax),
                     num(p.consumerRateMedian), num(p.consumerRateMin), num(p.consumerRateMax),
                     String(p.minPartitionsPerConsumer), String(p.maxPartitionsPerConsumer),
-                    num(s.modelAt(p)), String(p.trials),
+                    num(s.modelAt(p)), String(p.trials), p.hostBound ? "1" : "0",
                 ]
                 out += cells.joined(separator: ",") + "\n"
             }
@@ -241,6 +241,19 @@ struct GnuplotScript {
                 e.append(
                     block + "\(x):(\(col("consumer_rate_median")) / scale):(\(col("consumer_rate_min")) / scale):(\(col("consumer_rate_max")) / scale) "
                         + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
+            }
+        }
+        // host-bound points measure the host, not the group: ringed, so that the plot cannot be read as a plateau
+        // of the consumer group
+        if plot == .throughput || plot == .drain {
+            var ringed = false
+            for i in shown where series[i].points.contains(where: \.hostBound) {
+                let x = "(\(col("consumers")) + \(num(frame.offset(series[i].key.assignor))))"
+                e.append(
+                    "dat index \(i) using \(x):(\(col("host_bound")) == 1 ? \(col("msgs_per_s_median")) / scale : NaN) "
+                        + "with points pt 6 ps 3 lw 2 lc rgb '#C00000' "
+                        + (ringed ? "notitle" : "title \(q("host CPU saturated: measures this host, not the group"))"))
+                ringed = true
             }
         }
         let slots = slotValues(shown)

@@ -24,6 +24,13 @@ enum ReportText {
         return String(format: "%.0f%%", fraction * 100)
     }
 
+    /// A difference between two figures as a percentage: to 0.1% below 10%, so a small difference never reads
+    /// as "0%".
+    static func difference(_ fraction: Double) -> String {
+        guard fraction.isFinite else { return "–" }
+        return String(format: abs(fraction) < 0.095 ? "%.1f%%" : "%.0f%%", fraction * 100)
+    }
+
     static func factor(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
         return String(format: "%.2f×", value)

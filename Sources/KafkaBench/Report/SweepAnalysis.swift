@@ -226,7 +226,7 @@ public struct SweepAnalysis: Sendable {
         guard let w = worst else { return nil }
         if w.spread < Knee.minimumGain {
             return
-                "The assignors (\(names)) made no real difference: their medians were within \(ReportText.percent(w.spread)) of each other at every consumer count."
+                "The assignors (\(names)) made no real difference: their medians were within \(ReportText.difference(w.hi.throughputMedian / w.lo.throughputMedian - 1)) of each other at every consumer count."
         }
         let beyondNoise = w.hi.throughputMin > w.lo.throughputMax
         let verdict =
@@ -234,7 +234,7 @@ public struct SweepAnalysis: Sendable {
             ? "; \(Plateau.singleRunNote)."
             : (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
         return
-            "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.percent(w.spread)) faster than \(w.loName)"
+            "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.difference(w.hi.throughputMedian / w.lo.throughputMedian - 1)) faster than \(w.loName)"
             + verdict
     }
 }
