@@ -61,6 +61,19 @@ import Testing
         #expect(a.timeline.contains { $0.consumer == "group" && $0.msgsPerS > 0 })
     }
 
+    /// cooperative-sticky with a commit after every batch: members keep committing while they rejoin, and in
+    /// librdkafka 2.0.2 a commit answered with ILLEGAL_GENERATION then breaks the next round, round after round
+    /// (#4059). Without `CommitGate` this group never converged on the embedded broker (5 of 5 runs).
+    @Test func aCooperativeGroupCommittingEveryBatchConvergesAfterAJoin() throws {
+        let a = try Self.run("join@1s", assignor: .cooperativeSticky, commit: .sync, duration: .seconds(14))
+        let join = try #require(a.events.first)
+        // two rounds of session.timeout.ms − 1 s (5 s) on the embedded broker, and a margin for one lost SyncGroup race
+        let convergence = try #require(join.convergenceMs, "not converged: \(join.stateAtWindowEnd); notes \(a.notes)")
+        #expect(convergence <= 5_000 + 5_000 + 5_000 + 1_000, "convergence \(convergence) ms")
+        #expect(a.lost == 0 && a.undrained == 0 && a.processedUnique == a.produced, "lost \(a.lostRanges), undrained \(a.undrainedRanges)")
+        #expect(!a.notes.contains { $0.contains("ILLEGAL_GENERATION") }, "\(a.notes)")
+    }
+
     /// A join under an eager and a cooperative assignor. The per-event figures must agree with the per-partition
     /// timeline that is published beside them.
     @Test func aJoinStallsEverythingUnderRangeAndOnlyWhatMovesUnderCooperative() throws {

@@ -70,6 +70,7 @@ public final class ConsumerLoop {
         ready.properties = KafkaConfig(consumer.appliedProperties).redacted
         emit(ready)
 
+        var gate = CommitGate(enabled: spec.assign == nil && spec.properties["statistics.interval.ms"] != nil)
         var audit = ConsumptionAudit()
         var ended = Set<TopicPartition>()
         var consumed = 0, bytes = 0, sinceCommit = 0
@@ -110,6 +111,7 @@ public final class ConsumerLoop {
                 emit(ev)
             }
             for change in consumer.takeJoinStateChanges() {
+                gate.joinStateChanged(to: change.state, atNs: change.atNs)
                 var ev = WorkerEvent(event: .groupState, t: change.atNs)
                 ev.state = change.state
                 emit(ev)
@@ -162,20 +164,22 @@ public final class ConsumerLoop {
                 while true { sleep(3600) }
             }
             measurement.report(emit, consumed: consumed)
-            if processed > 0 {
-                sinceCommit += processed
+            sinceCommit += processed
+            let due: Bool
+            switch commit {
+            case .sync, .async: due = sinceCommit > 0
+            case .batch(let n): due = sinceCommit >= n
+            default: due = false
+            }
+            if due, gate.mayCommit(atNs: MonotonicClock.nanoseconds()) {
                 // A commit can fail while the group rebalances (the generation moved on); the offsets are then
-                // committed by the partition's next owner or redelivered: report it and go on.
+                // committed by the partition's next owner or redelivered: report it and go on (the gate holds
+                // further commits until the member is steady again).
                 do {
-                    switch commit {
-                    case .sync: try consumer.commit(async: false)
-                    case .async: try consumer.commit(async: true)
-                    case .batch(let n) where sinceCommit >= n:
-                        try consumer.commit(async: false)
-                        sinceCommit = 0
-                    default: break
-                    }
+                    try consumer.commit(async: commit == .async)
+                    sinceCommit = 0
                 } catch {
+                    gate.commitFailed(error, atNs: MonotonicClock.nanoseconds())
                     reportError("\(error)")
                 }
             }
@@ -200,8 +204,12 @@ public final class ConsumerLoop {
             ev.final = final
             emit(ev)
         }
-        if case .async = commit { try? consumer.commit(async: false) }
-        if case .batch = commit, sinceCommit > 0 { try? consumer.commit(async: false) }
+        // what an async commit sent, and what the batch size or the gate held back
+        switch commit {
+        case .async: try? consumer.commit(async: false)
+        case .sync, .batch: if sinceCommit > 0 { try? consumer.commit(async: false) }
+        default: break
+        }
         try consumer.close()
         actOnAssignmentChanges()
         return final!

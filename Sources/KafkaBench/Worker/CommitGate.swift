@@ -1,0 +1,61 @@
+import CRdKafka
+
+/// When a group member may send a manual commit (`--commit sync|async|batch:N`): not while it is rebalancing.
+///
+/// librdkafka 2.0.2 mishandles a commit answered with ILLEGAL_GENERATION during a rebalance: it sets the member's
+/// generation to −1 even though a rejoin is already under way, so the member's next SyncGroup or Heartbeat fails
+/// and the group rebalances again (librdkafka issue #4059, fixed in 2.10.0). A cooperative-sticky member keeps
+/// consuming, and so committing, while it rejoins, and a commit sent then is answered only after the generation
+/// has moved on: on the embedded broker, whose rounds take `session.timeout.ms − 1 s`, every round then had a
+/// commit in flight and the group never converged. librdkafka's own auto-commit commits only in the steady
+/// state; the gate does the same for manual commits. It closes when a commit fails with REBALANCE_IN_PROGRESS or
+/// ILLEGAL_GENERATION, or the statistics report a join state other than `steady`, and opens again when they
+/// report `steady`. The processed offsets stay stored and go out with the next commit.
+///
+/// It needs the join state, so it applies only to a subscribed consumer with `statistics.interval.ms` set (the
+/// rebalance runs); otherwise it is always open.
+struct CommitGate {
+    let enabled: Bool
+    private(set) var isOpen = true
+    private var lastState: String?
+    private var closedAtNs: UInt64?
+
+    /// After a failed commit the member may not report a state change at all (its rejoin can finish between two
+    /// statistics reports): the gate then opens again once the last state is `steady` and this long has passed.
+    static let steadyFallbackNs: UInt64 = 5_000_000_000
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    /// A join state change from the statistics.
+    mutating func joinStateChanged(to state: String, atNs: UInt64) {
+        guard enabled else { return }
+        lastState = state
+        if state == "steady" {
+            isOpen = true
+            closedAtNs = nil
+        } else if isOpen {
+            isOpen = false
+            closedAtNs = atNs
+        }
+    }
+
+    /// A commit failed; the errors that mean "the group is rebalancing" close the gate.
+    mutating func commitFailed(_ error: KafkaError, atNs: UInt64) {
+        guard enabled, Self.meansRebalancing(error), isOpen else { return }
+        isOpen = false
+        closedAtNs = atNs
+    }
+
+    /// Whether a commit may be sent now.
+    mutating func mayCommit(atNs now: UInt64) -> Bool {
+        if !isOpen, lastState == "steady", let closed = closedAtNs, now >= closed + Self.steadyFallbackNs {
+            isOpen = true
+            closedAtNs = nil
+        }
+        return isOpen
+    }
+
+    static func meansRebalancing(_ error: KafkaError) -> Bool {
+        error.code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS.rawValue || error.code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION.rawValue
+    }
+}
