@@ -5,7 +5,7 @@ set output 'rebalance-failover-timeline.png'
 set datafile separator ','
 set multiplot layout 2,1 title "Broker faults: group throughput and lag (embedded librdkafka mock cluster, 3 brokers)\nembedded broker: fixed group timers, durations show shape not real-cluster timing" font "Sans,13"
 set grid ytics
-set key top right
+set key top right horizontal maxrows 1
 set ylabel 'msgs/s'
 set yrange [0:6000]
 set ytics nomirror
@@ -18,9 +18,9 @@ set title 'range'
 set xrange [0:30.0]
 unset xlabel
 set arrow from 10.00, graph 0 to 10.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 1 'failover b2: 0 partition(s) stalled, longest 0 ms; lag peak 58, lag back in 0.0 s' at 10.00, graph 0.95 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 1 'failover b2: 0 partition(s) stalled, longest 0 ms; lag peak 58, lag back in 0.0 s' at 10.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 20.00, graph 0 to 20.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 2 'broker-up b2: 0 partition(s) stalled, longest 0 ms; lag peak 54, lag back in 0.0 s' at 20.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 2 'broker-up b2: 0 partition(s) stalled, longest 0 ms; lag peak 54, lag back in 0.0 s' at 20.00, graph 0.75 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 plot '../Results/rebalance-failover.csv' every ::2 using (strcol(3) eq 'range' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', '' every ::2 using (strcol(3) eq 'range' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)'
 unset arrow
 unset label
@@ -28,8 +28,8 @@ set title 'cooperative-sticky'
 set xrange [0:30.0]
 set xlabel 'time since traffic started (s)'
 set arrow from 10.01, graph 0 to 10.01, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 1 'failover b2: 2 partition(s) stalled, longest 943 ms; lag peak 651, lag back in 1.1 s' at 10.01, graph 0.95 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 1 'failover b2: 2 partition(s) stalled, longest 943 ms; lag peak 651, lag back in 1.1 s' at 10.01, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 20.00, graph 0 to 20.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 2 'broker-up b2: 0 partition(s) stalled, longest 0 ms; lag peak 41, lag back in 0.0 s' at 20.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 2 'broker-up b2: 0 partition(s) stalled, longest 0 ms; lag peak 41, lag back in 0.0 s' at 20.00, graph 0.75 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 plot '../Results/rebalance-failover.csv' every ::2 using (strcol(3) eq 'cooperative-sticky' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', '' every ::2 using (strcol(3) eq 'cooperative-sticky' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)'
 unset multiplot

@@ -5,7 +5,7 @@ set output 'rebalance-seed-timeline.png'
 set datafile separator ','
 set multiplot layout 3,1 title "Rebalancing: group throughput while consumers join, leave and crash (embedded librdkafka mock cluster, 1 broker)\nembedded broker: fixed group timers, durations show shape not real-cluster timing" font "Sans,13"
 set grid ytics
-set key top right
+set key top right horizontal maxrows 1
 set ylabel 'msgs/s'
 set yrange [0:5970]
 unset arrow
@@ -14,9 +14,9 @@ set title 'range'
 set xrange [0:44.2]
 unset xlabel
 set arrow from 5.00, graph 0 to 5.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 1 'join c04: 6 partition(s) stalled, longest 9.6 s; converged 10.0 s' at 5.00, graph 0.95 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 1 'join c04: 6 partition(s) stalled, longest 9.6 s; converged 10.0 s' at 5.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 20.00, graph 0 to 20.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 2 'kill c01: 6 partition(s) stalled, longest 11.0 s; converged 11.0 s' at 20.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 2 'kill c01: 6 partition(s) stalled, longest 11.0 s; converged 11.0 s' at 20.00, graph 0.75 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 plot '../Results/rebalance-seed.csv' every ::2 using (strcol(3) eq 'range' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)'
 unset arrow
 unset label
@@ -24,9 +24,9 @@ set title 'roundrobin'
 set xrange [0:44.2]
 unset xlabel
 set arrow from 5.01, graph 0 to 5.01, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 1 'join c04: 6 partition(s) stalled, longest 4.9 s; converged 5.0 s' at 5.01, graph 0.95 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 1 'join c04: 6 partition(s) stalled, longest 4.9 s; converged 5.0 s' at 5.01, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 20.00, graph 0 to 20.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 2 'kill c01: 6 partition(s) stalled, longest 11.0 s; converged 11.0 s' at 20.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 2 'kill c01: 6 partition(s) stalled, longest 11.0 s; converged 11.0 s' at 20.00, graph 0.75 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 plot '../Results/rebalance-seed.csv' every ::2 using (strcol(3) eq 'roundrobin' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)'
 unset arrow
 unset label
@@ -34,8 +34,8 @@ set title 'cooperative-sticky'
 set xrange [0:44.2]
 set xlabel 'time since traffic started (s)'
 set arrow from 5.00, graph 0 to 5.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 1 'join c04: 3 partition(s) stalled, longest 5.0 s; converged 10.1 s' at 5.00, graph 0.95 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 1 'join c04: 3 partition(s) stalled, longest 5.0 s; converged 10.1 s' at 5.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 20.00, graph 0 to 20.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 2 'kill c01: 2 partition(s) stalled, longest 11.0 s; converged 11.1 s' at 20.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set label 2 'kill c01: 2 partition(s) stalled, longest 11.0 s; converged 11.1 s' at 20.00, graph 0.75 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
 plot '../Results/rebalance-seed.csv' every ::2 using (strcol(3) eq 'cooperative-sticky' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)'
 unset multiplot

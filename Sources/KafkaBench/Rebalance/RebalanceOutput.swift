@@ -173,7 +173,7 @@ public enum RebalanceOutput {
             set datafile separator ','
             set multiplot layout \(panels),1 title "\(title)" font "Sans,13"
             set grid ytics
-            set key top right
+            set key top right horizontal maxrows 1
             set ylabel 'msgs/s'
             set yrange [0:\(yMax.map { String(format: "%.0f", $0) } ?? "*")]
             set ytics nomirror
@@ -202,7 +202,7 @@ public enum RebalanceOutput {
                     ? ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); \(conv)"
                     : ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); lag peak \(e.lagPeakMessages), \(back)"
                 s +=
-                    "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.95 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
+                    "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.85 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
             }
             s +=
                 "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
