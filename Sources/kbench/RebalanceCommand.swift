@@ -34,7 +34,9 @@ struct RebalanceCommand: ParsableCommand {
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue
     @Option(
-        help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
+        help: ArgumentHelp(
+            "auto, auto-store, sync, async, batch:N or none. Manual commits (sync, async, batch:N) are held while a member rebalances, as auto-commit does.",
+            valueName: "mode"),
         transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = RebalanceConfiguration.standard.commit
     @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
