@@ -210,6 +210,20 @@ import Testing
         #expect(outcome.output == "stopping kafka-2 | oops", "\(outcome.output)")
     }
 
+    /// The runner ignores SIGPIPE; the user's command must not inherit that (`yes` would report a broken pipe
+    /// instead of ending quietly when `head` has read its line).
+    @Test func theCommandGetsTheDefaultSIGPIPE() {
+        signal(SIGPIPE, SIG_IGN)  // as in every kbench process that runs workers
+        let c = EventCommand(command: "yes | head -1; grep SigIgn /proc/self/status")
+        c.start()
+        let outcome = c.finish(timeoutNs: 5_000_000_000, config: KafkaConfig())
+        #expect(outcome.exitStatus == 0)
+        #expect(outcome.output.hasPrefix("y | SigIgn:") && !outcome.output.contains("Broken pipe"), "\(outcome.output)")
+        // the ignored-signal mask has no SIGPIPE (signal 13: bit 12)
+        let mask = outcome.output.split(separator: "\t").last.flatMap { UInt64($0.trimmingCharacters(in: .whitespaces), radix: 16) }
+        #expect(mask.map { $0 & (1 << 12) == 0 } == true, "\(outcome.output)")
+    }
+
     @Test func aCommandStillRunningAtTheEndIsTerminated() {
         let c = EventCommand(command: "sleep 30")
         c.start()

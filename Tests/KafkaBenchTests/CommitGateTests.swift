@@ -45,6 +45,19 @@ import Testing
         #expect(Self.may(&gate, 1 * Self.s + CommitGate.steadyFallbackNs))
     }
 
+    /// With statistics off (`-X statistics.interval.ms=0`) the gate is off; with no state reported yet, a failed
+    /// commit holds only until the fallback.
+    @Test func withoutStatisticsTheGateIsOffOrFallsBack() {
+        #expect(!CommitGate(subscribes: true, properties: ["statistics.interval.ms": "0"]).enabled)
+        #expect(!CommitGate(subscribes: true, properties: [:]).enabled)
+        #expect(!CommitGate(subscribes: false, properties: ["statistics.interval.ms": "100"]).enabled)
+        var gate = CommitGate(subscribes: true, properties: ["statistics.interval.ms": "100"])
+        #expect(gate.enabled)
+        gate.commitFailed(Self.rebalancing, atNs: 0)
+        #expect(!Self.may(&gate, CommitGate.steadyFallbackNs - 1))
+        #expect(Self.may(&gate, CommitGate.steadyFallbackNs))
+    }
+
     @Test func otherFailuresAndADisabledGateNeverHold() {
         var gate = CommitGate(enabled: true)
         gate.joinStateChanged(to: "steady", atNs: 0)

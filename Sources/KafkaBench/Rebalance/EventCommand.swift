@@ -15,8 +15,11 @@ final class EventCommand: Sendable {
     func start() {
         let t = Thread { [self] in
             let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", command]
+            // kbench ignores SIGPIPE (a worker may exit while it is written to), and an ignored signal stays
+            // ignored across exec, where no shell can undo it: env restores its default action first, so that
+            // the user's pipelines (`yes | head -1`) end as they do in a terminal
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            p.arguments = ["--default-signal=PIPE", "/bin/sh", "-c", command]
             let pipe = Pipe()
             p.standardOutput = pipe
             p.standardError = pipe

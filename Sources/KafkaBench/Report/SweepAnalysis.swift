@@ -218,15 +218,16 @@ public struct SweepAnalysis: Sendable {
         for c in counts {
             let at = peers.compactMap { p in p.points.first { $0.consumers == c }.map { (p.key.assignor, $0) } }
             guard at.count > 1, let hi = at.max(by: { $0.1.throughputMedian < $1.1.throughputMedian }),
-                let lo = at.min(by: { $0.1.throughputMedian < $1.1.throughputMedian }), hi.1.throughputMedian > 0
+                let lo = at.min(by: { $0.1.throughputMedian < $1.1.throughputMedian }), lo.1.throughputMedian > 0
             else { continue }
-            let spread = (hi.1.throughputMedian - lo.1.throughputMedian) / hi.1.throughputMedian
+            // how much faster the faster one was: the figure the sentence quotes and the threshold is about
+            let spread = hi.1.throughputMedian / lo.1.throughputMedian - 1
             if worst == nil || spread > worst!.spread { worst = (c, spread, hi.1, lo.1, hi.0, lo.0) }
         }
         guard let w = worst else { return nil }
         if w.spread < Knee.minimumGain {
             return
-                "The assignors (\(names)) made no real difference: their medians were within \(ReportText.difference(w.hi.throughputMedian / w.lo.throughputMedian - 1)) of each other at every consumer count."
+                "The assignors (\(names)) made no real difference: their medians were within \(ReportText.difference(w.spread)) of each other at every consumer count."
         }
         let beyondNoise = w.hi.throughputMin > w.lo.throughputMax
         let verdict =
@@ -234,7 +235,7 @@ public struct SweepAnalysis: Sendable {
             ? "; \(Plateau.singleRunNote)."
             : (beyondNoise ? ", more than the spread between repeats." : ", within the spread between repeats, so possibly noise.")
         return
-            "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.difference(w.hi.throughputMedian / w.lo.throughputMedian - 1)) faster than \(w.loName)"
+            "The assignors (\(names)) differed most at \(ReportText.count(w.consumers, "consumer")): \(w.hiName) was \(ReportText.difference(w.spread)) faster than \(w.loName)"
             + verdict
     }
 }

@@ -7,13 +7,16 @@ import CRdKafka
 /// and the group rebalances again (librdkafka issue #4059, fixed in 2.10.0). A cooperative-sticky member keeps
 /// consuming, and so committing, while it rejoins, and a commit sent then is answered only after the generation
 /// has moved on: on the embedded broker, whose rounds take `session.timeout.ms − 1 s`, every round then had a
-/// commit in flight and the group never converged. librdkafka's own auto-commit commits only in the steady
-/// state; the gate does the same for manual commits. It closes when a commit fails with REBALANCE_IN_PROGRESS or
-/// ILLEGAL_GENERATION, or the statistics report a join state other than `steady`, and opens again when they
-/// report `steady`. The processed offsets stay stored and go out with the next commit.
+/// commit in flight and the group never converged. librdkafka's auto-commit commits only in the steady state; the
+/// gate approximates that for manual commits from what the member can see: it closes when a synchronous commit
+/// fails with REBALANCE_IN_PROGRESS or ILLEGAL_GENERATION (an asynchronous commit's result is not seen), or when the
+/// statistics report a join state other than `steady` (up to `statistics.interval.ms` late), and opens again when
+/// they report `steady`, or 5 s after a failed commit when no other state was reported. Held offsets of partitions
+/// the member still owns go out with its next commit; those of partitions revoked meanwhile are read again by their
+/// next owner.
 ///
-/// It needs the join state, so it applies only to a subscribed consumer with `statistics.interval.ms` set (the
-/// rebalance runs); otherwise it is always open.
+/// It needs the join state, so it applies only to a subscribed consumer with statistics on
+/// (`statistics.interval.ms` above 0: the rebalance runs); otherwise it is always open.
 struct CommitGate {
     let enabled: Bool
     private(set) var isOpen = true
@@ -21,10 +24,17 @@ struct CommitGate {
     private var closedAtNs: UInt64?
 
     /// After a failed commit the member may not report a state change at all (its rejoin can finish between two
-    /// statistics reports): the gate then opens again once the last state is `steady` and this long has passed.
+    /// statistics reports, or no report has arrived yet): the gate then opens again once the last state is `steady`
+    /// (or unknown) and this long has passed.
     static let steadyFallbackNs: UInt64 = 5_000_000_000
 
     init(enabled: Bool) { self.enabled = enabled }
+
+    /// The gate for a consumer with these librdkafka properties: on when it subscribes (`subscribes`) and its
+    /// statistics are on.
+    init(subscribes: Bool, properties: [String: String]) {
+        enabled = subscribes && (properties["statistics.interval.ms"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0) > 0
+    }
 
     /// A join state change from the statistics.
     mutating func joinStateChanged(to state: String, atNs: UInt64) {
@@ -48,7 +58,7 @@ struct CommitGate {
 
     /// Whether a commit may be sent now.
     mutating func mayCommit(atNs now: UInt64) -> Bool {
-        if !isOpen, lastState == "steady", let closed = closedAtNs, now >= closed + Self.steadyFallbackNs {
+        if !isOpen, lastState == nil || lastState == "steady", let closed = closedAtNs, now >= closed + Self.steadyFallbackNs {
             isOpen = true
             closedAtNs = nil
         }

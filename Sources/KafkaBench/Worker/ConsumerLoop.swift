@@ -70,7 +70,10 @@ public final class ConsumerLoop {
         ready.properties = KafkaConfig(consumer.appliedProperties).redacted
         emit(ready)
 
-        var gate = CommitGate(enabled: spec.assign == nil && spec.properties["statistics.interval.ms"] != nil)
+        var gate = CommitGate(subscribes: spec.assign == nil, properties: spec.properties)
+        // a commit was due but held (gate closed) or failed because the group was rebalancing: retried when the
+        // gate opens, without waiting for another message
+        var held = false
         var audit = ConsumptionAudit()
         var ended = Set<TopicPartition>()
         var consumed = 0, bytes = 0, sinceCommit = 0
@@ -171,16 +174,23 @@ public final class ConsumerLoop {
             case .batch(let n): due = sinceCommit >= n
             default: due = false
             }
-            if due, gate.mayCommit(atNs: MonotonicClock.nanoseconds()) {
-                // A commit can fail while the group rebalances (the generation moved on); the offsets are then
-                // committed by the partition's next owner or redelivered: report it and go on (the gate holds
-                // further commits until the member is steady again).
-                do {
-                    try consumer.commit(async: commit == .async)
-                    sinceCommit = 0
-                } catch {
-                    gate.commitFailed(error, atNs: MonotonicClock.nanoseconds())
-                    reportError("\(error)")
+            if due && (processed > 0 || held) {
+                if gate.mayCommit(atNs: MonotonicClock.nanoseconds()) {
+                    // A commit can fail while the group rebalances (the generation moved on); the offsets are then
+                    // committed by the partition's next owner or redelivered: report it and go on (the gate holds
+                    // further commits until the member is steady again). Other failures are retried with the
+                    // next message.
+                    do {
+                        try consumer.commit(async: commit == .async)
+                        sinceCommit = 0
+                        held = false
+                    } catch {
+                        gate.commitFailed(error, atNs: MonotonicClock.nanoseconds())
+                        held = !gate.isOpen
+                        reportError("\(error)")
+                    }
+                } else {
+                    held = true
                 }
             }
             if measuring {
@@ -204,11 +214,14 @@ public final class ConsumerLoop {
             ev.final = final
             emit(ev)
         }
-        // what an async commit sent, and what the batch size or the gate held back
-        switch commit {
-        case .async: try? consumer.commit(async: false)
-        case .sync, .batch: if sinceCommit > 0 { try? consumer.commit(async: false) }
-        default: break
+        // what an async commit sent, and what the batch size held back; nothing while the member rebalances (the
+        // commit would wait for the rejoin and meet the failure the gate avoids): the next owner reads it again
+        if gate.mayCommit(atNs: MonotonicClock.nanoseconds()) {
+            switch commit {
+            case .async: try? consumer.commit(async: false)
+            case .sync, .batch: if sinceCommit > 0 { try? consumer.commit(async: false) }
+            default: break
+            }
         }
         try consumer.close()
         actOnAssignmentChanges()
