@@ -101,11 +101,11 @@ struct CapacityCommand: ParsableCommand {
     func run() throws {
         kbench_install_stop_handler()
         let c = try makeConfiguration()
-        let path = out ?? "Results/capacity-\(RunMetadata.utcTimestamp(compact: true)).csv"
+        let path = out ?? ResultPaths.timestampedCSV("capacity")
         let cluster = try connection.connect(embeddedBrokers: c.embeddedBrokers)
         let runner = try CapacityRunner(
             configuration: c, cluster: cluster, csvPath: path,
-            commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
+            commandLine: RunMetadata.invokedCommandLine)
         let what = c.findMaxRate ? "highest sustainable rate" : "\(Int(c.rate!)) events/s"
         Console.info("kbench capacity: \(what), p99 lag ≤ \(c.maxLag), C = \(consumers.text), P = \(c.partitions); results in \(path)")
         let outcome = try runner.run { event in

@@ -106,7 +106,7 @@ struct RebalanceCommand: ParsableCommand {
     func run() throws {
         kbench_install_stop_handler()
         let c = try makeConfiguration()
-        let path = out ?? "Results/rebalance-\(RunMetadata.utcTimestamp(compact: true)).csv"
+        let path = out ?? ResultPaths.timestampedCSV("rebalance")
         // refuse an unwritable or existing output before anything runs (and leave nothing behind)
         try ResultsFile.checkWritable(path, companions: RebalanceOutput.companionPaths(forCSV: path))
         let cluster = try connection.connect(embeddedBrokers: c.embeddedBrokers)
@@ -119,7 +119,7 @@ struct RebalanceCommand: ParsableCommand {
         let embeddedFaults = cluster.hostedBroker != nil && c.script.steps.contains(where: \.action.isBrokerFault)
         var meta = RunMetadata(
             runId: runId, kind: "rebalance",
-            commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())),
+            commandLine: RunMetadata.invokedCommandLine,
             started: RunMetadata.utcTimestamp(), brokerKind: md.brokerKind,
             bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap, cluster: md,
             host: RunMetadata.currentHost(), consumerProperties: [:],

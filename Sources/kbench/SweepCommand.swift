@@ -159,11 +159,11 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         kbench_install_stop_handler()
         let configuration = try makeConfiguration()
-        let path = out ?? "Results/sweep-\(RunMetadata.utcTimestamp(compact: true)).csv"
+        let path = out ?? ResultPaths.timestampedCSV("sweep")
         let cluster = try connection.connect(embeddedBrokers: configuration.embeddedBrokers)
         let runner = try SweepRunner(
             configuration: configuration, cluster: cluster, csvPath: path,
-            commandLine: RunMetadata.redactedCommandLine(["kbench"] + Array(CommandLine.arguments.dropFirst())))
+            commandLine: RunMetadata.invokedCommandLine)
         let display = SweepDisplay(interactive: Console.stderrIsTerminal)
         Console.info("kbench sweep: \(configuration.points.count) trial(s), results in \(path)")
         Console.info("model scaled from C = \(configuration.baselineConsumers)")

@@ -219,6 +219,7 @@ struct GnuplotScript {
         let c = Self.dataColumns
         func col(_ name: String) -> String { "$\(c.firstIndex(of: name)! + 1)" }
         var titled = Set<ColourKey>()
+        var ringed = false
         for i in shown {
             let s = series[i]
             let (colour, point) = style(s, among: shown)
@@ -234,6 +235,15 @@ struct GnuplotScript {
                 e.append(
                     block + "\(x):(\(col("msgs_per_s_median")) / scale):(\(col("msgs_per_s_min")) / scale):(\(col("msgs_per_s_max")) / scale) "
                         + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
+                // host-bound points measure the host, not the group: ringed, so that the plot cannot be read as a
+                // plateau of the consumer group
+                if s.points.contains(where: \.hostBound) {
+                    e.append(
+                        block + "\(x):(\(col("host_bound")) == 1 ? \(col("msgs_per_s_median")) / scale : NaN) "
+                            + "with points pt 6 ps 3 lw 2 lc rgb '#C00000' "
+                            + (ringed ? "notitle" : "title \(q("host CPU saturated: measures this host, not the group"))"))
+                    ringed = true
+                }
             case .balance:
                 e.append(block + "\(x):(\(col("max_partitions_per_consumer"))) with linespoints pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
                 e.append(block + "\(x):(\(col("min_partitions_per_consumer"))) with linespoints pt \(point - 1) ps 1.5 lw 1.5 dt 2 lc rgb '#\(colour)' notitle")
@@ -241,19 +251,6 @@ struct GnuplotScript {
                 e.append(
                     block + "\(x):(\(col("consumer_rate_median")) / scale):(\(col("consumer_rate_min")) / scale):(\(col("consumer_rate_max")) / scale) "
                         + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
-            }
-        }
-        // host-bound points measure the host, not the group: ringed, so that the plot cannot be read as a plateau
-        // of the consumer group
-        if plot == .throughput || plot == .drain {
-            var ringed = false
-            for i in shown where series[i].points.contains(where: \.hostBound) {
-                let x = "(\(col("consumers")) + \(num(frame.offset(series[i].key.assignor))))"
-                e.append(
-                    "dat index \(i) using \(x):(\(col("host_bound")) == 1 ? \(col("msgs_per_s_median")) / scale : NaN) "
-                        + "with points pt 6 ps 3 lw 2 lc rgb '#C00000' "
-                        + (ringed ? "notitle" : "title \(q("host CPU saturated: measures this host, not the group"))"))
-                ringed = true
             }
         }
         let slots = slotValues(shown)

@@ -14,6 +14,11 @@ public enum ResultPaths {
         String(stem(csvPath).split(separator: "/", omittingEmptySubsequences: false).last ?? "")
     }
 
+    /// The default `--out` of a run: `Results/KIND-<UTC timestamp>.csv`.
+    public static func timestampedCSV(_ kind: String) -> String {
+        "Results/\(kind)-\(RunMetadata.utcTimestamp(compact: true)).csv"
+    }
+
     public static func metadata(forCSV path: String) -> String { stem(path) + ".meta.json" }
     public static func events(forCSV path: String) -> String { stem(path) + "-events.csv" }
     public static func summary(forCSV path: String) -> String { stem(path) + ".md" }

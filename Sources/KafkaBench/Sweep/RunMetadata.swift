@@ -72,6 +72,9 @@ public struct RunMetadata: Codable, Sendable {
     }
 
     /// The command line with every secret `-X key=value` (or `--config`-style assignment) value masked.
+    /// This process's own command line as `kbench …`, secrets masked: what a run's metadata records.
+    public static var invokedCommandLine: String { redactedCommandLine(["kbench"] + CommandLine.arguments.dropFirst()) }
+
     public static func redactedCommandLine(_ arguments: [String]) -> String {
         arguments.map { arg -> String in
             let body = arg.hasPrefix("-X") ? String(arg.dropFirst(2)) : arg
