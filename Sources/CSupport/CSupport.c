@@ -1,5 +1,7 @@
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 #include "CSupport.h"
 #include <signal.h>
@@ -89,4 +91,29 @@ int kbench_stop_signal(void) {
 
 int kbench_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
+}
+
+const char *kbench_object_defining(const char *name) {
+    void *address = dlsym(RTLD_DEFAULT, name);
+    if (address == NULL) return NULL;
+    Dl_info info;
+    if (dladdr(address, &info) == 0) return NULL;
+    return info.dli_fname;
+}
+
+void *kbench_symbol(const char *name) {
+    return dlsym(RTLD_DEFAULT, name);
+}
+
+int kbench_probe_librdkafka(const char *path, char *error, int error_size) {
+    void *handle = dlopen(path, RTLD_LAZY | RTLD_LOCAL);
+    if (handle == NULL) {
+        const char *why = dlerror();
+        snprintf(error, (size_t)error_size, "%s", why ? why : "unknown loader error");
+        return -1;
+    }
+    int (*version)(void) = (int (*)(void))dlsym(handle, "rd_kafka_version");
+    int result = version ? version() : -2;
+    dlclose(handle);
+    return result;
 }

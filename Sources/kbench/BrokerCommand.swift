@@ -14,6 +14,8 @@ struct BrokerCommand: ParsableCommand {
             partition, and holds everything in memory until it stops.
             """)
 
+    @OptionGroup var library: LibraryOptions
+
     @Option(name: .long, help: "Number of brokers (1-32).")
     var brokers: Int = 3
 

@@ -16,6 +16,8 @@ struct CompareCommand: ParsableCommand {
             modes are refused unless --force.
             """)
 
+    @OptionGroup var library: LibraryOptions
+
     @Argument(help: ArgumentHelp("Two or more sweep CSVs; the first is the reference.", valueName: "results.csv"))
     var csvs: [String] = []
     @Option(help: ArgumentHelp("The Markdown report (default: compare-<first>-vs-<second>.md beside the first CSV).", valueName: "path.md"))

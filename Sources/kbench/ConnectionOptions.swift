@@ -28,6 +28,8 @@ struct ConnectionOptions: ParsableArguments {
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var connectTimeout: DurationValue = .seconds(10)
 
+    @OptionGroup var library: LibraryOptions
+
     func validate() throws {
         for p in properties { _ = try wrap { try PropertySources.parseAssignment(p) } }
         _ = try userProperties()

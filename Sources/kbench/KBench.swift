@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import KafkaBench
 
 @main
@@ -10,10 +11,24 @@ struct KBench: ParsableCommand {
             Without --bootstrap, kbench starts an embedded broker (librdkafka's mock cluster) for the run.
             With --bootstrap HOST:PORT (or KBENCH_BOOTSTRAP) it uses your cluster.
             """,
-        version: KBenchVersion.string,
+        version: "\(KBenchVersion.string) (librdkafka \(LibrdkafkaRuntime.version))",
         subcommands: [
             SweepCommand.self, CapacityCommand.self, RebalanceCommand.self, ReportCommand.self, CompareCommand.self, SeedCommand.self,
             BrokerCommand.self, ConsumeCommand.self, ProduceCommand.self, WorkerCommand.self, AgentCommand.self,
         ]
     )
+
+    /// Selects the librdkafka the run asked for (`--librdkafka`, `KBENCH_LIBRDKAFKA`) before anything else runs:
+    /// that may execute kbench again with the library's directory on `LD_LIBRARY_PATH` (see
+    /// `LibrdkafkaSelection`). A bad selection is a usage error (exit 64).
+    static func main() {
+        do {
+            try LibrdkafkaSelection.activate()
+            LibrdkafkaSelection.clearReexecGuard()
+        } catch {
+            FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+            Foundation.exit(64)
+        }
+        main(nil)
+    }
 }

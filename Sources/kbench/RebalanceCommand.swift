@@ -39,6 +39,11 @@ struct RebalanceCommand: ParsableCommand {
             valueName: "mode"),
         transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = RebalanceConfiguration.standard.commit
+    @Flag(
+        help: ArgumentHelp(
+            "Send manual commits even while a member rebalances: measures librdkafka without kbench's commit gate "
+                + "(before librdkafka 2.10 a cooperative group can then livelock; see the README)."))
+    var noCommitGate = false
     @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
     var staticMembership = false
     @Option(help: ArgumentHelp("session.timeout.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
@@ -77,6 +82,7 @@ struct RebalanceCommand: ParsableCommand {
         c.assignors = assignor
         c.rate = rate
         c.commit = commit
+        c.commitGate = !noCommitGate
         c.work = work
         c.staticMembership = staticMembership
         c.sessionTimeout = sessionTimeout
@@ -126,6 +132,7 @@ struct RebalanceCommand: ParsableCommand {
             settings: [
                 "partitions": String(c.partitions), "consumers": String(c.consumers), "script": c.script.description,
                 "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
+                "commit_gate": c.commitGate ? "on (manual commits held while a member rebalances)" : "off (--no-commit-gate)",
                 "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
                 "work": c.work.description, "static": String(c.staticMembership),
                 "embedded_brokers": cluster.hostedBroker.map { String($0.brokerCount) } ?? "",
@@ -135,6 +142,7 @@ struct RebalanceCommand: ParsableCommand {
                     ? "partition p led by broker p mod N + 1 (placed by kbench; per assignor in the totals CSV)" : "chosen by the cluster",
             ],
             trials: c.assignors.count, failedTrials: 0, status: "running")
+        meta.librdkafkaVersion = runner.clientVersion
         var analyses: [RebalanceAnalysis] = []
         var files: RebalanceOutput.Files?
         let plots = plotsDir ?? ResultPaths.defaultPlotsDirectory(forCSV: path)

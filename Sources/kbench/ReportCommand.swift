@@ -17,6 +17,8 @@ struct ReportCommand: ParsableCommand {
             kbench report --index Results/ regenerates only the index.
             """)
 
+    @OptionGroup var library: LibraryOptions
+
     @Argument(help: ArgumentHelp("The sweep CSV (NAME.meta.json beside it is read when present).", valueName: "results.csv"))
     var csv: String?
     @Option(

@@ -10,6 +10,8 @@ struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Internal: one consumer (or capacity producer) process of a run.", shouldDisplay: false)
 
+    @OptionGroup var library: LibraryOptions
+
     @Option(help: "Run id (lets tests and operators find a run's processes).") var runId: String = ""
 
     func run() throws {

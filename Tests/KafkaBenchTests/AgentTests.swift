@@ -141,7 +141,7 @@ import Testing
         let six = placement.map { String($0.split(separator: ",")[6]) }
         #expect(Dictionary(grouping: six, by: { $0 }).mapValues(\.count) == ["a1": 2, "a2": 2, "a3": 2])
         let meta = try String(contentsOfFile: fleet.dir + "/agents.meta.json", encoding: .utf8)
-        #expect(meta.contains("agents (spread): a1 on") && meta.contains("librdkafka 2.0.2"))
+        #expect(meta.contains("agents (spread): a1 on") && meta.contains("librdkafka \(LibrdkafkaRuntime.version)"))
 
         let late = try fleet.startSweep(
             ["--partitions", "6", "--consumers", "2", "--messages", "60000", "--duration", "1s", "--agents-go-bound", "0ms", "--out", fleet.dir + "/late.csv"],

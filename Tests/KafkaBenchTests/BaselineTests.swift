@@ -38,7 +38,7 @@ import Testing
         let base = ScalingModelTests.result(consumers: 1, partitions: 10, msgsPerS: 900)
         let none = SweepRunner.row(
             base, r1: .nan, baseline: Baseline.missing(1, reason: "join timed out"), configuration: c,
-            runId: "t", broker: "embedded", messages: 1)
+            runId: "t", broker: "embedded", librdkafka: "2.0.2", messages: 1)
         #expect(none.modelWindow.isNaN && none.modelDrain.isNaN && none.efficiency.isNaN)
         let cells = Dictionary(uniqueKeysWithValues: zip(TrialRow.columns, none.cells))
         #expect(cells["model_window"] == "" && cells["efficiency"] == "" && cells["r1"] == "")

@@ -34,16 +34,16 @@ import Testing
         let base = Self.result(consumers: 3, partitions: 10, msgsPerS: 2400)
         let r1 = SweepRunner.baselineRate(base, configuration: c)
         #expect(r1 == (mode == .window ? 800 : 960), "window: 2400 / 3; drain: 2400 / 2.5")
-        let baseRow = SweepRunner.row(base, r1: r1, baseline: "self", configuration: c, runId: "t", broker: "embedded", messages: 1)
+        let baseRow = SweepRunner.row(base, r1: r1, baseline: "self", configuration: c, runId: "t", broker: "embedded", librdkafka: "2.0.2", messages: 1)
         #expect(abs(baseRow.efficiency - 1) < 1e-9)
         let four = SweepRunner.row(
             Self.result(consumers: 4, partitions: 10, msgsPerS: 3000), r1: r1, baseline: "C=3", configuration: c,
-            runId: "t", broker: "embedded", messages: 1)
+            runId: "t", broker: "embedded", librdkafka: "2.0.2", messages: 1)
         #expect(four.modelWindow == 4 * r1 && abs(four.modelDrain - r1 * 10 / 3) < 1e-9)
         #expect(abs(four.efficiency - 3000 / (mode == .window ? four.modelWindow : four.modelDrain)) < 1e-9)
         let twelve = SweepRunner.row(
             Self.result(consumers: 12, partitions: 10, msgsPerS: 9000), r1: r1, baseline: "C=3", configuration: c,
-            runId: "t", broker: "embedded", messages: 1)
+            runId: "t", broker: "embedded", librdkafka: "2.0.2", messages: 1)
         #expect(twelve.modelWindow == 10 * r1 && twelve.modelDrain == 10 * r1)
     }
 }
@@ -60,7 +60,7 @@ import Testing
         var c = SweepConfiguration(partitions: [4], consumers: [2])
         c.mode = .drain
         #expect(SweepRunner.baselineRate(r, configuration: c) == 500 / (1000.0 / 900))
-        let row = SweepRunner.row(r, r1: 450, baseline: "self", configuration: c, runId: "t", broker: "embedded", messages: 1000)
+        let row = SweepRunner.row(r, r1: 450, baseline: "self", configuration: c, runId: "t", broker: "embedded", librdkafka: "2.0.2", messages: 1000)
         #expect(abs(row.modelDrain - 500) < 1e-9 && abs(row.efficiency - 1) < 1e-9)
     }
 

@@ -9,6 +9,7 @@ import Testing
 @Suite struct WorkerGroupDrainTests {
     /// Starts `/bin/sh -c SCRIPT` instead of `kbench worker`.
     struct ShellPlacement: WorkerPlacement {
+        var expectedLibrdkafka: String? { nil }
         let script: String
         func launch(name: String, runId: String) throws(RunError) -> WorkerProcess {
             try WorkerProcess(name: name, executable: "/bin/sh", arguments: ["-c", script])

@@ -27,4 +27,17 @@ int kbench_stop_signal(void);
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends are not inherited by spawned children (except via dup2).
 int kbench_pipe_cloexec(int fds[2]);
 
+/// The file of the shared object in this process that defines the symbol `name` (dlsym + dladdr), or NULL when
+/// no loaded object defines it. The string belongs to the dynamic loader: copy it.
+const char *kbench_object_defining(const char *name);
+
+/// The address of the symbol `name` in the process's global scope, or NULL (dlsym with RTLD_DEFAULT): how kbench
+/// finds the functions a newer librdkafka adds without linking against them.
+void *kbench_symbol(const char *name);
+
+/// Loads the library at `path` privately (RTLD_LOCAL), reads its rd_kafka_version() and unloads it. Returns the
+/// version number (0xMMmmrrxx), -1 when the file cannot be loaded (the loader's reason copied into `error`), -2
+/// when it defines no rd_kafka_version (not a librdkafka).
+int kbench_probe_librdkafka(const char *path, char *error, int error_size);
+
 #endif

@@ -71,7 +71,7 @@ public final class Agent {
         let host = RunMetadata.currentHost()
         facts = AgentFacts(
             name: options.name, host: host.hostname, cores: host.cores, memoryGib: host.memoryGib, slots: options.slots,
-            kbenchVersion: KBenchVersion.string, librdkafkaVersion: librdkafkaVersion)
+            kbenchVersion: KBenchVersion.string, librdkafkaVersion: LibrdkafkaRuntime.version)
     }
 
     /// Serves until `shouldStop` returns true; then ends every worker.

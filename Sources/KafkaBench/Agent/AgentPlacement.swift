@@ -81,6 +81,9 @@ public final class AgentPlacement: WorkerPlacement, @unchecked Sendable {
         return agents.values.filter { $0.selected && $0.lost }.map(\.facts.name).sorted()
     }
 
+    /// The version the agents announced (they agree: `waitForAgents` refuses agents that do not).
+    public var expectedLibrdkafka: String? { agentFacts.first?.librdkafkaVersion }
+
     public var description: String {
         "agents (\(settings.strategy.rawValue)): " + agentFacts.map(\.summary).joined(separator: "; ")
     }
@@ -97,6 +100,13 @@ public final class AgentPlacement: WorkerPlacement, @unchecked Sendable {
                 lock.unlock()
                 renewLeases()
                 for f in agentFacts { log("using agent \(f.summary)") }
+                let versions = Set(agentFacts.map(\.librdkafkaVersion))
+                if versions.count > 1 {
+                    throw RunError(
+                        "the agents run different librdkafka versions ("
+                            + agentFacts.map { "\($0.name): \($0.librdkafkaVersion)" }.joined(separator: ", ")
+                            + "): a run records one client version; start every agent with the same --librdkafka")
+                }
                 return
             }
             lock.unlock()

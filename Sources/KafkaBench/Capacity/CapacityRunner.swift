@@ -105,6 +105,7 @@ public final class CapacityRunner {
         let agentPlacement = placement as? AgentPlacement
         defer { agentPlacement?.close() }
         if let agentPlacement { meta.settings["placement"] = agentPlacement.description }
+        meta.librdkafkaVersion = placement.expectedLibrdkafka ?? LibrdkafkaRuntime.version
         let startNs = MonotonicClock.nanoseconds()
         var rows: [CapacityRow] = []
         var interrupted = false

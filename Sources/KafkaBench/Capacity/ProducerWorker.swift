@@ -34,7 +34,9 @@ public struct ProducerWorker {
     public func run() throws {
         let producer = try KafkaProducer(
             config: KafkaConfig(Self.producerDefaults(rate: plan.rate)).merging(plan.properties), trackCheckpoints: true)
-        emit(WorkerEvent(event: .ready))
+        var ready = WorkerEvent(event: .ready)
+        ready.librdkafka = LibrdkafkaRuntime.version
+        emit(ready)
         while inbox.go == nil {
             if inbox.stopRequested { return }
             producer.poll(timeoutMs: 5)

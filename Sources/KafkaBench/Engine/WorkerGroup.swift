@@ -24,6 +24,8 @@ public final class WorkerGroup {
         public var lastError: String?
         /// The librdkafka properties its consumer applied (secrets masked), from its `ready` event.
         public var appliedProperties: [String: String]?
+        /// The librdkafka version it loaded, from its `ready` event.
+        public var librdkafka: String?
         /// Set when the runner itself ended it (stop, kill): its exit is then expected.
         public var endedByRunner = false
         /// Set once its exit has been reported by `unexpectedExits()`.
@@ -116,12 +118,40 @@ public final class WorkerGroup {
         }
         for (i, ev) in events { apply(ev, to: i) }
         for m in members { m.process.reap() }
-        return events
+        return events + versionMismatches(in: events)
+    }
+
+    /// A fatal error event for each worker in `events` whose `ready` names another librdkafka than the
+    /// placement expects, or than the group's first worker: a run records one client version, and a worker
+    /// must never run another one silently.
+    private func versionMismatches(in events: [(Int, WorkerEvent)]) -> [(Int, WorkerEvent)] {
+        var out: [(Int, WorkerEvent)] = []
+        for (i, ev) in events where ev.event == .ready {
+            let reported = ev.librdkafka ?? "unknown"
+            let reference: (version: String, whose: String)?
+            if let expected = placement.expectedLibrdkafka {
+                reference = (expected, "this run's (\(placement.description))")
+            } else if let first = members.first(where: { $0.librdkafka != nil }), first.name != members[i].name {
+                reference = (first.librdkafka!, "\(first.name)'s")
+            } else {
+                reference = nil
+            }
+            guard let reference, reference.version != reported else { continue }
+            var failure = WorkerEvent(event: .error)
+            failure.fatal = true
+            failure.message =
+                "it runs librdkafka \(reported), but \(reference.whose) is librdkafka \(reference.version): every process of a run must load "
+                + "the same librdkafka (select it with --librdkafka or KBENCH_LIBRDKAFKA, for the runner and for every agent)"
+            out.append((i, failure))
+        }
+        return out
     }
 
     private func apply(_ ev: WorkerEvent, to i: Int) {
         switch ev.event {
-        case .ready: members[i].appliedProperties = ev.properties
+        case .ready:
+            members[i].appliedProperties = ev.properties
+            members[i].librdkafka = ev.librdkafka
         case .assignment:
             members[i].assignment = ev.partitions ?? []
             lastAssignmentChangeNs = MonotonicClock.nanoseconds()

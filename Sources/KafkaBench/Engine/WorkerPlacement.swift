@@ -1,13 +1,16 @@
 /// Where a trial's consumer processes run. The engine asks its placement for each worker and otherwise cannot
 /// tell placements apart: every worker speaks the same line protocol (`WorkerProtocol.swift`).
 ///
-/// Today there is `LocalPlacement` (processes on this host). A placement over agents on other hosts would start
-/// `kbench worker` there and relay the same lines.
+/// `LocalPlacement` starts processes on this host; `AgentPlacement` starts them on `kbench agent`s on other hosts
+/// and relays the same lines through Kafka.
 public protocol WorkerPlacement {
     /// Starts one worker named `name` (e.g. "c03") for run `runId`. Throws `RunError` when it cannot start.
     func launch(name: String, runId: String) throws(RunError) -> WorkerProcess
     /// Where workers run, for results ("local").
     var description: String { get }
+    /// The librdkafka version every worker must report (`WorkerGroup` fails a worker that reports another);
+    /// nil when only agreement among a group's workers can be checked.
+    var expectedLibrdkafka: String? { get }
 }
 
 /// Workers as child processes of this one: `kbench worker` spawned without a shell, in its own process group,
@@ -26,4 +29,7 @@ public struct LocalPlacement: WorkerPlacement {
     }
 
     public var description: String { "local" }
+
+    /// The runner's own: local workers inherit its environment and so its library.
+    public var expectedLibrdkafka: String? { LibrdkafkaRuntime.version }
 }

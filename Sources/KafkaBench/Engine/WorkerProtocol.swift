@@ -23,6 +23,8 @@ public struct WorkerSpec: Codable, Sendable {
     public var maxMessages: Int?
     /// `produce` mode: what this producer process sends (the consumer fields above are then unused).
     public var production: ProductionPlan?
+    /// false: manual commits are sent even while the member rebalances (`CommitGate` off; nil means on).
+    public var commitGate: Bool?
 
     public init(
         name: String, topics: [String], properties: [String: String], work: WorkModel, commit: CommitMode,
@@ -141,6 +143,8 @@ public struct WorkerEvent: Codable, Sendable {
     public var state: String?
     /// `ready`: every librdkafka property the consumer applied, secrets masked.
     public var properties: [String: String]?
+    /// `ready`: the librdkafka version the worker loaded (`rd_kafka_version_str()`).
+    public var librdkafka: String?
     /// `progress` in live mode: every message processed since the previous report, flattened as
     /// [partition, offset, atMicros, latencyMicros, userId << 32 | sequence & 0xFFFFFFFF] quintuples (compact on
     /// the pipe).

@@ -22,7 +22,16 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// `host:port,…` of every mock broker.
     public let bootstrapServers: String
 
-    public init(brokers: Int = 1) throws(KafkaError) {
+    /// How long the first rebalance of a new group waits for members on this broker (ms): the 2.0.2 mock's
+    /// fixed 3,000 ms, or `initialRebalanceDelayMs` where the library can set it (`MockCapabilities`).
+    public let firstRebalanceDelayMs: Int
+
+    /// The first-join wait kbench sets where the library can set it (librdkafka ≥ 2.6): long enough for every
+    /// consumer process of a trial to start and send its JoinGroup (a member that comes later costs a whole
+    /// second round of `session.timeout.ms − 1 s`), far shorter than the fixed 3 s every trial waited on 2.0.2.
+    public static let initialRebalanceDelayMs = 1_000
+
+    public init(brokers: Int = 1, initialRebalanceDelayMs: Int? = EmbeddedBroker.initialRebalanceDelayMs) throws(KafkaError) {
         guard (1...32).contains(brokers) else {
             throw .usage("--brokers must be between 1 and 32 (got \(brokers))")
         }
@@ -34,6 +43,23 @@ public final class EmbeddedBroker: @unchecked Sendable {
         }
         cluster = mc
         bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(mc))
+        if let delay = initialRebalanceDelayMs, let setDelay = MockCapabilities.setInitialRebalanceDelay {
+            setDelay(mc, Int32(clamping: delay))
+            firstRebalanceDelayMs = delay
+        } else {
+            firstRebalanceDelayMs = MockCapabilities.fixedInitialRebalanceDelayMs
+        }
+    }
+
+    /// Deletes a topic and its data, where the library's mock can (librdkafka ≥ 2.15); false where it cannot.
+    @discardableResult
+    public func deleteTopic(_ name: String) throws(KafkaError) -> Bool {
+        guard let cluster else { throw .usage("the embedded broker is shut down") }
+        guard let delete = MockCapabilities.deleteTopic else { return false }
+        let err = rd_kafka_resp_err_t(rawValue: delete(cluster, name))
+        if err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART { return true }
+        try check(err, "delete topic \(name) from the embedded broker")
+        return true
     }
 
     deinit { shutdown() }

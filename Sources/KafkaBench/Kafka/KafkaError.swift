@@ -50,6 +50,3 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
 func check(_ err: rd_kafka_resp_err_t, _ context: @autoclosure () -> String) throws(KafkaError) {
     if err != RD_KAFKA_RESP_ERR_NO_ERROR { throw KafkaError.rd(err, context()) }
 }
-
-/// The librdkafka version this binary runs against, e.g. "2.0.2".
-public var librdkafkaVersion: String { String(cString: rd_kafka_version_str()) }

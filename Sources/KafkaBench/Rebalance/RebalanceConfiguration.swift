@@ -8,6 +8,9 @@ public struct RebalanceConfiguration: Sendable {
     public var rate: Double = 2000
     public var duration: DurationValue
     public var commit: CommitMode = .sync
+    /// Hold manual commits while a member rebalances (`CommitGate`); false measures librdkafka without that
+    /// workaround (`--no-commit-gate`).
+    public var commitGate = true
     public var work: WorkModel = .none
     /// Reuse `group.instance.id` across restarts (KIP-345); real clusters only.
     public var staticMembership = false

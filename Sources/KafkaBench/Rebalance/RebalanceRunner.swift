@@ -20,6 +20,9 @@ public final class RebalanceRunner {
     }
 
     /// Releases the agents, if the consumers ran on agents.
+    /// The librdkafka version every worker of the run reports (the runner's, or the agents').
+    public var clientVersion: String { placement.expectedLibrdkafka ?? LibrdkafkaRuntime.version }
+
     public func close() { (placement as? AgentPlacement)?.close() }
 
     /// The live producer's properties for broker faults on the embedded cluster: one produce request in flight
@@ -63,7 +66,9 @@ public final class RebalanceRunner {
         let specFor = { (name: String) -> WorkerSpec in
             var props = properties
             if c.staticMembership { props["group.instance.id"] = "\(c.topicPrefix)-\(self.runId)-\(name)" }
-            return WorkerSpec(name: name, topics: [topic], properties: props, work: c.work, commit: c.commit, mode: .live)
+            var spec = WorkerSpec(name: name, topics: [topic], properties: props, work: c.work, commit: c.commit, mode: .live)
+            spec.commitGate = c.commitGate
+            return spec
         }
         var recording = RebalanceRecording(assignor: assignor, partitions: c.partitions, startNs: 0, endNs: 0)
         recording.lowWatermarks = lows

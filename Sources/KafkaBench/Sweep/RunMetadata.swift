@@ -15,7 +15,8 @@ public struct RunMetadata: Codable, Sendable {
     public var started: String
     public var finished: String?
     public var kbenchVersion = KBenchVersion.string
-    public var librdkafkaVersion = KafkaBench.librdkafkaVersion
+    /// The librdkafka the workers ran (the runner's own until a run with agents sets the agents' version).
+    public var librdkafkaVersion = LibrdkafkaRuntime.version
     public var brokerKind: String
     public var bootstrap: String
     public var cluster: ClusterMetadata?

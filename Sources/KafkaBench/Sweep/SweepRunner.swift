@@ -69,9 +69,17 @@ public final class SweepRunner {
             consumerProperties: KafkaConfig(properties.base).redacted,
             settings: settings(), trials: configuration.points.count, failedTrials: 0, status: "running")
         meta.consumerPropertiesSource = "planned (no worker has reported yet)"
+        // What every worker must report (WorkerGroup fails one that reports another).
+        let clientVersion = placement.expectedLibrdkafka ?? LibrdkafkaRuntime.version
+        meta.librdkafkaVersion = clientVersion
         if let agentPlacement, let placementFile {
             meta.settings["placement"] = agentPlacement.description
             meta.settings["placement_file"] = placementFile.path
+        }
+        if let hosted = cluster.hostedBroker {
+            let note = EmbeddedBrokerTimers.firstRebalanceNote(hosted)
+            meta.settings["embedded_first_rebalance"] = note
+            progress(.note("embedded broker: a new group's first rebalance waits \(note)"))
         }
         try meta.write(to: metadataPath)
 
@@ -123,7 +131,7 @@ public final class SweepRunner {
                     : (point.consumers == k && result.ok ? Baseline.isBaseline : Baseline.scaledFrom(k))
                 let row = Self.row(
                     result, r1: r1, baseline: baselineCell, configuration: configuration, runId: runId,
-                    broker: embedded ? "embedded" : cluster.bootstrap,
+                    broker: embedded ? "embedded" : cluster.bootstrap, librdkafka: clientVersion,
                     messages: configuration.messagesPerTopic(partitions: p))
                 results.append(row)
                 rows.append(row)
@@ -269,7 +277,7 @@ public final class SweepRunner {
     /// model columns stay empty).
     static func row(
         _ r: TrialResult, r1: Double, baseline: String, configuration: SweepConfiguration, runId: String, broker: String,
-        messages: Int
+        librdkafka: String, messages: Int
     ) -> TrialRow {
         let slots = r.point.partitions * configuration.topics
         let modelWindow = ScalingModel.window(r1: r1, consumers: r.point.consumers, slots: slots)
@@ -280,7 +288,7 @@ public final class SweepRunner {
         let model = configuration.mode == .window ? modelWindow : modelDrain
         let rates = r.consumerRates.sorted()
         return TrialRow(
-            runId: runId, timestamp: RunMetadata.utcTimestamp(), broker: broker, librdkafka: librdkafkaVersion,
+            runId: runId, timestamp: RunMetadata.utcTimestamp(), broker: broker, librdkafka: librdkafka,
             topics: configuration.topics, partitions: r.point.partitions, consumers: r.point.consumers,
             assignor: r.point.assignor.rawValue, work: configuration.work.description, mode: configuration.mode.rawValue,
             messages: messages, repeat: r.point.repeat, activeConsumers: r.activeConsumers.count,

@@ -30,10 +30,10 @@ struct CommitGate {
 
     init(enabled: Bool) { self.enabled = enabled }
 
-    /// The gate for a consumer with these librdkafka properties: on when it subscribes (`subscribes`) and its
-    /// statistics are on.
-    init(subscribes: Bool, properties: [String: String]) {
-        enabled = subscribes && (properties["statistics.interval.ms"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0) > 0
+    /// The gate for a consumer with these librdkafka properties: on when it subscribes (`subscribes`), its
+    /// statistics are on, and the run did not switch it off (`requested`: `kbench rebalance --no-commit-gate`).
+    init(subscribes: Bool, properties: [String: String], requested: Bool = true) {
+        enabled = requested && subscribes && (properties["statistics.interval.ms"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0) > 0
     }
 
     /// A join state change from the statistics.

@@ -68,9 +68,10 @@ public final class ConsumerLoop {
         }
         var ready = WorkerEvent(event: .ready)
         ready.properties = KafkaConfig(consumer.appliedProperties).redacted
+        ready.librdkafka = LibrdkafkaRuntime.version
         emit(ready)
 
-        var gate = CommitGate(subscribes: spec.assign == nil, properties: spec.properties)
+        var gate = CommitGate(subscribes: spec.assign == nil, properties: spec.properties, requested: spec.commitGate ?? true)
         // a commit was due but held (gate closed) or failed because the group was rebalancing: retried when the
         // gate opens, without waiting for another message
         var held = false
