@@ -2,6 +2,10 @@
 # kbench against kcat on librdkafka's embedded broker, as whole processes (start-up and shut-down included).
 #
 #   Benchmarks/compare.sh            # after scripts/deps; RUNS=5 MESSAGES=1000000 by default
+#   LIBRDKAFKA=2.16.0 Benchmarks/compare.sh   # kbench, kcat and the broker all on another librdkafka
+#
+# LIBRDKAFKA takes what `kbench --librdkafka` takes (system, a version under .build/librdkafka/, a librdkafka.so.1
+# or its directory): kbench selects it itself (KBENCH_LIBRDKAFKA), kcat gets its directory on LD_LIBRARY_PATH.
 #
 # 1. builds kbench (release) and starts `kbench broker` with a 40-partition topic, seeded once with
 #    MESSAGES keyed 100 B events by `kbench seed`;
@@ -38,6 +42,16 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 "$root/scripts/deps"
+
+LIBRDKAFKA=${LIBRDKAFKA:-system}
+if [ "$LIBRDKAFKA" != system ]; then
+  if [ -d "$LIBRDKAFKA" ]; then libdir=$LIBRDKAFKA
+  elif [ -f "$LIBRDKAFKA" ]; then libdir=$(dirname "$LIBRDKAFKA")
+  else libdir="$root/.build/librdkafka/$LIBRDKAFKA"; fi
+  [ -f "$libdir/librdkafka.so.1" ] || { echo "compare.sh: LIBRDKAFKA=$LIBRDKAFKA: no librdkafka.so.1 in $libdir" >&2; exit 64; }
+  export KBENCH_LIBRDKAFKA="$LIBRDKAFKA"
+  export LD_LIBRARY_PATH="$libdir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+fi
 
 echo "== building kbench (release)" >&2
 (cd "$root" && swift build -c release --product kbench >&2)

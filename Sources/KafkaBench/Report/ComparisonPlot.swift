@@ -57,12 +57,25 @@ struct ComparisonPlot {
             for (b, block) in blocks.enumerated() {
                 let colour = Self.colours[block.run % Self.colours.count]
                 let shape = Self.points[(shapes.firstIndex(of: label(block.series.key)) ?? 0) % Self.points.count]
-                let title = quote("\(comparison.runs[block.run].name): \(label(block.series.key))")
+                let title = quote("\(runLabel(block.run)): \(label(block.series.key))")
                 elements.append("dat index \(b) using 1:2:3:4 with yerrorlines pt \(shape) ps 1.4 lw 1.5 lc rgb '#\(colour)' title \(title)")
             }
             l.append("plot \\\n    " + elements.joined(separator: ", \\\n    "))
         }
         return l.joined(separator: "\n") + "\n"
+    }
+
+    /// Settings that may tell compared runs apart in the legend, in order of preference.
+    private static let legendSettings = [
+        "librdkafka", "broker", "commit", "key_distribution", "value_bytes", "keys", "work", "mode", "host cores",
+    ]
+
+    /// A run in the legend: its name and its values of up to two settings that differ between the runs (the
+    /// runs' names alone can read the same, and the setting is what the reader compares).
+    private func runLabel(_ run: Int) -> String {
+        let differing = Dictionary(comparison.settingDifferences.map { ($0.setting, $0.values) }, uniquingKeysWith: { a, _ in a })
+        let shown = Self.legendSettings.compactMap { key in differing[key].map { "\(key) \($0[run])" } }.prefix(2)
+        return comparison.runs[run].name + (shown.isEmpty ? "" : " (" + shown.joined(separator: ", ") + ")")
     }
 
     private func label(_ k: ScalingSeries.Key) -> String {
