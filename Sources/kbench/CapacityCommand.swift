@@ -38,8 +38,11 @@ struct CapacityCommand: ParsableCommand {
         help: ArgumentHelp("Start of each trial left out of the lag percentiles and latency.", valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var warmup: DurationValue = CapacityConfiguration.standard.warmup
-    @Option(help: ArgumentHelp("range, roundrobin or cooperative-sticky.", valueName: "assignor"), transform: { try parseArgument($0, Assignor.parseList) })
-    var assignor: [Assignor] = [CapacityConfiguration.standard.assignor]
+    @Option(
+        help: ArgumentHelp("Classic-protocol assignor: range, roundrobin or cooperative-sticky (default: range).", valueName: "assignor"),
+        transform: { try parseArgument($0, Assignor.parseList) })
+    var assignor: [Assignor]?
+    @OptionGroup(title: "Group protocol") var protocols: GroupProtocolOptions
     @Option(
         help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
         transform: { try parseArgument($0, WorkModel.init(parsing:)) })
@@ -70,7 +73,7 @@ struct CapacityCommand: ParsableCommand {
         c.findMaxRate = findMaxRate
         c.duration = duration
         c.warmup = warmup
-        c.assignor = assignor.first ?? .range
+        c.assignor = protocols.strategies(assignors: assignor, defaultAssignors: [CapacityConfiguration.standard.assignor]).first ?? .range
         c.work = work
         c.commit = commit
         c.producers = producers
@@ -86,10 +89,14 @@ struct CapacityCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard assignor.count == 1 else {
+        if let assignor, assignor.count != 1 {
             throw ValidationError(
                 "--assignor takes one assignor for a capacity run (got \(assignor.map(\.rawValue).joined(separator: ","))): run once per assignor")
         }
+        guard protocols.groupProtocol.count == 1 else {
+            throw ValidationError("--group-protocol takes one protocol for a capacity run (classic or consumer): run once per protocol")
+        }
+        try protocols.check(assignorGiven: assignor != nil)
         if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; capacity accepts auto, auto-store, sync, async or none") }
         guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
         try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: "capacity creates a topic per trial")

@@ -25,9 +25,10 @@ struct RebalanceCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Steps like \"join@5s, kill@12s, leave@20s, restart@26s\".", valueName: "script"))
     var script: String
     @Option(
-        help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
+        help: ArgumentHelp("Classic-protocol assignors: range, roundrobin, cooperative-sticky, all, or a list (default: range).", valueName: "assignors"),
         transform: { try parseArgument($0, Assignor.parseList) })
-    var assignor: [Assignor] = RebalanceConfiguration.standard.assignors
+    var assignor: [Assignor]?
+    @OptionGroup(title: "Group protocol") var protocols: GroupProtocolOptions
     @Option(help: "Events per second for the whole run.") var rate: Double = RebalanceConfiguration.standard.rate
     @Option(
         help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
@@ -46,10 +47,18 @@ struct RebalanceCommand: ParsableCommand {
     var noCommitGate = false
     @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
     var staticMembership = false
-    @Option(help: ArgumentHelp("session.timeout.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var sessionTimeout: DurationValue = RebalanceConfiguration.standard.sessionTimeout
-    @Option(help: ArgumentHelp("heartbeat.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var heartbeatInterval: DurationValue = RebalanceConfiguration.standard.heartbeatInterval
+    @Option(
+        help: ArgumentHelp(
+            "The group's session timeout (default: 6s): session.timeout.ms under the classic protocol; under the consumer protocol the embedded broker's setting (a real cluster's is its own).",
+            valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var sessionTimeout: DurationValue?
+    @Option(
+        help: ArgumentHelp(
+            "The members' heartbeat interval (default: 500ms): heartbeat.interval.ms, or the embedded broker's setting under the consumer protocol.",
+            valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    var heartbeatInterval: DurationValue?
     @Option(help: ArgumentHelp("max.poll.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var maxPollInterval: DurationValue = RebalanceConfiguration.standard.maxPollInterval
     @Option(
@@ -79,14 +88,14 @@ struct RebalanceCommand: ParsableCommand {
     func makeConfiguration() throws -> RebalanceConfiguration {
         let parsed = try wrap { try RebalanceScript(parsing: script, consumers: consumers, duration: duration) }
         var c = RebalanceConfiguration(partitions: partitions, consumers: consumers, script: parsed, duration: duration)
-        c.assignors = assignor
+        c.assignors = protocols.strategies(assignors: assignor, defaultAssignors: RebalanceConfiguration.standard.assignors)
         c.rate = rate
         c.commit = commit
         c.commitGate = !noCommitGate
         c.work = work
         c.staticMembership = staticMembership
-        c.sessionTimeout = sessionTimeout
-        c.heartbeatInterval = heartbeatInterval
+        c.sessionTimeout = sessionTimeout ?? RebalanceConfiguration.standard.sessionTimeout
+        c.heartbeatInterval = heartbeatInterval ?? RebalanceConfiguration.standard.heartbeatInterval
         c.maxPollInterval = maxPollInterval
         c.valueBytes = valueBytes
         c.drainTimeout = drainTimeout
@@ -103,9 +112,17 @@ struct RebalanceCommand: ParsableCommand {
         try wrap { try c.validate() }
         // refused here, before any connection: a broker fault on a real cluster needs the user's command
         try wrap { try c.checkFaults(embeddedBrokers: connection.effectiveBootstrap == nil ? embeddedBrokers : nil) }
-        if connection.effectiveBootstrap == nil && sessionTimeout.nanoseconds <= 3_500_000_000 {
+        if assignor?.isEmpty == true { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
+        try protocols.check(assignorGiven: assignor != nil)
+        if connection.effectiveBootstrap == nil && c.sessionTimeout.nanoseconds <= 3_500_000_000 {
             throw ValidationError(
-                "--session-timeout \(sessionTimeout) is too short for the embedded broker, whose first rebalance waits 3 s: use at least 4s (6s works well)")
+                "--session-timeout \(c.sessionTimeout) is too short for the embedded broker, whose first rebalance waits 3 s: use at least 4s (6s works well)")
+        }
+        if connection.effectiveBootstrap != nil && protocols.groupProtocol.contains(.consumer) && (sessionTimeout != nil || heartbeatInterval != nil) {
+            throw ValidationError(
+                "--session-timeout and --heartbeat-interval are broker configuration under --group-protocol consumer "
+                    + "(group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms on your cluster): set them there, "
+                    + "or run the classic protocol on its own to set its client-side timers")
         }
     }
 
@@ -164,7 +181,9 @@ struct RebalanceCommand: ParsableCommand {
                 analyses, csvPath: path, plotsDir: plots, runId: runId, broker: broker,
                 metadata: meta, render: !noReport && analyses.count == c.assignors.count)
         }
-        Console.output(RebalanceOutput.summary(analyses, embedded: md.isEmbeddedBroker))
+        Console.output(
+            RebalanceOutput.summary(
+                analyses, embeddedTimers: md.isEmbeddedBroker ? EmbeddedBrokerTimers.summary(hostedBy: cluster.hostedBroker) : nil))
         if let files {
             Console.info(
                 "timeline: \(files.timeline)\nevents: \(files.events)\npartitions: \(files.partitions)\ntotals: \(files.totals)\n"

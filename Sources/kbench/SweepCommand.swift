@@ -24,9 +24,11 @@ struct SweepCommand: ParsableCommand {
     var consumers: IntegerSet
 
     @Option(
-        help: ArgumentHelp("range, roundrobin, cooperative-sticky, all, or a list.", valueName: "assignors"),
+        help: ArgumentHelp("Classic-protocol assignors: range, roundrobin, cooperative-sticky, all, or a list (default: range).", valueName: "assignors"),
         transform: { try parseArgument($0, Assignor.parseList) })
-    var assignor: [Assignor] = SweepConfiguration.standard.assignors
+    var assignor: [Assignor]?
+
+    @OptionGroup(title: "Group protocol") var protocols: GroupProtocolOptions
 
     @Option(help: "Topics the group subscribes to, each with --partitions partitions.")
     var topics: Int = SweepConfiguration.standard.topics
@@ -120,7 +122,7 @@ struct SweepCommand: ParsableCommand {
 
     func makeConfiguration() throws -> SweepConfiguration {
         var c = SweepConfiguration(partitions: partitions.values, consumers: consumers.values)
-        c.assignors = assignor
+        c.assignors = protocols.strategies(assignors: assignor, defaultAssignors: SweepConfiguration.standard.assignors)
         c.topics = topics
         c.work = work
         c.messages = messages
@@ -150,7 +152,8 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         let c = try makeConfiguration()
         try wrap { try c.validate() }
-        if assignor.isEmpty { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
+        if assignor?.isEmpty == true { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
+        try protocols.check(assignorGiven: assignor != nil)
         guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
         try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: nil)
         if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; the sweep accepts auto, sync, async or none") }

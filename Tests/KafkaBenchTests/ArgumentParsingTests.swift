@@ -52,7 +52,7 @@ import Testing
         #expect(try KeyDistribution(parsing: "zipf:1.1") == .zipf(1.1))
         #expect(throws: UsageError.self) { try KeyDistribution(parsing: "zipf:0") }
         #expect(throws: UsageError.self) { try KeyDistribution(parsing: "normal") }
-        #expect(try Assignor.parseList("all") == Assignor.allCases)
+        #expect(try Assignor.parseList("all") == Assignor.classic)
         #expect(try Assignor.parseList("range,cooperative-sticky") == [.range, .cooperativeSticky])
         #expect(throws: UsageError.self) { try Assignor.parseList("sticky") }
         #expect(try CommitMode(parsing: "batch:100") == .batch(100))

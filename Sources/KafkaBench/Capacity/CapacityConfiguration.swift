@@ -97,9 +97,7 @@ public struct CapacityConfiguration: Sendable {
         guard !topicPrefix.isEmpty, topicPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
             throw UsageError("--topic-prefix '\(topicPrefix)' is not a valid topic name start: use [a-zA-Z0-9._-]")
         }
-        for key in ConsumerProperties.ownedKeys where userProperties[key] != nil {
-            throw UsageError("-X \(key) is set by kbench itself (use --assignor, --bootstrap; group ids are unique per trial)")
-        }
+        try ConsumerProperties.checkUserProperties(userProperties, strategies: [assignor])
     }
 
     /// Consumer properties of a capacity trial: small fetch waits (latency is measured) and a fresh topic read

@@ -6,7 +6,10 @@
 /// 3. the user's properties (`--config`, then `-X`), already merged into the cluster's base configuration,
 ///    with `bootstrap.servers`;
 /// 4. what the commit mode requires (`enable.auto.commit`, `enable.auto.offset.store`);
-/// 5. what kbench owns: `group.id`, `partition.assignment.strategy`, `enable.partition.eof`.
+/// 5. what kbench owns: `group.id`, the strategy (`partition.assignment.strategy`, or `group.protocol` and
+///    `group.remote.assignor` for the consumer protocol), `enable.partition.eof`. Under the consumer protocol the
+///    classic-only group timers (`classicOnlyKeys`) are left out: the broker owns them there, and librdkafka
+///    refuses a consumer that sets them.
 ///
 /// Workers apply the result as it is and report back what their client applied (`WorkerEvent.properties`,
 /// which adds kbench's client defaults such as `log_level`); run metadata records that report.
@@ -42,7 +45,25 @@ public struct ConsumerProperties: Sendable, Equatable {
     ]
 
     /// Keys kbench sets itself; the user may not (`-X` or `--config`).
-    public static let ownedKeys = ["group.id", "partition.assignment.strategy", "bootstrap.servers"]
+    public static let ownedKeys = ["group.id", "partition.assignment.strategy", "group.protocol", "group.remote.assignor", "bootstrap.servers"]
+
+    /// Properties of the classic protocol that librdkafka refuses under `group.protocol=consumer` (2.10.0 on).
+    public static let classicOnlyKeys = ["session.timeout.ms", "heartbeat.interval.ms", "partition.assignment.strategy", "group.protocol.type"]
+
+    /// Refuses user properties kbench owns (`ownedKeys` plus `alsoOwned`), and classic-only properties when a
+    /// strategy uses the consumer protocol, saying what to use instead.
+    public static func checkUserProperties(_ user: [String: String], strategies: [Assignor], alsoOwned: [String] = []) throws(UsageError) {
+        for key in ownedKeys + alsoOwned where user[key] != nil {
+            throw UsageError(
+                "-X \(key) is set by kbench itself (use --assignor, --group-protocol, --remote-assignor, --bootstrap; group ids are unique per trial)")
+        }
+        guard strategies.contains(where: { $0.groupProtocol == .consumer }) else { return }
+        for key in classicOnlyKeys where user[key] != nil {
+            throw UsageError(
+                "-X \(key) does not apply under --group-protocol consumer: with KIP-848 the broker owns the session timeout and heartbeat "
+                    + "interval (group.consumer.session.timeout.ms, group.consumer.heartbeat.interval.ms) and assigns the partitions (--remote-assignor)")
+        }
+    }
 
     /// Everything but the group: defaults, the mode's properties, the user's, and the commit mode's.
     public let base: [String: String]
@@ -62,11 +83,13 @@ public struct ConsumerProperties: Sendable, Equatable {
         base = p
     }
 
-    /// The properties of one member of `group`, consuming with `assignor`.
+    /// The properties of one member of `group`, consuming with `assignor` (a classic assignor, or the consumer
+    /// protocol without the classic-only keys).
     public func forGroup(_ group: String, assignor: Assignor) -> [String: String] {
         var p = base
+        if assignor.groupProtocol == .consumer { for key in Self.classicOnlyKeys { p[key] = nil } }
         p["group.id"] = group
-        p["partition.assignment.strategy"] = assignor.rawValue
+        p.merge(assignor.selectionProperties) { _, owned in owned }
         return p
     }
 

@@ -8,8 +8,9 @@ import CRdKafka
 /// process. It keeps about 5 MiB per partition and its group coordinator has fixed timers (3 s initial
 /// rebalance, `session.timeout.ms − 1 s` join phases); the README says what that changes.
 ///
-/// Sendable: every stored property is immutable after `init`, and librdkafka's mock-cluster calls may be made
-/// from any thread (they post operations to the cluster's own thread).
+/// Sendable: every stored property but `consumerGroupTimersMs` is immutable after `init` (that one is set by the
+/// runner's thread before any worker starts), and librdkafka's mock-cluster calls may be made from any thread
+/// (they post operations to the cluster's own thread).
 public final class EmbeddedBroker: @unchecked Sendable {
     /// Bytes the mock keeps per partition before it drops the oldest data (librdkafka 2.0.2, hard-coded).
     public static let retainedBytesPerPartition = 5 * 1024 * 1024
@@ -49,6 +50,27 @@ public final class EmbeddedBroker: @unchecked Sendable {
         } else {
             firstRebalanceDelayMs = MockCapabilities.fixedInitialRebalanceDelayMs
         }
+        // The consumer protocol's group timers are the broker's: the same as the classic protocol's client-side
+        // embedded defaults (ConsumerProperties.embeddedGroupDefaults), so both protocols are measured alike
+        // (the mock's own are a 30 s session and 3 s heartbeats).
+        setConsumerGroupTimers(sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500)
+    }
+
+    /// The consumer protocol's (KIP-848) session timeout and heartbeat interval on this broker, ms; nil on a
+    /// library whose mock does not host that protocol.
+    public private(set) var consumerGroupTimersMs: (session: Int, heartbeat: Int)?
+
+    /// Sets the consumer protocol's group timers (librdkafka ≥ 2.8 mock; a cluster-wide broker setting, like
+    /// `group.consumer.session.timeout.ms` on Kafka). Returns false where the library cannot.
+    @discardableResult
+    public func setConsumerGroupTimers(sessionTimeoutMs: Int, heartbeatIntervalMs: Int) -> Bool {
+        guard let cluster, let setSession = MockCapabilities.setConsumerGroupSessionTimeout,
+            let setHeartbeat = MockCapabilities.setConsumerGroupHeartbeatInterval
+        else { return false }
+        setSession(cluster, Int32(clamping: sessionTimeoutMs))
+        setHeartbeat(cluster, Int32(clamping: heartbeatIntervalMs))
+        consumerGroupTimersMs = (sessionTimeoutMs, heartbeatIntervalMs)
+        return true
     }
 
     /// Deletes a topic and its data, where the library's mock can (librdkafka ≥ 2.15); false where it cannot.

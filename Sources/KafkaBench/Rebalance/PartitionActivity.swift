@@ -36,11 +36,16 @@ struct PartitionActivity {
         }
     }
 
-    /// The stalls clipped to [from, to): their lengths in ns.
-    func stallLengths(from: UInt64, to: UInt64) -> [UInt64] {
+    /// The stalls clipped to [from, to): their lengths in ns (timeline buckets). For an event's window pass
+    /// `thresholdNs`: a stall that runs past `to` then counts only when its part inside is itself longer than
+    /// that, since one that begins a moment before the next event (the partition's owner killed, its next message
+    /// already produced) belongs to that event and would otherwise show here as a stall of a few microseconds.
+    func stallLengths(from: UInt64, to: UInt64, thresholdNs: UInt64? = nil) -> [UInt64] {
         stalls.compactMap { s in
             let a = max(s.start, from), b = min(s.end, to)
-            return b > a ? b - a : nil
+            guard b > a else { return nil }
+            if let thresholdNs, s.end > to, b - a <= thresholdNs { return nil }
+            return b - a
         }
     }
 

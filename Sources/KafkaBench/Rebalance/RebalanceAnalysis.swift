@@ -393,7 +393,7 @@ public struct RebalanceAnalysis: Sendable {
         // Per-partition stalls within the window.
         var stalled: [Int32] = [], maxStall: UInt64 = 0, maxStallPartition: Int32? = nil, unconsumedNs: UInt64 = 0
         for pa in partitions {
-            let lengths = pa.stallLengths(from: tE, to: tN)
+            let lengths = pa.stallLengths(from: tE, to: tN, thresholdNs: stallThresholdNs)
             if !lengths.isEmpty { stalled.append(pa.partition) }
             unconsumedNs += lengths.reduce(0, +)
             if let m = lengths.max(), m > maxStall { maxStall = m; maxStallPartition = pa.partition }

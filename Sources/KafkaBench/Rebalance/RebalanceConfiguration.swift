@@ -53,9 +53,7 @@ public struct RebalanceConfiguration: Sendable {
         }
         guard valueBytes >= EventRecord.headerSize else { throw UsageError("--value-bytes must be at least \(EventRecord.headerSize)") }
         _ = try script.commands(onEvent)
-        for key in ConsumerProperties.ownedKeys + ["group.instance.id"] where userProperties[key] != nil {
-            throw UsageError("-X \(key) is set by kbench itself")
-        }
+        try ConsumerProperties.checkUserProperties(userProperties, strategies: assignors, alsoOwned: ["group.instance.id"])
     }
 
     /// Checks the script's broker faults against the cluster: `embeddedBrokers` brokers of a hosted embedded

@@ -100,7 +100,9 @@ public enum RebalanceOutput {
     }
 
     /// A terminal table per assignor with the measured numbers (the same as the events and totals CSVs).
-    public static func summary(_ analyses: [RebalanceAnalysis], embedded: Bool) -> String {
+    /// - Parameter embeddedTimers: the embedded broker's group timers (`EmbeddedBrokerTimers`), nil on any other
+    ///   broker.
+    public static func summary(_ analyses: [RebalanceAnalysis], embeddedTimers: String?) -> String {
         var out: [String] = []
         for a in analyses {
             out.append("")
@@ -147,12 +149,11 @@ public enum RebalanceOutput {
             }
             for n in a.notes.prefix(5) { out.append("  note: \(n)") }
         }
-        if embedded {
+        if let embeddedTimers {
             out.append("")
             out.append(
-                "Durations are from the embedded broker, whose group coordinator has fixed timers (3 s initial join, "
-                    + "session.timeout.ms − 1 s per later round, eviction only by session timeout): they show the protocols' shape, not a real cluster's timings."
-            )
+                "Durations are from the embedded broker, whose group coordinator has fixed timers (\(embeddedTimers)): "
+                    + "they show the protocols' shape, not a real cluster's timings.")
         }
         return out.joined(separator: "\n")
     }

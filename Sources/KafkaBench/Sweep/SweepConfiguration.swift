@@ -139,9 +139,7 @@ public struct SweepConfiguration: Sendable {
             throw UsageError("--topic-prefix '\(topicPrefix)' is not a valid topic name start: use [a-zA-Z0-9._-]")
         }
         if let rf = replicationFactor, rf < 1 { throw UsageError("--replication-factor must be at least 1 (got \(rf))") }
-        for key in ConsumerProperties.ownedKeys where userProperties[key] != nil {
-            throw UsageError("-X \(key) is set by kbench itself (use --assignor, --bootstrap; group ids are unique per trial)")
-        }
+        try ConsumerProperties.checkUserProperties(userProperties, strategies: assignors)
     }
 }
 
