@@ -14,6 +14,21 @@ import Testing
         #expect(state == .waiting("1 of 2 consumers have an assignment, 4 of 4 partitions are held"))
     }
 
+    /// Under the consumer protocol a member the broker gives nothing never reports: with more members than
+    /// partitions, silence counts as idle once every partition is held by its own member; with fewer, a silent
+    /// member is still waited for.
+    @Test func brokerAssignedGroupsTakeSilentMembersAsIdleOnlyWhenEveryPartitionHasAMember() {
+        let p = Self.partitions
+        let kip848 = StableGroupBarrier(partitions: Set(p), settleNs: Self.s, silentMembersMayBeIdle: true)
+        let oneEach: [[TopicPartition]?] = [[p[0]], [p[1]], [p[2]], [p[3]], nil, nil]
+        #expect(kip848.state(assignments: oneEach, lastChangeNs: 0, now: 10 * Self.s) == .stable)
+        #expect(Self.barrier.state(assignments: oneEach, lastChangeNs: 0, now: 10 * Self.s) != .stable)
+        // three members, four partitions: the silent one has not joined yet (it would get a partition)
+        #expect(kip848.state(assignments: [[p[0], p[1]], [p[2], p[3]], nil], lastChangeNs: 0, now: 10 * Self.s) != .stable)
+        // six members, but two hold two partitions each: the group is still forming
+        #expect(kip848.state(assignments: [[p[0], p[1]], [p[2], p[3]], nil, nil, nil, nil], lastChangeNs: 0, now: 10 * Self.s) != .stable)
+    }
+
     @Test func everyMemberAssignedButAPartitionMissingOrHeldTwiceIsNotStable() {
         let p = Self.partitions
         #expect(Self.barrier.state(assignments: [[p[0], p[1]], [p[2]]], lastChangeNs: 0, now: 10 * Self.s) != .stable)

@@ -15,10 +15,17 @@ public struct StableGroupBarrier: Sendable, Equatable {
 
     public let partitions: Set<TopicPartition>
     public let settleNs: UInt64
+    /// The broker assigns (the consumer protocol, KIP-848): a member that gets no partition is never told so (its
+    /// rebalance callback is not called, and its statistics show the same `init` join state as before it joined),
+    /// so silence is taken as an empty assignment once the reported ones hold every partition exactly once and
+    /// min(members, partitions) members hold some. With more members than partitions that is every partition
+    /// held; with fewer, every member must still report.
+    public let silentMembersMayBeIdle: Bool
 
-    public init(partitions: Set<TopicPartition>, settleNs: UInt64 = Self.defaultSettleNs) {
+    public init(partitions: Set<TopicPartition>, settleNs: UInt64 = Self.defaultSettleNs, silentMembersMayBeIdle: Bool = false) {
         self.partitions = partitions
         self.settleNs = settleNs
+        self.silentMembersMayBeIdle = silentMembersMayBeIdle
     }
 
     /// - Parameters:
@@ -28,7 +35,9 @@ public struct StableGroupBarrier: Sendable, Equatable {
         let reported = assignments.compactMap { $0 }
         let held = reported.flatMap { $0 }
         let distinct = Set(held)
-        if reported.count < assignments.count || distinct != partitions || held.count != partitions.count {
+        let holding = reported.filter { !$0.isEmpty }.count
+        let silentAreIdle = silentMembersMayBeIdle && holding == min(assignments.count, partitions.count)
+        if (reported.count < assignments.count && !silentAreIdle) || distinct != partitions || held.count != partitions.count {
             return .waiting(
                 "\(reported.count) of \(assignments.count) consumers have an assignment, "
                     + "\(distinct.intersection(partitions).count) of \(partitions.count) partitions are held"

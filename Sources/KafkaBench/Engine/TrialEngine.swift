@@ -70,7 +70,8 @@ public struct TrialEngine {
     /// Waits until the barrier releases; returns the release time. Fails on a worker's fatal error or early
     /// exit, on interruption, and after `joinTimeout`.
     func waitForStableGroup(_ group: WorkerGroup, partitions: Set<TopicPartition>, since spawnNs: UInt64) throws(TrialFailure) -> UInt64 {
-        let barrier = StableGroupBarrier(partitions: partitions, settleNs: settleNs)
+        let brokerAssigns = group.members.contains { $0.groupProtocol == .consumer }
+        let barrier = StableGroupBarrier(partitions: partitions, settleNs: settleNs, silentMembersMayBeIdle: brokerAssigns)
         let deadline = spawnNs + joinTimeout.nanoseconds
         while true {
             try poll(group, timeoutMs: 50)

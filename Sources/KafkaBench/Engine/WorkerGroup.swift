@@ -26,6 +26,8 @@ public final class WorkerGroup {
         public var appliedProperties: [String: String]?
         /// The librdkafka version it loaded, from its `ready` event.
         public var librdkafka: String?
+        /// The group protocol of its spec (the consumer protocol's idle members report no assignment).
+        public let groupProtocol: GroupProtocol
         /// Set when the runner itself ended it (stop, kill): its exit is then expected.
         public var endedByRunner = false
         /// Set once its exit has been reported by `unexpectedExits()`.
@@ -52,7 +54,10 @@ public final class WorkerGroup {
     @discardableResult
     public func spawn(_ spec: WorkerSpec) throws(RunError) -> Int {
         let process = try placement.launch(name: spec.name, runId: runId)
-        members.append(Member(name: spec.name, process: process, spawnNs: MonotonicClock.nanoseconds()))
+        members.append(
+            Member(
+                name: spec.name, process: process, spawnNs: MonotonicClock.nanoseconds(),
+                groupProtocol: spec.properties["group.protocol"] == "consumer" ? .consumer : .classic))
         let line: String
         do { line = String(decoding: try encoder.encode(spec), as: UTF8.self) } catch {
             throw RunError("cannot encode the spec of worker \(spec.name): \(error)")

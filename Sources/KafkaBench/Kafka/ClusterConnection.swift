@@ -87,6 +87,21 @@ public final class ClusterConnection: Sendable {
         return .created
     }
 
+    /// Deletes topics a run created: through the embedded broker this process hosts where its library can
+    /// (librdkafka ≥ 2.15), through the admin API on a real cluster. Returns false where the broker cannot
+    /// delete topics (an older mock, or a mock hosted by another process: it answers no DeleteTopics request).
+    @discardableResult
+    public func deleteTopics(_ names: [String], timeoutMs: Int32) throws(KafkaError) -> Bool {
+        guard !names.isEmpty else { return true }
+        if let hostedBroker {
+            for name in names { guard try hostedBroker.deleteTopic(name) else { return false } }
+            return true
+        }
+        if try metadata().isEmbeddedBroker { return false }
+        try KafkaAdmin(config: baseConfig).deleteTopics(names, timeoutMs: timeoutMs)
+        return true
+    }
+
     private func waitForTopicGone(_ name: String, timeoutMs: Int32) throws(KafkaError) {
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
         while try metadata().topics[name] != nil {
