@@ -14,7 +14,7 @@
 #    (kcat's default 500 ms wait on the final empty fetch is part of its time);
 # 3. produce: RUNS rounds of `kbench produce` against `kcat -P -K '\t'` fed MESSAGES keyed lines
 #    (user-<id> keys, 100 B values, generated once), and kcat with kbench's producer settings (idempotence, a
-#    1 M-message queue), each round on a freshly started broker so that no run meets the ~5 MiB-per-partition
+#    100,000-message queue), each round on a freshly started broker so that no run meets the ~5 MiB-per-partition
 #    retention of the embedded broker; wall time and the producers' own CPU time;
 # 4. a default sweep (sleep:1ms work) to read a worker's peak RSS.
 # Prints every run, the medians and the kbench/kcat ratios. Everything it starts is stopped on exit.
@@ -152,9 +152,9 @@ for r in $(seq "$RUNS"); do
                 --messages "$MESSAGES" --value-bytes $VALUE_BYTES ;;
       kcat)   timed kcat-produce sh -c 'exec kcat -P -b "$1" -t perf-produce-kcat -K "$(printf "\t")" -X partitioner=murmur2_random < "$2"' \
                 sh "$bootstrap" "$input" ;;
-      # kcat with kbench's producer settings (idempotence, a 1 M-message queue): the same librdkafka work
+      # kcat with kbench's producer settings (idempotence, a 100,000-message queue): the same librdkafka work
       kcat-same) timed kcat-produce-same sh -c 'exec kcat -P -b "$1" -t perf-produce-kcat-same -K "$(printf "\t")" -X partitioner=murmur2_random \
-                -X enable.idempotence=true -X queue.buffering.max.messages=1000000 -X linger.ms=5 -X batch.num.messages=10000 < "$2"' \
+                -X enable.idempotence=true -X queue.buffering.max.messages=100000 -X linger.ms=5 -X batch.num.messages=10000 < "$2"' \
                 sh "$bootstrap" "$input" ;;
     esac
   done

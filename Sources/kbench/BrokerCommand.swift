@@ -10,8 +10,10 @@ struct BrokerCommand: ParsableCommand {
         abstract: "Run an embedded Kafka cluster (librdkafka's mock) in the foreground until Ctrl-C.",
         discussion: """
             Prints its bootstrap servers on the first line of stdout. Topics must be created here with --topic:
-            librdkafka 2.0.2's embedded broker cannot create topics over the network, keeps only ~5 MiB per
-            partition, and holds everything in memory until it stops.
+            the embedded broker answers no CreateTopics or DeleteTopics request, keeps only ~5 MiB per partition,
+            and holds everything in memory until it stops. It runs on the selected librdkafka (--librdkafka): the
+            version sets its group timers (a new group's first rebalance: 3 s on 2.0.2, 1 s from 2.6) and whether
+            it hosts the consumer protocol (KIP-848, from 2.8).
             """)
 
     @OptionGroup var library: LibraryOptions
@@ -48,8 +50,8 @@ struct BrokerCommand: ParsableCommand {
         }
         let topics = topic.map { "\($0.name) (\($0.partitions) partitions)" }.joined(separator: ", ")
         Console.info(
-            "embedded librdkafka mock cluster, \(brokers) broker\(brokers == 1 ? "" : "s") at \(broker.bootstrapServers)"
-                + (topics.isEmpty ? "" : "; topics: \(topics)") + ". Ctrl-C stops it.")
+            "embedded librdkafka \(LibrdkafkaRuntime.version) mock cluster, \(brokers) broker\(brokers == 1 ? "" : "s") at \(broker.bootstrapServers)"
+                + (topics.isEmpty ? "" : "; topics: \(topics)") + "; group timers: \(EmbeddedBrokerTimers.summary(hostedBy: broker)). Ctrl-C stops it.")
         let signal = signals.wait()
         broker.shutdown()
         if let bootstrapFile { try? FileManager.default.removeItem(atPath: bootstrapFile) }

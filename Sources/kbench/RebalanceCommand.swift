@@ -149,7 +149,11 @@ struct RebalanceCommand: ParsableCommand {
             settings: [
                 "partitions": String(c.partitions), "consumers": String(c.consumers), "script": c.script.description,
                 "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
-                "commit_gate": c.commitGate ? "on (manual commits held while a member rebalances)" : "off (--no-commit-gate)",
+                "commit_gate": !c.commitGate
+                    ? "off (--no-commit-gate)"
+                    : "on for classic-protocol groups (manual commits held while a member rebalances); off under the consumer protocol",
+                "group_protocols": Set(c.assignors.map(\.groupProtocol.rawValue)).sorted().joined(separator: ","),
+                "embedded_group_timers": md.isEmbeddedBroker ? EmbeddedBrokerTimers.summary(hostedBy: cluster.hostedBroker) : "",
                 "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
                 "work": c.work.description, "static": String(c.staticMembership),
                 "embedded_brokers": cluster.hostedBroker.map { String($0.brokerCount) } ?? "",

@@ -43,6 +43,9 @@ struct ReportCommand: ParsableCommand {
         guard let csv else { return }
         let plotsDir = outDir ?? ResultPaths.defaultPlotsDirectory(forCSV: csv)
         let summaryDir = resultsDir ?? ResultPaths.directory(csv)
+        // the index is written last: refuse a README.md kbench did not write before writing anything
+        let indexPath = (summaryDir as NSString).appendingPathComponent("README.md")
+        if !GeneratedFile.mayOverwrite(indexPath) { try GeneratedFile.write("", to: indexPath) }
         let outcome =
             CapacityReport.isCapacityCSV(csv)
             ? try CapacityReport.generate(csvPath: csv, plotsDir: plotsDir, resultsDir: summaryDir)

@@ -77,7 +77,7 @@ import Testing
             ], timeout: 60)
         #expect(run.status == 0, "\(run.stderr)")
         let md = try String(contentsOfFile: dir + "/cmp.md", encoding: .utf8)
-        #expect(md.hasPrefix("# Comparison: sweep-readme vs sweep-two-topics"))
+        #expect(md.hasPrefix(GeneratedFile.markdownMarker + "\n# Comparison: sweep-readme vs sweep-two-topics"))
         #expect(md.contains("| window | 10×1 | range | 1 |") && md.contains("| window | 10×2 | range | 1 |"))
         #expect(FileManager.default.fileExists(atPath: dir + "/plots/cmp.gp"))
         if GnuplotRunner.locate() != nil {

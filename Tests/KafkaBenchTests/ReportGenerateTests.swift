@@ -36,6 +36,30 @@ import Testing
                 == "plateau of 9,500 msgs/s (9,500–9,500) from 10 to 15 consumers (P=10, cooperative-sticky); knee at 10 consumers, bound: partitions")
     }
 
+    /// A hand-written README.md beside a results CSV is never replaced by the generated index: `kbench report`
+    /// refuses before writing anything, and says why. A README.md kbench wrote is regenerated.
+    @Test func aHandWrittenReadmeBesideTheCSVIsRefusedAndKept() throws {
+        let run = try ReportFixtures.publishedRun(ReportFixtures.linearThenFlat(), meta: ReportFixtures.meta)
+        defer { try? FileManager.default.removeItem(atPath: run.root) }
+        let readme = run.root + "/Results/README.md"
+        let mine = "# My results\n\nNotes I wrote by hand.\n"
+        try mine.write(toFile: readme, atomically: true, encoding: .utf8)
+        let refused = try TestSupport.kbench(["report", run.csv], timeout: 60)
+        #expect(refused.status != 0, "\(refused.stdout)")
+        #expect(refused.stderr.contains("refusing to overwrite") && refused.stderr.contains("README.md"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: readme, encoding: .utf8) == mine)
+        #expect(!FileManager.default.fileExists(atPath: run.root + "/Results/sweep-test.md"))
+        #expect(throws: UsageError.self) { try GeneratedFile.write("x", to: readme) }
+
+        try FileManager.default.removeItem(atPath: readme)
+        let first = try TestSupport.kbench(["report", run.csv], timeout: 60)
+        #expect(first.status == 0, "\(first.stderr)")
+        let index = try String(contentsOfFile: readme, encoding: .utf8)
+        #expect(index.hasPrefix(GeneratedFile.markdownMarker))
+        let again = try TestSupport.kbench(["report", run.csv], timeout: 60)
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     @Test func noOkTrialIsAnError() throws {
         let run = try ReportFixtures.publishedRun([ReportFixtures.row(consumers: 1, msgsPerS: 0, status: .failed, reason: "x")])
         defer { try? FileManager.default.removeItem(atPath: run.root) }

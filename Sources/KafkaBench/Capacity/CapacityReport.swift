@@ -192,7 +192,7 @@ public enum CapacityReport {
         if case .rendered = status { written += [lagPng, capPng] }
 
         let rel = { (path: String) in RelativePath.from(resultsDir, to: path) }
-        var md = "# Capacity: \(name)\n\n"
+        var md = GeneratedFile.markdownMarker + "\n# Capacity: \(name)\n\n"
         if let meta {
             md +=
                 "Run of \(ResultsIndex.displayDate(meta.started ?? "")) on the \(meta.brokerKind ?? broker); \(meta.hostCores.map { String($0) + "-core host" } ?? "host unknown").\n\n"

@@ -314,7 +314,7 @@ public final class CapacityRunner {
     /// Deletes a trial's topic where the broker can (a real cluster; the embedded broker this process hosts on
     /// librdkafka ≥ 2.15); elsewhere it goes when the embedded broker stops.
     private func dropTopic(_ topic: String) {
-        try? cluster.deleteTopics([topic], timeoutMs: Int32(clamping: Int(configuration.createTimeout.milliseconds)))
+        _ = try? cluster.deleteTopics([topic], timeoutMs: Int32(clamping: Int(configuration.createTimeout.milliseconds)))
     }
 
     private func settings() -> [String: String] {

@@ -18,8 +18,10 @@ public struct ProducerWorker {
     /// the consumers; at and above it, `linger.ms=5` (librdkafka's default) makes five times fewer, fuller batches:
     /// on the 2-core machine one producer process then held 1,000,000 events/s against `kbench broker` instead of
     /// 500,000, because the embedded broker's single thread spends most of its time per batch, not per event.
+    /// The queue stays at 1,000,000 messages, as when `Benchmarks/producer-rate.sh` measured the rates one
+    /// process holds: an open-loop producer must absorb the broker's pauses rather than fall behind its schedule.
     public static func producerDefaults(rate: Double) -> [String: String] {
-        Seeder.producerDefaults.merging(["linger.ms": rate < fastRate ? "1" : "5"]) { $1 }
+        Seeder.producerDefaults.merging(["linger.ms": rate < fastRate ? "1" : "5", "queue.buffering.max.messages": "1000000"]) { $1 }
     }
     public static let fastRate = 100_000.0
     static let reportIntervalNs: UInt64 = 50_000_000

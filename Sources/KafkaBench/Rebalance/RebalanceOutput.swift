@@ -258,11 +258,11 @@ extension RebalanceOutput {
             + (broker == "embedded" ? "\\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
         // Scale to the steady traffic: three times the median group throughput; catch-up bursts are clipped.
         let steady = median(analyses.flatMap { $0.timeline.filter { $0.consumer == "group" && $0.msgsPerS > 0 }.map(\.msgsPerS) })
-        try gnuplotScript(
-            csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title,
-            yMax: steady > 0 ? steady * 3 : nil
-        )
-        .write(toFile: script, atomically: true, encoding: .utf8)
+        try GeneratedFile.write(
+            gnuplotScript(
+                csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title,
+                yMax: steady > 0 ? steady * 3 : nil),
+            to: script)
         var status = GnuplotStatus.skipped
         if render {
             status = GnuplotRunner.run(executable: GnuplotRunner.locate(), scriptFile: (script as NSString).lastPathComponent, directory: plotsDir)

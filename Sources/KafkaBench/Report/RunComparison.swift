@@ -118,7 +118,7 @@ public struct RunComparison: Sendable {
 
     /// The Markdown report; `plots` are links to the overlay images (PNG, SVG), relative to the report.
     public func markdown(plots: (png: String, svg: String)?, notRendered: String?) -> String {
-        var l = ["# Comparison: " + runs.map(\.name).joined(separator: " vs "), ""]
+        var l = [GeneratedFile.markdownMarker, "# Comparison: " + runs.map(\.name).joined(separator: " vs "), ""]
         if let plots { l += ["![Throughput vs consumers, every run](\(plots.png))", "", "[SVG](\(plots.svg))", ""] }
         if let notRendered { l += ["> Plot not rendered: \(notRendered)", ""] }
         l += ["## Runs", "", "| run | data | command line |", "|---|---|---|"]

@@ -19,7 +19,7 @@ struct RunSummary {
 
     func markdown() -> String {
         let a = analysis
-        var l: [String] = ["# Sweep \(a.name)", "", "**\(a.headline).**", ""]
+        var l: [String] = [GeneratedFile.markdownMarker, "# Sweep \(a.name)", "", "**\(a.headline).**", ""]
         if let head = plots.first { l += ["![\(head.title)](\(head.png))", ""] }
         if let why = notRendered { l += ["> Plots not rendered: \(why)", ""] }
         l += ["## Findings", "", a.findings, ""]

@@ -107,9 +107,8 @@ public enum SweepReport {
         }
     }
 
+    /// Writes a report file (see `GeneratedFile`: a file kbench did not write is refused).
     static func write(_ text: String, to path: String) throws(UsageError) {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw UsageError("cannot write \(path): \(error.localizedDescription)")
-        }
+        try GeneratedFile.write(text, to: path)
     }
 }
