@@ -18,8 +18,14 @@ struct BrokerCommand: ParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    @Option(name: .long, help: "Number of brokers (1-32).")
-    var brokers: Int = 3
+    @Option(
+        help: ArgumentHelp(
+            "mock (librdkafka's mock cluster, in this process) or tansu (Tansu, an independent Kafka-protocol broker, as a child process; needs librdkafka ≥ 2.2, e.g. --librdkafka 2.16.0).",
+            valueName: "engine"))
+    var engine: BrokerEngine = .mock
+
+    @Option(name: .long, help: "Number of brokers (1-32; the mock only).")
+    var brokers: Int?
 
     @Option(
         name: .long, help: ArgumentHelp("Create a topic (repeatable).", valueName: "name:partitions"),
@@ -30,12 +36,18 @@ struct BrokerCommand: ParsableCommand {
     var bootstrapFile: String?
 
     func validate() throws {
-        guard (1...32).contains(brokers) else { throw ValidationError("--brokers must be between 1 and 32 (got \(brokers))") }
+        if let brokers, !(1...32).contains(brokers) { throw ValidationError("--brokers must be between 1 and 32 (got \(brokers))") }
+        if engine == .tansu, let brokers, brokers != 1 {
+            throw ValidationError("--brokers \(brokers): kbench runs Tansu as one broker (--brokers applies to --engine mock)")
+        }
+        if engine == .tansu { try wrap { try TansuBroker.checkClient() } }
         let names = topic.map(\.name)
         if Set(names).count != names.count { throw ValidationError("--topic names a topic twice: \(names.joined(separator: ", "))") }
     }
 
     func run() throws {
+        if engine == .tansu { return try runTansu() }
+        let brokers = brokers ?? 3
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         let broker = try EmbeddedBroker(brokers: brokers)
         for t in topic { try broker.createTopic(t.name, partitions: t.partitions) }
@@ -56,6 +68,37 @@ struct BrokerCommand: ParsableCommand {
         broker.shutdown()
         if let bootstrapFile { try? FileManager.default.removeItem(atPath: bootstrapFile) }
         Console.info("embedded broker stopped (signal \(signal))")
+    }
+}
+
+/// Which broker `kbench broker` runs.
+enum BrokerEngine: String, ExpressibleByArgument, CaseIterable {
+    case mock
+    case tansu
+}
+
+extension BrokerCommand {
+    /// Tansu as a child process: its topics through the admin API, like any real cluster's.
+    func runTansu() throws {
+        let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
+        let broker = try wrap { try TansuBroker() }
+        defer { broker.stop() }
+        let cluster = ClusterConnection(bootstrap: broker.bootstrapServers)
+        for t in topic { try cluster.ensureTopic(t.name, partitions: t.partitions) }
+        Console.output(broker.bootstrapServers)
+        if let bootstrapFile {
+            do { try (broker.bootstrapServers + "\n").write(toFile: bootstrapFile, atomically: true, encoding: .utf8) } catch {
+                throw ValidationError("cannot write --bootstrap-file \(bootstrapFile): \(error.localizedDescription)")
+            }
+        }
+        let topics = topic.map { "\($0.name) (\($0.partitions) partitions)" }.joined(separator: ", ")
+        Console.info(
+            "\(broker.version) at \(broker.bootstrapServers), in-memory storage (clients on librdkafka \(LibrdkafkaRuntime.version))"
+                + (topics.isEmpty ? "" : "; topics: \(topics)") + ". Ctrl-C stops it.")
+        let signal = signals.wait()
+        broker.stop()
+        if let bootstrapFile { try? FileManager.default.removeItem(atPath: bootstrapFile) }
+        Console.info("Tansu stopped (signal \(signal))")
     }
 }
 

@@ -43,6 +43,7 @@ struct CapacityCommand: ParsableCommand {
         transform: { try parseArgument($0, Assignor.parseList) })
     var assignor: [Assignor]?
     @OptionGroup(title: "Group protocol") var protocols: GroupProtocolOptions
+    @OptionGroup(title: "Group timers") var groupTimers: GroupTimerOptions
     @Option(
         help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
         transform: { try parseArgument($0, WorkModel.init(parsing:)) })
@@ -81,6 +82,7 @@ struct CapacityCommand: ParsableCommand {
         c.valueBytes = valueBytes
         c.r1 = r1
         c.joinTimeout = joinTimeout
+        c.groupTimers = groupTimers.timers
         c.embeddedBrokers = embeddedBrokers
         c.topicPrefix = topicPrefix
         c.userProperties = try connection.userProperties()

@@ -30,6 +30,8 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup(title: "Group protocol") var protocols: GroupProtocolOptions
 
+    @OptionGroup(title: "Group timers") var groupTimers: GroupTimerOptions
+
     @Option(help: "Topics the group subscribes to, each with --partitions partitions.")
     var topics: Int = SweepConfiguration.standard.topics
 
@@ -136,6 +138,7 @@ struct SweepCommand: ParsableCommand {
         c.commit = commit
         c.failFast = failFast
         c.joinTimeout = joinTimeout
+        c.groupTimers = groupTimers.timers
         c.trialTimeout = trialTimeout
         c.embeddedBrokers = embeddedBrokers
         c.topicPrefix = topicPrefix

@@ -25,7 +25,7 @@ final class SweepDisplay {
                 + (row.repeat > 1 ? " #\(row.repeat)" : "") + ": "
             if row.status == .ok {
                 text +=
-                    "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(String(format: "%.2f", row.efficiency)), idle \(row.idleConsumers), lost \(row.lost)"
+                    "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(SweepTable.cell(row.efficiency, "%.2f")), idle \(row.idleConsumers), lost \(row.lost)"
                 if HostCPU.isHostBound(row.hostCpuPct) {
                     text += ", HOST-BOUND (host CPU \(Int(row.hostCpuPct.rounded()))%: \(HostCPU.advice))"
                 }
@@ -56,6 +56,9 @@ final class SweepDisplay {
 
 /// The end-of-sweep table: per (partitions, assignor), consumers against throughput, speedup, efficiency, idle.
 enum SweepTable {
+    /// A figure for the terminal, "–" when it is unknown (NaN), as the CSV leaves its cell empty.
+    static func cell(_ value: Double, _ format: String) -> String { value.isFinite ? String(format: format, value) : "–" }
+
     static func render(_ rows: [TrialRow]) -> String {
         var out: [String] = []
         var hostBound = false
@@ -76,14 +79,20 @@ enum SweepTable {
             for c in byC.keys.sorted() {
                 let rs = byC[c]!
                 let ok = rs.filter { $0.status == .ok }
-                let m = median(ok.map(\.msgsPerS))
-                let speedup = base > 0 ? m / base : 0
-                let eff = median(ok.map(\.efficiency))
+                // unknown figures (no ok trial here, or no ok baseline) show as "–", as the CSV leaves them empty
+                let m = ok.isEmpty ? Double.nan : median(ok.map(\.msgsPerS))
+                let speedup = base > 0 ? m / base : .nan
+                let efficiencies = ok.map(\.efficiency).filter(\.isFinite)
+                let eff = efficiencies.isEmpty ? Double.nan : median(efficiencies)
                 let idle = rs.map(\.idleConsumers).max() ?? 0
                 let lost = rs.reduce(0) { $0 + $1.lost }
                 var status = ok.count == rs.count ? "ok" : "\(rs.count - ok.count) failed"
                 if ok.contains(where: { HostCPU.isHostBound($0.hostCpuPct) }) { status += ", host-bound"; hostBound = true }
-                out.append(String(format: "%9d %11.0f %8.2fx %11.2f %5d %5d  ", c, m, speedup, eff, idle, lost) + status)
+                let columns = [
+                    cell(m, "%.0f").leftPadded(11), (cell(speedup, "%.2f") + (speedup.isFinite ? "x" : "")).leftPadded(9),
+                    cell(eff, "%.2f").leftPadded(11),
+                ]
+                out.append(String(format: "%9d ", c) + columns.joined(separator: " ") + String(format: " %5d %5d  ", idle, lost) + status)
             }
         }
         if hostBound {
@@ -118,4 +127,9 @@ enum ReportHook {
             Console.info("report failed (the CSV is kept): \(error)")
         }
     }
+}
+
+extension String {
+    /// Right-aligned in `width` characters (counted as characters, so "–" takes one).
+    fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }

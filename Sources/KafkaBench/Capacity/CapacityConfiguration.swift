@@ -24,6 +24,8 @@ public struct CapacityConfiguration: Sendable {
     /// The single-consumer rate to use instead of measuring it (nil: measured by a one-consumer sweep trial).
     public var r1: Double?
     public var joinTimeout: DurationValue = .seconds(30)
+    /// The group's session timeout and heartbeats (`--session-timeout`, `--heartbeat-interval`).
+    public var groupTimers = GroupTimers()
     public var embeddedBrokers = 1
     public var userProperties: [String: String] = [:]
     public var topicPrefix = "kbench"
@@ -74,6 +76,7 @@ public struct CapacityConfiguration: Sendable {
 
     public func validate() throws(UsageError) {
         guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
+        try groupTimers.validate()
         guard !consumers.isEmpty, consumers.allSatisfy({ $0 >= 1 }) else { throw UsageError("--consumers needs at least one count of 1 or more") }
         guard consumers.max()! <= 100 else { throw UsageError("--consumers above 100 would start too many processes (got \(consumers.max()!))") }
         if !findMaxRate {
@@ -103,6 +106,6 @@ public struct CapacityConfiguration: Sendable {
     /// Consumer properties of a capacity trial: small fetch waits (latency is measured) and a fresh topic read
     /// from its start.
     var groupProperties: [String: String] {
-        ["fetch.wait.max.ms": "10", "auto.offset.reset": "earliest"]
+        groupTimers.properties.merging(["fetch.wait.max.ms": "10", "auto.offset.reset": "earliest"]) { $1 }
     }
 }

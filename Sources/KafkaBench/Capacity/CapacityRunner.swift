@@ -331,6 +331,6 @@ public final class CapacityRunner {
                 + (c.userProperties["linger.ms"] == nil
                     ? " (linger.ms is 1 below \(Int(ProducerWorker.fastRate)) events/s and 5 at or above; per trial rate)" : "")
                 ,
-        ]
+        ].merging(c.groupTimers.settings) { $1 }
     }
 }

@@ -67,6 +67,12 @@ public final class KafkaConsumer {
     /// Take one message per librdkafka call (see `takeQueued`): for consumers whose group may rebalance while
     /// they consume (live traffic), where librdkafka 2.0.2's batch call can lose messages. Costs a little CPU.
     public var takeOneAtATime = false
+    /// Hand messages out one partition at a time in turn (`PartitionRotation`), for a sweep's measurement window;
+    /// set before the first `consumeBatch`.
+    public var rotatesPartitions = false
+    private var rotation: PartitionRotation
+    /// The assignment the rotation was last checked against (messages of partitions no longer assigned are dropped).
+    private var rotationAssignment: Set<TopicPartition> = []
     /// Names of the topics messages came from, in first-seen order (subscribed topics first).
     public private(set) var topicNames: [String] = []
 
@@ -99,9 +105,11 @@ public final class KafkaConsumer {
         self.queue = queue
         batchCapacity = max(1, batchSize)
         batch = .allocate(capacity: batchCapacity)
+        rotation = PartitionRotation(capacity: max(100_000, queueLimitMessages))
     }
 
     deinit {
+        rotation.destroyAll()
         if !closed {
             rd_kafka_queue_destroy(queue)
             for rkt in ownedTopics { rd_kafka_topic_destroy(rkt) }
@@ -198,12 +206,12 @@ public final class KafkaConsumer {
         // batch at low rates). Take what is queued without waiting; only if that is nothing, wait for one
         // message and then take what followed it.
         wakeStalledFetcher()
-        var n = takeQueued(into: 0)
-        if n == 0 && timeoutMs != 0 && coalesceMicros > 0 && lastBatchCount > 0 {
+        var n = rotatesPartitions ? rotatedBatch(timeoutMs: timeoutMs) : takeQueued(into: 0)
+        if !rotatesPartitions && n == 0 && timeoutMs != 0 && coalesceMicros > 0 && lastBatchCount > 0 {
             usleep(UInt32(coalesceMicros))
             n = takeQueued(into: 0)
         }
-        if n == 0 && timeoutMs != 0 {
+        if !rotatesPartitions && n == 0 && timeoutMs != 0 {
             n = rd_kafka_consume_batch_queue(queue, timeoutMs, batch, 1)
             if n == 1 && batchCapacity > 1 {
                 let more = takeQueued(into: 1)
@@ -235,6 +243,28 @@ public final class KafkaConsumer {
         }
         if n > 0 { meanValueBytes = max(1, valueBytes / n) }
         return n
+    }
+
+    /// `rotatesPartitions`: moves what librdkafka has queued into the rotation (while it has room), waits up to
+    /// `timeoutMs` for one message when it is empty, and hands out up to a batch, one partition at a time in turn.
+    private func rotatedBatch(timeoutMs: Int32) -> Int {
+        if context.assignment != rotationAssignment {
+            rotationAssignment = context.assignment
+            let assigned = rotationAssignment
+            rotation.drop { rkt, p in !assigned.contains(TopicPartition(String(cString: rd_kafka_topic_name(rkt)), p)) }
+        }
+        while !rotation.isFull {
+            let got = rd_kafka_consume_batch_queue(queue, 0, batch, batchCapacity)
+            if got < 0 && rotation.isEmpty { return got }
+            if got <= 0 { break }
+            for i in 0..<got { rotation.append(batch[i]!) }
+        }
+        if rotation.isEmpty && timeoutMs != 0 {
+            let got = rd_kafka_consume_batch_queue(queue, timeoutMs, batch, 1)
+            if got < 0 { return got }
+            if got == 1 { rotation.append(batch[0]!) }
+        }
+        return rotation.take(into: batch, max: batchCapacity)
     }
 
     /// Takes what is queued, without waiting, into `batch[start...]`; returns how many (negative on error).
@@ -278,6 +308,8 @@ public final class KafkaConsumer {
 
     /// Stops fetching the given partitions (their pre-fetched messages are discarded).
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        let paused = Set(partitions)
+        rotation.drop { rkt, p in paused.contains(TopicPartition(String(cString: rd_kafka_topic_name(rkt)), p)) }
         try pauseResume(partitions, pause: true)
     }
 
@@ -314,6 +346,7 @@ public final class KafkaConsumer {
     public func close() throws(KafkaError) {
         guard !closed else { return }
         closed = true
+        rotation.destroyAll()
         let err = rd_kafka_consumer_close(rk)
         rd_kafka_queue_destroy(queue)
         for rkt in ownedTopics { rd_kafka_topic_destroy(rkt) }

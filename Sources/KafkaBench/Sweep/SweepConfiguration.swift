@@ -29,6 +29,8 @@ public struct SweepConfiguration: Sendable {
     public var failFast = false
     /// Bound for the group to become stable (all consumers assigned, every partition held once).
     public var joinTimeout: DurationValue = .seconds(30)
+    /// The group's session timeout and heartbeats (`--session-timeout`, `--heartbeat-interval`).
+    public var groupTimers = GroupTimers()
     /// Bound for one trial's measurement (drain mode: the whole drain).
     public var trialTimeout: DurationValue = .seconds(600)
     /// Brokers of the embedded cluster when no bootstrap is given.
@@ -111,6 +113,20 @@ public struct SweepConfiguration: Sendable {
     /// partition, and a consumer works through each fetched batch in turn: with 10,000-message batches, a
     /// consumer of 20 partitions at 1 ms per message reached some of them only after 10 s and more, and they
     /// stalled in the window. Batches of at most ~50 ms of work give every partition a turn early in the window.
+    /// What the sweep's consumers need beyond the defaults: the group timers and, when seeded batches are small,
+    /// fetches of about one such batch per partition. A real broker (Tansu, Kafka) answers a fetch with up to
+    /// `max.partition.fetch.bytes` of each partition (1 MiB by default: about 7,000 events of 100 B, 7 s of 1 ms
+    /// work), so a consumer of several partitions worked through seconds of one before it reached the next, and
+    /// the others stalled in the window; the embedded broker returns one stored batch per partition anyway.
+    public var consumerModeProperties: [String: String] {
+        var p = groupTimers.properties
+        if seedBatchMessages < 10_000 {
+            // one seeded batch: its events (value, key, record overhead) and the batch header
+            p["max.partition.fetch.bytes"] = String(max(4096, seedBatchMessages * (valueBytes + 40) + 61))
+        }
+        return p
+    }
+
     public var seedBatchMessages: Int {
         guard let d = work.perMessage, d.nanoseconds > 0 else { return 10_000 }
         return max(20, min(10_000, Int(50_000_000 / d.nanoseconds)))
@@ -120,6 +136,7 @@ public struct SweepConfiguration: Sendable {
         guard !partitions.isEmpty, !consumers.isEmpty, !assignors.isEmpty else { throw UsageError("nothing to run") }
         guard (1...20).contains(topics) else { throw UsageError("--topics must be between 1 and 20 (got \(topics))") }
         guard (1...100).contains(repeats) else { throw UsageError("--repeat must be between 1 and 100 (got \(repeats))") }
+        try groupTimers.validate()
         if let k = baseline {
             guard k >= 1 else { throw UsageError("--baseline must be at least 1 (got \(k))") }
             guard k == consumers.min() else {

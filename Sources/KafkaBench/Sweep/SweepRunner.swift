@@ -59,7 +59,8 @@ public final class SweepRunner {
         defer { agentPlacement?.close() }
         let placementFile = agentPlacement.map { _ in AgentAssignmentsFile(forCSV: csvPath) }
         let embedded = md.isEmbeddedBroker
-        let properties = ConsumerProperties(cluster: cluster.baseConfig, embedded: embedded, commit: configuration.commit)
+        let properties = ConsumerProperties(
+            cluster: cluster.baseConfig, embedded: embedded, mode: configuration.consumerModeProperties, commit: configuration.commit)
 
         let metadataPath = results.metadataPath
         var meta = RunMetadata(
@@ -167,7 +168,9 @@ public final class SweepRunner {
             "commit": c.commit.description, "keys": String(c.keys), "key_distribution": c.keyDistribution.description,
             "value_bytes": String(c.valueBytes), "baseline": "C=\(c.baselineConsumers)",
             "messages_per_topic": c.partitions.map { "P=\($0): \(c.messagesPerTopic(partitions: $0))" }.joined(separator: ", "),
-        ]
+            "max_partition_fetch_bytes": c.consumerModeProperties["max.partition.fetch.bytes"].map { "\($0) (about one seeded batch per partition per fetch)" }
+                ?? "librdkafka default",
+        ].merging(c.groupTimers.settings) { $1 }
     }
 
     /// Topics this run created (the only ones `--cleanup` may delete).

@@ -61,6 +61,8 @@ public final class ConsumerLoop {
         // Live traffic rebalances while consuming: take messages one per librdkafka call (2.0.2's batch call
         // loses messages across a rebalance; see KafkaConsumer.takeOneAtATime).
         consumer.takeOneAtATime = spec.mode == .live
+        // A sweep window must reach every partition whatever a broker puts in one fetch (see PartitionRotation).
+        consumer.rotatesPartitions = spec.mode == .window
         if let partitions = spec.assign {
             try consumer.assign(partitions)
         } else {

@@ -1,0 +1,28 @@
+/// A consumer group's session timeout and heartbeat interval, which every mode sets on every broker.
+///
+/// On a broker whose join waits for the session timeout (Tansu, and a real Kafka broker when a member leaves or
+/// joins) librdkafka's 45 s default made every sweep trial's join take about 24 s; 6 s (Kafka's lowest allowed
+/// `group.min.session.timeout.ms` by default) and 500 ms heartbeats join in a few seconds. The timers change how
+/// long a group takes to form and to notice a dead member, never what a sweep or capacity window measures: the
+/// window starts after the group is stable. Under the consumer protocol (KIP-848) they are the broker's, and kbench
+/// leaves them out of the client's properties.
+public struct GroupTimers: Sendable, Equatable {
+    public var sessionTimeout: DurationValue = .seconds(6)
+    public var heartbeatInterval: DurationValue = .milliseconds(500)
+
+    public init() {}
+
+    /// `session.timeout.ms` and `heartbeat.interval.ms`.
+    public var properties: [String: String] {
+        ["session.timeout.ms": String(Int(sessionTimeout.milliseconds)), "heartbeat.interval.ms": String(Int(heartbeatInterval.milliseconds))]
+    }
+
+    /// For the metadata's settings.
+    public var settings: [String: String] { ["session_timeout": sessionTimeout.description, "heartbeat_interval": heartbeatInterval.description] }
+
+    public func validate() throws(UsageError) {
+        guard heartbeatInterval < sessionTimeout else {
+            throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")
+        }
+    }
+}
