@@ -56,7 +56,7 @@ import Testing
 
     /// Two consumers of one group, polled on their own threads, get disjoint assignments covering every
     /// partition: for the eager assignors and for cooperative-sticky (incremental assign).
-    @Test(arguments: Assignor.allCases)
+    @Test(arguments: Assignor.classic)
     func twoConsumersSplitThePartitions(assignor: Assignor) throws {
         let broker = try EmbeddedBroker(brokers: 1)
         try broker.createTopic("split", partitions: 5)

@@ -85,6 +85,14 @@ public final class CapacityRunner {
             sweep.userProperties = c.userProperties
             sweep.topicPrefix = c.topicPrefix
             sweep.joinTimeout = c.joinTimeout
+            // measured on the events, placement and group the trials use; its topic is deleted like theirs
+            sweep.valueBytes = c.valueBytes
+            sweep.keys = c.keys
+            sweep.agents = c.agents
+            sweep.embeddedBrokers = c.embeddedBrokers
+            sweep.groupTimers = c.groupTimers
+            sweep.createTimeout = c.createTimeout
+            sweep.cleanup = true
             let runner = try SweepRunner(configuration: sweep, cluster: cluster, csvPath: files.r1Path, commandLine: commandLine + " (r1 trial)")
             let outcome = try runner.run()
             if outcome.interrupted { throw TrialFailure.interruption }

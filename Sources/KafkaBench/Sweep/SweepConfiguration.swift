@@ -113,19 +113,9 @@ public struct SweepConfiguration: Sendable {
     /// partition, and a consumer works through each fetched batch in turn: with 10,000-message batches, a
     /// consumer of 20 partitions at 1 ms per message reached some of them only after 10 s and more, and they
     /// stalled in the window. Batches of at most ~50 ms of work give every partition a turn early in the window.
-    /// What the sweep's consumers need beyond the defaults: the group timers and, when seeded batches are small,
-    /// fetches of about one such batch per partition. A real broker (Tansu, Kafka) answers a fetch with up to
-    /// `max.partition.fetch.bytes` of each partition (1 MiB by default: about 7,000 events of 100 B, 7 s of 1 ms
-    /// work), so a consumer of several partitions worked through seconds of one before it reached the next, and
-    /// the others stalled in the window; the embedded broker returns one stored batch per partition anyway.
-    public var consumerModeProperties: [String: String] {
-        var p = groupTimers.properties
-        if seedBatchMessages < 10_000 {
-            // one seeded batch: its events (value, key, record overhead) and the batch header
-            p["max.partition.fetch.bytes"] = String(max(4096, seedBatchMessages * (valueBytes + 40) + 61))
-        }
-        return p
-    }
+    /// What the sweep's consumers need beyond the defaults: the group timers. (Fetch sizes stay librdkafka's:
+    /// window workers rotate through their partitions themselves, see `PartitionRotation`.)
+    public var consumerModeProperties: [String: String] { groupTimers.properties }
 
     public var seedBatchMessages: Int {
         guard let d = work.perMessage, d.nanoseconds > 0 else { return 10_000 }
