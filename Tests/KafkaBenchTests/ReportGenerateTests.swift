@@ -101,9 +101,10 @@ import Testing
         let index = try String(contentsOfFile: path, encoding: .utf8)
         let lines = index.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| date") }
         #expect(lines.count == 3)
-        #expect(lines[0].contains("2025-11-26 08:30 UTC | Kafka 3.7 | `kbench sweep --work spin:1ms`"))
+        // the client: from the metadata, else from the rows
+        #expect(lines[0].contains("2025-11-26 08:30 UTC | Kafka 3.7 | librdkafka 2.3.0 | `kbench sweep --work spin:1ms`"))
         #expect(lines[0].contains("bound: CPU cores") && lines[0].contains("[CSV](cpu.csv)") && !lines[0].contains("summary"))
-        #expect(lines[1].contains("2025-11-25 13:00 UTC | embedded"))
+        #expect(lines[1].contains("2025-11-25 13:00 UTC | embedded | librdkafka 2.3.0 |"))
         #expect(lines[1].contains("knee at 10 consumers, bound: partitions"))
         #expect(lines[1].contains("[CSV](sweep-test.csv) · [summary](sweep-test.md)"))
         #expect(lines[2].contains("broken") && lines[2].contains("not readable"))

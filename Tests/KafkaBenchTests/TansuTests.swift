@@ -111,6 +111,17 @@ import Testing
             ["rebalance", "--bootstrap", bootstrap, "--partitions", "4", "--consumers", "2", "--script", "broker-down@2s", "--duration", "5s"], timeout: 30)
         #expect(fault.status == 64 && fault.stderr.contains("--on-event"), "\(fault.stderr)")
 
+        // the consumer protocol: Tansu does not speak it and librdkafka reports nothing; the failure says why
+        let kip848 = dir + "/kip848.csv"
+        let k = try TestSupport.kbench(
+            [
+                "sweep", "--bootstrap", bootstrap, "--group-protocol", "consumer", "--partitions", "2", "--consumers", "1", "--duration", "1s",
+                "--join-timeout", "8s", "--cleanup", "--no-report", "--out", kip848,
+            ], timeout: 120)
+        #expect(k.status == 3, "\(k.stderr)")
+        let reason = try TestSupport.csvRows(kip848).first?["reason"] ?? ""
+        #expect(reason.contains("may not support the consumer group protocol") && reason.contains("--group-protocol classic"), "\(reason)")
+
         // capacity: its per-trial topics are created and deleted
         let capacity = dir + "/capacity.csv"
         let c = try TestSupport.kbench(

@@ -81,7 +81,7 @@ public struct TrialEngine {
             case .stable:
                 return now
             case .waiting(let what) where now > deadline:
-                throw TrialFailure("the group did not become stable within \(joinTimeout) (--join-timeout): \(what)")
+                throw TrialFailure("the group did not become stable within \(joinTimeout) (--join-timeout): \(what)" + Self.explanation(group))
             case .waiting:
                 continue
             }
@@ -97,6 +97,22 @@ public struct TrialEngine {
         if let exit = group.unexpectedExits(beforeFinal: true).first { throw TrialFailure(exit.reason) }
         try Self.checkInterrupted()
         return events
+    }
+
+    /// What a join timeout may mean beyond the barrier's own words: the members' last errors, and a broker that
+    /// does not speak the consumer protocol, to which librdkafka (2.16.0, against Tansu 0.6.0) reports nothing at
+    /// all: its members simply never get an assignment.
+    static func explanation(_ group: WorkerGroup) -> String {
+        var out = ""
+        let errors = group.members.compactMap { m in m.lastError.map { "\(m.name): \($0)" } }
+        if !errors.isEmpty { out += "; last errors: " + errors.prefix(3).joined(separator: "; ") }
+        if group.members.contains(where: { $0.groupProtocol == .consumer }), group.members.allSatisfy({ $0.assignment == nil }) {
+            out +=
+                "; no member got an assignment under --group-protocol consumer: the broker may not support the consumer group protocol "
+                + "(KIP-848: Kafka 4.0 and later do, librdkafka's mock from 2.8 does, Tansu 0.6.0 does not), and librdkafka reports "
+                + "nothing then; run --group-protocol classic on it"
+        }
+        return out
     }
 
     /// Throws `TrialFailure.interruption` once SIGINT or SIGTERM has arrived.

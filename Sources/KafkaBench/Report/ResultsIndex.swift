@@ -7,6 +7,8 @@ struct ResultsIndex {
         var name: String
         var started: String
         var broker: String
+        /// The librdkafka the run's workers loaded ("–" for runs published before it was recorded).
+        var client: String
         var commandLine: String?
         var headline: String
         var links: [String]
@@ -62,7 +64,12 @@ struct ResultsIndex {
             headline = "not readable: \(error.message)"
         }
         return Entry(
-            name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?", commandLine: meta?.commandLine, headline: headline, links: links)
+            name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?", client: Self.client(meta?.librdkafkaVersion),
+            commandLine: meta?.commandLine, headline: headline, links: links)
+    }
+
+    private static func client(_ version: String?) -> String {
+        version.flatMap { $0.isEmpty ? nil : "librdkafka \($0)" } ?? "–"
     }
 
     private static func firstLine(_ file: String, in dir: String) -> String? {
@@ -110,7 +117,7 @@ struct ResultsIndex {
         }
         if let plot = plotLink(name + "-timeline.png", in: dir) { links.append("[plot](\(plot))") }
         return Entry(
-            name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?",
+            name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?", client: Self.client(meta?.librdkafkaVersion),
             commandLine: meta?.commandLine, headline: headline, links: links)
     }
 
@@ -125,12 +132,13 @@ struct ResultsIndex {
         do {
             let a = try SweepAnalysis.load(csvPath: RelativePath.join(dir, file))
             return Entry(
-                name: name, started: a.started ?? "", broker: a.brokerKind, commandLine: a.meta.commandLine,
+                name: name, started: a.started ?? "", broker: a.brokerKind,
+                client: Self.client(a.meta.librdkafkaVersion ?? a.rows.first?.librdkafka), commandLine: a.meta.commandLine,
                 headline: a.headline, links: links)
         } catch {
             let meta = try? SweepMeta.load(csvPath: RelativePath.join(dir, file))
             return Entry(
-                name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?",
+                name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?", client: Self.client(meta?.librdkafkaVersion),
                 commandLine: meta?.commandLine, headline: "not readable: \(error.message)", links: links)
         }
     }
@@ -161,10 +169,10 @@ struct ResultsIndex {
             l += ["No runs yet: publish one with `kbench sweep … --out Results/NAME.csv`.", ""]
             return l.joined(separator: "\n")
         }
-        l += ["| date | broker | command line | headline | files |", "|---|---|---|---|---|"]
+        l += ["| date | broker | client | command line | headline | files |", "|---|---|---|---|---|---|"]
         for e in entries {
             let cells = [
-                ReportText.tableCell(Self.displayDate(e.started)), ReportText.tableCell(e.broker),
+                ReportText.tableCell(Self.displayDate(e.started)), ReportText.tableCell(e.broker), ReportText.tableCell(e.client),
                 e.commandLine.map { ReportText.tableCell(ReportText.code($0)) } ?? "–",
                 ReportText.tableCell(e.headline), e.links.joined(separator: " · "),
             ]
