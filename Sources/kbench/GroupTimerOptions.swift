@@ -5,12 +5,13 @@ import KafkaBench
 /// the embedded broker's consumer-protocol timers).
 struct GroupTimerOptions: ParsableArguments {
     @Option(
-        help: ArgumentHelp("session.timeout.ms of every group: how long a join can wait and a dead member goes unnoticed.", valueName: "duration"),
+        help: ArgumentHelp(
+            "session.timeout.ms of every group: how long a join can wait and a dead member goes unnoticed (default: 6s).", valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var sessionTimeout: DurationValue = GroupTimers().sessionTimeout
 
     @Option(
-        help: ArgumentHelp("heartbeat.interval.ms of every group.", valueName: "duration"),
+        help: ArgumentHelp("heartbeat.interval.ms of every group (default: 500ms).", valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var heartbeatInterval: DurationValue = GroupTimers().heartbeatInterval
 
