@@ -6,9 +6,10 @@ import KafkaBench
 /// `--config FILE` and `-X key=value`, and the connect bound.
 struct ConnectionOptions: ParsableArguments {
     @Option(
-        name: .long,
+        name: [.long, .customShort("b"), .customLong("bootstrap-server", withSingleDash: false)],
         help: ArgumentHelp(
-            "Bootstrap servers HOST:PORT[,…] of the cluster to use (default: $KBENCH_BOOTSTRAP).", valueName: "host:port"))
+            "Bootstrap servers HOST:PORT[,…] of the cluster to use (default: $KBENCH_BOOTSTRAP); -b as in kcat, --bootstrap-server as in Kafka's tools.",
+            valueName: "host:port"))
     var bootstrap: String?
 
     @Option(

@@ -73,6 +73,15 @@ import Testing
         #expect(uniformZero < 300)  // ~100 expected
     }
 
+    /// Kafka users type -b (kcat) or --bootstrap-server (Kafka's own tools): both mean --bootstrap.
+    @Test func bootstrapTakesTheSpellingsKafkaUsersType() throws {
+        for spelling in ["--bootstrap", "-b", "--bootstrap-server"] {
+            let parsed = try KBench.parseAsRoot(["sweep", spelling, "broker1:9092", "--partitions", "2", "--consumers", "1"])
+            let sweep = try #require(parsed as? SweepCommand)
+            #expect(sweep.connection.effectiveBootstrap == "broker1:9092", "\(spelling)")
+        }
+    }
+
     @Test func sweepCommandErrorsExplainThemselves() {
         func message(_ args: [String]) -> String {
             do {
