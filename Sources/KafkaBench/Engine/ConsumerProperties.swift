@@ -39,10 +39,7 @@ public struct ConsumerProperties: Sendable, Equatable {
 
     /// Group timers the embedded broker needs: sessions well above its fixed 3 s initial join, heartbeats often
     /// enough that a follow-up rebalance is seen within the barrier's settle time.
-    public static let embeddedGroupDefaults: [String: String] = [
-        "session.timeout.ms": "6000",
-        "heartbeat.interval.ms": "500",
-    ]
+    public static let embeddedGroupDefaults: [String: String] = GroupTimers().properties
 
     /// Keys kbench sets itself; the user may not (`-X` or `--config`).
     public static let ownedKeys = ["group.id", "partition.assignment.strategy", "group.protocol", "group.remote.assignor", "bootstrap.servers"]

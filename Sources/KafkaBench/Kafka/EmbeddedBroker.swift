@@ -53,7 +53,9 @@ public final class EmbeddedBroker: @unchecked Sendable {
         // The consumer protocol's group timers are the broker's: the same as the classic protocol's client-side
         // embedded defaults (ConsumerProperties.embeddedGroupDefaults), so both protocols are measured alike
         // (the mock's own are a 30 s session and 3 s heartbeats).
-        setConsumerGroupTimers(sessionTimeoutMs: 6_000, heartbeatIntervalMs: 500)
+        let timers = GroupTimers()
+        setConsumerGroupTimers(
+            sessionTimeoutMs: Int(timers.sessionTimeout.milliseconds), heartbeatIntervalMs: Int(timers.heartbeatInterval.milliseconds))
     }
 
     /// The consumer protocol's (KIP-848) session timeout and heartbeat interval on this broker, ms; nil on a

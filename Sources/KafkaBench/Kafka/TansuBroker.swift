@@ -116,7 +116,8 @@ public final class TansuBroker {
         guard (try? p.run()) != nil else { return "tansu" }
         p.waitUntilExit()
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? "tansu" : text.trimmingCharacters(in: .whitespacesAndNewlines)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "tansu" : text
     }
 
     /// A loopback port nobody listens on now (bound and released; Tansu binds it a moment later).
