@@ -29,6 +29,9 @@ final class SweepDisplay {
                 if HostCPU.isHostBound(row.hostCpuPct) {
                     text += ", HOST-BOUND (host CPU \(Int(row.hostCpuPct.rounded()))%: \(HostCPU.advice))"
                 }
+                if HostCPU.isStolen(row.hostStealPct) {
+                    text += ", CPU STOLEN (the hypervisor took \(Int(row.hostStealPct.rounded()))%: \(HostCPU.stolenAdvice))"
+                }
             } else {
                 text += "FAILED: \(row.reason)"
             }
@@ -62,6 +65,7 @@ enum SweepTable {
     static func render(_ rows: [TrialRow]) -> String {
         var out: [String] = []
         var hostBound = false
+        var stolen = false
         let groups = Dictionary(grouping: rows) { "\($0.partitions)|\($0.assignor)" }
         let keys = groups.keys.sorted { a, b in
             let (pa, aa) = (Int(a.split(separator: "|")[0])!, a.split(separator: "|")[1])
@@ -88,6 +92,7 @@ enum SweepTable {
                 let lost = rs.reduce(0) { $0 + $1.lost }
                 var status = ok.count == rs.count ? "ok" : "\(rs.count - ok.count) failed"
                 if ok.contains(where: { HostCPU.isHostBound($0.hostCpuPct) }) { status += ", host-bound"; hostBound = true }
+                if ok.contains(where: { HostCPU.isStolen($0.hostStealPct) }) { status += ", cpu-stolen"; stolen = true }
                 let columns = [
                     cell(m, "%.0f").leftPadded(11), (cell(speedup, "%.2f") + (speedup.isFinite ? "x" : "")).leftPadded(9),
                     cell(eff, "%.2f").leftPadded(11),
@@ -100,6 +105,13 @@ enum SweepTable {
             out.append(
                 "host-bound: the host's CPU was at least \(Int(HostCPU.hostBoundPercent))% busy while measuring, so those rows measure "
                     + "this host, not the consumer group; \(HostCPU.advice).")
+        }
+        if stolen {
+            out.append("")
+            out.append(
+                "cpu-stolen: the hypervisor gave at least \(Int(HostCPU.stolenPercent))% of this machine's CPU time to others while measuring "
+                    + "(steal time), so the consumers' timers woke late and those rows measure the host, not the consumer group; "
+                    + "\(HostCPU.stolenAdvice).")
         }
         return out.joined(separator: "\n")
     }

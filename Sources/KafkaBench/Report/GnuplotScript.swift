@@ -59,7 +59,7 @@ struct GnuplotScript {
                     String(p.consumers), num(p.throughputMedian), num(p.throughputMin), num(p.throughputMax),
                     num(p.consumerRateMedian), num(p.consumerRateMin), num(p.consumerRateMax),
                     String(p.minPartitionsPerConsumer), String(p.maxPartitionsPerConsumer),
-                    num(s.modelAt(p)), String(p.trials), p.hostBound ? "1" : "0",
+                    num(s.modelAt(p)), String(p.trials), p.measuresHost ? "1" : "0",
                 ]
                 out += cells.joined(separator: ",") + "\n"
             }
@@ -235,13 +235,13 @@ struct GnuplotScript {
                 e.append(
                     block + "\(x):(\(col("msgs_per_s_median")) / scale):(\(col("msgs_per_s_min")) / scale):(\(col("msgs_per_s_max")) / scale) "
                         + "with yerrorlines pt \(point) ps 1.5 lw 1.5 lc rgb '#\(colour)' \(title)")
-                // host-bound points measure the host, not the group: ringed, so that the plot cannot be read as a
-                // plateau of the consumer group
-                if s.points.contains(where: \.hostBound) {
+                // host-bound points (saturated or stolen CPU) measure the host, not the group: ringed, so that the
+                // plot cannot be read as a plateau of the consumer group
+                if s.points.contains(where: \.measuresHost) {
                     e.append(
                         block + "\(x):(\(col("host_bound")) == 1 ? \(col("msgs_per_s_median")) / scale : NaN) "
                             + "with points pt 6 ps 3 lw 2 lc rgb '#C00000' "
-                            + (ringed ? "notitle" : "title \(q("host CPU saturated: measures this host, not the group"))"))
+                            + (ringed ? "notitle" : "title \(q("host CPU saturated or stolen: measures this host, not the group"))"))
                     ringed = true
                 }
             case .balance:

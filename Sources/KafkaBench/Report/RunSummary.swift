@@ -103,10 +103,13 @@ struct RunSummary {
         return l + [""]
     }
 
-    /// "97% host-bound", "42%", or "–" when not recorded (schema 1 files).
+    /// "97% host-bound", "42% (31% stolen) **stolen**", "42%", or "–" when not recorded (schema 1 files).
     private func hostCPU(_ p: ScalingPoint) -> String {
         guard p.hostCpuPct.isFinite else { return "–" }
-        return String(format: "%.0f%%", p.hostCpuPct) + (p.hostBound ? " **host-bound**" : "")
+        var text = String(format: "%.0f%%", p.hostCpuPct)
+        if p.stolen { text += String(format: " (%.0f%% stolen)", p.hostStealPct) }
+        if p.hostBound { text += " **host-bound**" } else if p.stolen { text += " **stolen**" }
+        return text
     }
 
     private func failedTable() -> [String] {

@@ -27,8 +27,17 @@ public struct ScalingPoint: Sendable, Equatable {
     /// Median over repeats of the host's CPU use while measuring, percent of all cores (NaN: not recorded).
     public var hostCpuPct: Double = .nan
 
+    /// Median over repeats of the share of all cores the hypervisor took while measuring, percent (NaN: not
+    /// recorded).
+    public var hostStealPct: Double = .nan
+
     /// The host's CPU was saturated at this point (see `HostCPU.hostBoundPercent`).
     public var hostBound: Bool { HostCPU.isHostBound(hostCpuPct) }
+    /// The hypervisor took enough of the host's CPU at this point to slow the consumers (see
+    /// `HostCPU.stolenPercent`).
+    public var stolen: Bool { HostCPU.isStolen(hostStealPct) }
+    /// The point measures the host rather than the group: saturated or stolen.
+    public var measuresHost: Bool { hostBound || stolen }
 }
 
 /// The trials of one sweep line, (work, mode, topics, partitions, assignor), aggregated per consumer count.
@@ -116,6 +125,7 @@ public struct ScalingSeries: Sendable, Equatable {
             idleConsumers: t.map(\.idleConsumers).max()!,
             lost: t.reduce(0) { $0 + $1.lost }, duplicates: t.reduce(0) { $0 + $1.duplicates },
             efficiency: Statistics.median(t.map(\.efficiency)),
-            hostCpuPct: Statistics.median(t.map(\.hostCpuPct).filter(\.isFinite)))
+            hostCpuPct: Statistics.median(t.map(\.hostCpuPct).filter(\.isFinite)),
+            hostStealPct: Statistics.median(t.map(\.hostStealPct).filter(\.isFinite)))
     }
 }

@@ -144,6 +144,7 @@ public struct SweepAnalysis: Sendable {
         }
         out.append(baselineSentence(s))
         if let sentence = hostBoundSentence { out.append(sentence) }
+        if let sentence = stolenSentence { out.append(sentence) }
         for o in primarySeries where o.key != s.key && knees[o.key]?.bound == .assignment {
             if let k = knees[o.key], let why = assignmentSentence(o, after: k.consumers) {
                 out.append("\(seriesName(o.key)) stopped scaling at \(ReportText.count(k.consumers, "consumer")), bound by its assignment: " + why)
@@ -206,6 +207,16 @@ public struct SweepAnalysis: Sendable {
         return "Host-bound at \(counts.count == 1 ? "C = \(counts[0])" : "C = " + counts.map(String.init).joined(separator: ", ")): "
             + String(format: "the host's CPU was at least %.0f%% busy (up to %.0f%%) while measuring, ", HostCPU.hostBoundPercent, peak)
             + "so those figures measure this host rather than the consumer group; \(HostCPU.advice)."
+    }
+
+    /// Which consumer counts were measured while the hypervisor took the CPU, and what to do.
+    var stolenSentence: String? {
+        let counts = Set(primarySeries.flatMap { $0.points.filter(\.stolen).map(\.consumers) }).sorted()
+        guard !counts.isEmpty else { return nil }
+        let peak = primarySeries.flatMap { $0.points.filter(\.stolen).map(\.hostStealPct) }.max() ?? .nan
+        return "CPU stolen at \(counts.count == 1 ? "C = \(counts[0])" : "C = " + counts.map(String.init).joined(separator: ", ")): "
+            + String(format: "the hypervisor gave at least %.0f%% (up to %.0f%%) of this machine's CPU time to others while measuring, ", HostCPU.stolenPercent, peak)
+            + "so the consumers' timers woke late and those figures measure the host rather than the consumer group; \(HostCPU.stolenAdvice)."
     }
 
     /// How far apart the assignors were, when the sweep compares several on the same partitions.

@@ -186,7 +186,7 @@ private struct RowCells {
             consumerRateMax: try double("consumer_rate_max"), r1: try double("r1"),
             modelWindow: try double("model_window"), modelDrain: try double("model_drain"),
             efficiency: try double("efficiency"), baseline: string("baseline"), consumed: try int("consumed"), duplicates: try int("duplicates"),
-            lost: try int("lost"), workerCpuS: try double("worker_cpu_s"), hostCpuPct: try double("host_cpu_pct"),
+            lost: try int("lost"), workerCpuS: try double("worker_cpu_s"), hostCpuPct: try double("host_cpu_pct"), hostStealPct: try double("host_steal_pct"),
             maxWorkerRssMib: try double("max_worker_rss_mib"), status: status, reason: string("reason"))
     }
 }

@@ -8,7 +8,7 @@ public enum TrialStatus: String, Sendable, Equatable, CaseIterable {
 /// The CSV's first line is `# kbench sweep schema N`, its second the header of `TrialRow.columns`.
 /// Every column is documented in the README ("Sweep CSV columns").
 public struct TrialRow: Sendable, Equatable {
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
     public static let schemaLine = "# kbench sweep schema \(schemaVersion)"
 
     public var runId: String
@@ -68,6 +68,10 @@ public struct TrialRow: Sendable, Equatable {
     /// The host's CPU use while measuring (every process), percent of all cores; NaN when unknown. At or above
     /// `HostCPU.hostBoundPercent` the trial is host-bound.
     public var hostCpuPct: Double = .nan
+    /// The share of all cores the hypervisor ran something else while measuring (steal time), percent; NaN when
+    /// unknown (and in files before schema 3). At or above `HostCPU.stolenPercent` the trial measured the host's
+    /// neighbours.
+    public var hostStealPct: Double = .nan
     /// Largest peak RSS (VmHWM) of any worker, MiB (2^20 bytes); NaN when unknown.
     public var maxWorkerRssMib: Double
     public var status: TrialStatus
@@ -79,7 +83,7 @@ public struct TrialRow: Sendable, Equatable {
         "messages", "repeat", "active_consumers", "idle_consumers", "idle_names", "min_partitions_per_consumer",
         "max_partitions_per_consumer", "join_ms", "go_skew_ms", "teardown_ms", "seconds", "msgs_per_s", "mb_per_s",
         "consumer_rate_min", "consumer_rate_median", "consumer_rate_max", "r1", "model_window", "model_drain",
-        "efficiency", "baseline", "consumed", "duplicates", "lost", "worker_cpu_s", "host_cpu_pct", "max_worker_rss_mib", "status", "reason",
+        "efficiency", "baseline", "consumed", "duplicates", "lost", "worker_cpu_s", "host_cpu_pct", "host_steal_pct", "max_worker_rss_mib", "status", "reason",
     ]
 
     /// The columns of a file of schema `schema` (1…`schemaVersion`): today's columns less those added since.
@@ -88,7 +92,7 @@ public struct TrialRow: Sendable, Equatable {
     }
 
     /// Columns added after schema 1, with the schema that added them.
-    public static let addedInSchema: [String: Int] = ["go_skew_ms": 2, "host_cpu_pct": 2, "baseline": 2]
+    public static let addedInSchema: [String: Int] = ["go_skew_ms": 2, "host_cpu_pct": 2, "baseline": 2, "host_steal_pct": 3]
 
     /// Renamed columns: today's name → the name older files use.
     public static let formerNames: [String: String] = ["max_worker_rss_mib": "max_worker_rss_mb"]
@@ -100,7 +104,7 @@ public struct TrialRow: Sendable, Equatable {
         maxPartitionsPerConsumer: Int, joinMs: Double, goSkewMs: Double = .nan, teardownMs: Double, seconds: Double, msgsPerS: Double,
         mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
         r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, baseline: String = "", consumed: Int,
-        duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String
+        duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, hostStealPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String
     ) {
         self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
         self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
@@ -111,7 +115,7 @@ public struct TrialRow: Sendable, Equatable {
         self.mbPerS = mbPerS; self.consumerRateMin = consumerRateMin; self.consumerRateMedian = consumerRateMedian
         self.consumerRateMax = consumerRateMax; self.r1 = r1; self.modelWindow = modelWindow; self.modelDrain = modelDrain
         self.efficiency = efficiency; self.baseline = baseline; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
-        self.workerCpuS = workerCpuS; self.hostCpuPct = hostCpuPct; self.maxWorkerRssMib = maxWorkerRssMib; self.status = status; self.reason = reason
+        self.workerCpuS = workerCpuS; self.hostCpuPct = hostCpuPct; self.hostStealPct = hostStealPct; self.maxWorkerRssMib = maxWorkerRssMib; self.status = status; self.reason = reason
     }
 
     /// The row's fields as CSV cells, in `columns` order.
@@ -122,7 +126,7 @@ public struct TrialRow: Sendable, Equatable {
             String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
             fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
             fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4), baseline,
-            String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason,
+            String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(hostStealPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason,
         ]
     }
 

@@ -4,6 +4,8 @@ public struct DrainMode: TrialMode {
     public var timeout: DurationValue
     /// The host's CPU use from "go" to the last worker's end (percent of all cores; NaN when not sampled).
     public private(set) var hostCpuPct = Double.nan
+    /// The share of all cores the hypervisor took over the same interval (percent; NaN when not sampled).
+    public private(set) var hostStealPct = Double.nan
 
     public init(timeout: DurationValue) { self.timeout = timeout }
 
@@ -12,7 +14,11 @@ public struct DrainMode: TrialMode {
         engine.onPhase("draining")
         let timeout = timeout
         let atGo = HostCPU.sample()
-        defer { hostCpuPct = HostCPU.percent(from: atGo, to: HostCPU.sample()) }
+        defer {
+            let atEnd = HostCPU.sample()
+            hostCpuPct = HostCPU.percent(from: atGo, to: atEnd)
+            hostStealPct = HostCPU.stealPercent(from: atGo, to: atEnd)
+        }
         return try FinalResults.collect(group, engine: engine, deadlineNs: goNs + timeout.nanoseconds) { missing in
             "the backlog was not drained within \(timeout) (--trial-timeout); still draining: \(missing.joined(separator: ", "))"
         }

@@ -109,14 +109,24 @@ public struct SweepConfiguration: Sendable {
         return perPartition * p
     }
 
+    /// What the sweep's consumers need beyond the defaults: the group timers, and in window mode Kafka's default
+    /// fetch wait (500 ms) instead of kbench's 10 ms. A window consumer holds its whole seeded backlog within a
+    /// second or so (fetch sizes stay librdkafka's: it rotates through its partitions itself, see
+    /// `PartitionRotation`), so from then on every fetch is empty, and the broker answers it after the wait: at
+    /// 10 ms that is ~90 empty fetches per second per consumer, which cost a broker on the same host CPU the
+    /// consumers' timers then miss (measured on this project's 2-core VM: Tansu 0.9 ms of CPU per empty fetch of
+    /// four partitions, ~9% of a core per idle consumer; the embedded broker 0.19 ms). A long wait changes no
+    /// figure: a fetch is answered as soon as it has data. Drain keeps 10 ms, which bounds how late it sees the end.
+    public var consumerModeProperties: [String: String] {
+        var p = groupTimers.properties
+        if mode == .window { p["fetch.wait.max.ms"] = "500" }
+        return p
+    }
+
     /// Messages per producer batch when seeding. The embedded broker answers a fetch with one stored batch per
     /// partition, and a consumer works through each fetched batch in turn: with 10,000-message batches, a
     /// consumer of 20 partitions at 1 ms per message reached some of them only after 10 s and more, and they
     /// stalled in the window. Batches of at most ~50 ms of work give every partition a turn early in the window.
-    /// What the sweep's consumers need beyond the defaults: the group timers. (Fetch sizes stay librdkafka's:
-    /// window workers rotate through their partitions themselves, see `PartitionRotation`.)
-    public var consumerModeProperties: [String: String] { groupTimers.properties }
-
     public var seedBatchMessages: Int {
         guard let d = work.perMessage, d.nanoseconds > 0 else { return 10_000 }
         return max(20, min(10_000, Int(50_000_000 / d.nanoseconds)))

@@ -41,10 +41,12 @@ public struct SweepTrial {
             var mode = WindowMode(warmup: configuration.warmup, duration: configuration.duration)
             outcome = engine.run(specs, covering: Set(lowWatermarks.keys), mode: &mode)
             result.hostCpuPct = mode.hostCpuPct
+            result.hostStealPct = mode.hostStealPct
         case .drain:
             var mode = DrainMode(timeout: configuration.trialTimeout)
             outcome = engine.run(specs, covering: Set(lowWatermarks.keys), mode: &mode)
             result.hostCpuPct = mode.hostCpuPct
+            result.hostStealPct = mode.hostStealPct
         }
         result.joinMs = outcome.joinMs
         result.teardownMs = outcome.teardownMs

@@ -10,6 +10,8 @@ public struct TrialResult: Sendable {
     public var goSkewMs = Double.nan
     /// The host's CPU use while measuring, percent of all cores (NaN when not sampled).
     public var hostCpuPct = Double.nan
+    /// The share of all cores the hypervisor took while measuring, percent (NaN when not sampled).
+    public var hostStealPct = Double.nan
     /// Window length or makespan, seconds.
     public var seconds = 0.0
     public var msgsPerS = 0.0

@@ -7,6 +7,8 @@ public struct WindowMode: TrialMode {
     public static let resultGraceNs: UInt64 = 10_000_000_000
     /// The host's CPU use inside the window (percent of all cores; NaN when it could not be sampled).
     public private(set) var hostCpuPct = Double.nan
+    /// The share of all cores the hypervisor took inside the window (percent; NaN when not sampled).
+    public private(set) var hostStealPct = Double.nan
 
     public init(warmup: DurationValue, duration: DurationValue) {
         self.warmup = warmup
@@ -19,7 +21,10 @@ public struct WindowMode: TrialMode {
         group.broadcast(RunnerCommand(cmd: .go, windowStartNs: start, windowEndNs: end))
         engine.onPhase("measuring \(duration) window")
         var atStart: HostCPU?, atEnd: HostCPU?
-        defer { hostCpuPct = HostCPU.percent(from: atStart, to: atEnd) }
+        defer {
+            hostCpuPct = HostCPU.percent(from: atStart, to: atEnd)
+            hostStealPct = HostCPU.stealPercent(from: atStart, to: atEnd)
+        }
         return try FinalResults.collect(
             group, engine: engine, deadlineNs: end + Self.resultGraceNs,
             each: { now in
