@@ -11,21 +11,24 @@ struct ConsumeCommand: ParsableCommand {
         discussion: "Without --group it assigns every partition directly from the beginning (like kcat -C -e); with --group it joins that group.")
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
-    @Option(help: "Topic to read.") var topic: String
-    @Option(help: "Join this consumer group instead of assigning all partitions.") var group: String?
+    @Option(help: ArgumentHelp("Topic to read.", valueName: "name")) var topic: String
+    @Option(help: ArgumentHelp("Join this consumer group instead of assigning all partitions.", valueName: "name")) var group: String?
     @Option(
-        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", default: WorkModel.none, valueName: "model"),
         transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = .none
-    @Option(help: "Stop after this many messages (default: at the end of every partition).") var messages: Int?
     @Option(
-        help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
+        parsing: .unconditional, help: ArgumentHelp("Stop after this many messages (default: at the end of every partition).", valueName: "count"),
+        transform: NumberArgument.whole("--messages", 1...Int.max))
+    var messages: Int?
+    @Option(
+        help: ArgumentHelp("\(CommitMode.acceptedForms); with --group only.", default: CommitMode.none, valueName: "mode"),
         transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = .none
 
     func validate() throws {
         if let m = messages, m < 1 { throw ValidationError("--messages must be at least 1 (got \(m))") }
-        if group == nil, messages == nil, commit != .none {
+        if group == nil, commit != .none {
             throw ValidationError("--commit needs --group: without a group nothing is committed")
         }
     }
