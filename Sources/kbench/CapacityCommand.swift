@@ -165,10 +165,10 @@ struct CapacityCommand: ParsableCommand {
         let outcome = try runner.run { event in
             switch event {
             case .note(let text): Console.info(text)
-            case .trialPhase(let n, let rate, let phase): Console.info("C = \(n) at \(Int(rate))/s: \(phase)")
+            case .trialPhase(let n, let rate, let phase): Console.info("C = \(n) at \(Int(rate)) events/s: \(phase)")
             case .trialDone(let row, let index, let elapsed):
                 Console.info(
-                    "trial \(index) (\(Int(elapsed)) s): C = \(row.consumers) at \(Int(row.targetRate))/s → \(row.verdict.rawValue): \(row.reason)")
+                    "trial \(index) (\(Int(elapsed)) s): C = \(row.consumers) at \(Int(row.targetRate)) events/s → \(row.verdict.rawValue): \(row.reason)")
             }
         }
         Console.output(CapacityReport.table(outcome.rows))

@@ -7,7 +7,7 @@ import KafkaBench
 struct ConsumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume",
-        abstract: "Consume a topic in one process and print msgs/s, MB/s, CPU seconds and peak RSS.",
+        abstract: "Consume a topic in one process and print events/s, MB/s, CPU seconds and peak RSS.",
         discussion: "Without --group it assigns every partition directly from the beginning (like kcat -C -e); with --group it joins that group.")
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
@@ -54,7 +54,7 @@ struct ConsumeCommand: ParsableCommand {
         let usage = ResourceUsage.current()
         print(
             String(
-                format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB",
+                format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f events/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB",
                 final.consumed, Double(final.bytes) / 1e6, topic, seconds, Double(final.consumed) / seconds,
                 Double(final.bytes) / 1e6 / seconds, usage.cpuSeconds, usage.peakRssMib))
         if let firstError { Console.info("consumer reported: \(firstError)") }

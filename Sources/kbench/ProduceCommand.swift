@@ -9,7 +9,7 @@ import KafkaBench
 struct ProduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce",
-        abstract: "Produce keyed events and print msgs/s, MB/s, CPU seconds, peak RSS and delivery latency.")
+        abstract: "Produce keyed events and print events/s, MB/s, CPU seconds, peak RSS and delivery latency.")
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
     @Option(help: ArgumentHelp("Topic to write (must exist, or give --partitions to create it on a real cluster).", valueName: "name"))
@@ -96,7 +96,7 @@ struct ProduceCommand: ParsableCommand {
         print(
             String(
                 format:
-                    "delivered %d of %d events to %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB; delivery latency p50 %.1f ms, p99 %.1f ms",
+                    "delivered %d of %d events to %@ in %.3f s: %.0f events/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB; delivery latency p50 %.1f ms, p99 %.1f ms",
                 producer.delivered, messages, topic, elapsed, Double(producer.delivered) / elapsed,
                 Double(producer.delivered * valueBytes) / 1e6 / elapsed, usage.cpuSeconds, usage.peakRssMib,
                 Double(latency?.valueAtPercentile(50) ?? 0) / 1000, Double(latency?.valueAtPercentile(99) ?? 0) / 1000))

@@ -66,7 +66,7 @@ struct SeedCommand: ParsableCommand {
             if showProgress { Console.info("  \(n) / \(messages) enqueued") }
         }
         let rate = Int(result.messagesPerSecond.rounded())
-        print("delivered \(result.delivered) of \(messages) events to \(topic) in \(String(format: "%.2f", result.seconds)) s (\(rate) msg/s)")
+        print("delivered \(result.delivered) of \(messages) events to \(topic) in \(String(format: "%.2f", result.seconds)) s (\(rate) events/s)")
         print("partition  delivered  expected(murmur2)")
         for p in 0..<partitions {
             print(String(format: "%9d  %9d  %9d", p, result.deliveredPerPartition[p], result.expectedPerPartition[p]))
