@@ -73,7 +73,7 @@ enum SweepTable {
             let first = g[0]
             out.append("")
             out.append("partitions=\(first.partitions) topics=\(first.topics) assignor=\(first.assignor) work=\(first.work) mode=\(first.mode)")
-            out.append("consumers      events/s   speedup  efficiency  idle  lost  status")
+            out.append("consumers    events/s   speedup  efficiency  idle  lost  status")
             let byC = Dictionary(grouping: g, by: \.consumers)
             let base = median(byC[byC.keys.min()!]!.filter { $0.status == .ok }.map(\.msgsPerS))
             for c in byC.keys.sorted() {
