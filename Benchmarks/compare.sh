@@ -73,7 +73,7 @@ start_broker() {
   local file="$work/bootstrap.$RANDOM"
   local args=() t
   for t in "$@"; do args+=(--topic "$t:$PARTITIONS"); done
-  "$KBENCH" broker --brokers 1 "${args[@]}" --bootstrap-file "$file" >/dev/null 2>"$work/broker.log" &
+  "$KBENCH" broker --embedded-brokers 1 "${args[@]}" --bootstrap-file "$file" >/dev/null 2>"$work/broker.log" &
   broker_pid=$!
   pids+=("$broker_pid")
   local i

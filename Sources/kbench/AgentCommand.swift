@@ -9,21 +9,36 @@ struct AgentCommand: ParsableCommand {
         commandName: "agent",
         abstract: "Run consumers for 'kbench sweep --agents N' on this host, coordinated through Kafka.",
         discussion: """
-            Reads authenticated messages from <prefix>-agents-control and reports on <prefix>-agents-reports
-            (created when missing). Starts nothing but its own 'kbench worker' with a spec it checks field by field.
-            Connection properties, file locations and credentials come from this agent's own -X/--config, never
-            from a message. The shared key comes from --key-file, $KBENCH_AGENT_KEY_FILE or $KBENCH_AGENT_KEY.
+            Reads authenticated messages from <prefix>-agents-control and reports on <prefix>-agents-reports \
+            (created when missing). Starts nothing but its own 'kbench worker' with a spec it checks field by field. \
+            Connection properties, file locations and credentials come from this agent's own -X/--config, never \
+            from a message. The shared key comes from --agent-key-file, $KBENCH_AGENT_KEY_FILE or $KBENCH_AGENT_KEY. \
             Ctrl-C (or SIGTERM) ends its workers and stops it.
             """)
 
     @Option(help: ArgumentHelp("This agent's name (default: the host name).", valueName: "name")) var name: String?
 
-    @Option(help: ArgumentHelp("Workers it runs at most at once (default: the host's cores).", valueName: "count")) var slots: Int?
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Workers it runs at most at once (default: the host's cores).", valueName: "count"),
+        transform: NumberArgument.whole("--slots", 1...1000))
+    var slots: Int?
 
-    @Option(help: "Prefix of the control topics (<prefix>-agents-control, <prefix>-agents-reports); the runner's --topic-prefix.")
+    @Option(
+        help: ArgumentHelp(
+            "Prefix of the control topics (<prefix>-agents-control, <prefix>-agents-reports); the runner's --topic-prefix.", valueName: "prefix"))
     var topicPrefix: String = SweepConfiguration.standard.topicPrefix
 
-    @Option(help: ArgumentHelp("File holding the shared key.", valueName: "path")) var keyFile: String?
+    @Option(
+        help: ArgumentHelp(
+            "File holding the key shared with the runner (default: $\(AgentKey.fileEnvironmentVariable), else $\(AgentKey.environmentVariable)).",
+            valueName: "path"))
+    var agentKeyFile: String?
+
+    /// `--key-file`, the old spelling of `--agent-key-file` (the runner's name for the same file).
+    @Option(name: .customLong("key-file"), help: .hidden) var oldKeyFile: String?
+
+    /// The key file given under either spelling.
+    var keyFile: String? { agentKeyFile ?? oldKeyFile }
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
 
@@ -42,11 +57,13 @@ struct AgentCommand: ParsableCommand {
         guard connection.effectiveBootstrap != nil else {
             throw ValidationError("an agent needs the cluster: give --bootstrap HOST:PORT (or set KBENCH_BOOTSTRAP)")
         }
+        _ = try RenamedOption.value(agentKeyFile, "--agent-key-file", old: oldKeyFile, "--key-file")
         _ = try wrap { try AgentKey.load(file: keyFile) }
     }
 
     func run() throws {
         kbench_install_stop_handler()
+        if let note = RenamedOption.note(old: oldKeyFile, "--key-file", "--agent-key-file") { Console.info(note) }
         let cluster = try connection.connect(embeddedBrokers: nil)
         let key = try wrap { try AgentKey.load(file: keyFile) }
         let options = Agent.Options(

@@ -9,10 +9,10 @@ struct BrokerCommand: ParsableCommand {
         commandName: "broker",
         abstract: "Run an embedded Kafka cluster (librdkafka's mock) in the foreground until Ctrl-C.",
         discussion: """
-            Prints its bootstrap servers on the first line of stdout. Topics must be created here with --topic:
-            the embedded broker answers no CreateTopics or DeleteTopics request, keeps only ~5 MiB per partition,
-            and holds everything in memory until it stops. It runs on the selected librdkafka (--librdkafka): the
-            version sets its group timers (a new group's first rebalance: 3 s on 2.0.2, 1 s from 2.6) and whether
+            Prints its bootstrap servers on the first line of stdout. Topics must be created here with --topic: \
+            the embedded broker answers no CreateTopics or DeleteTopics request, keeps only ~5 MiB per partition, \
+            and holds everything in memory until it stops. It runs on the selected librdkafka (--librdkafka): the \
+            version sets its group timers (a new group's first rebalance: 3 s on 2.0.2, 1 s from 2.6) and whether \
             it hosts the consumer protocol (KIP-848, from 2.8).
             """)
 
@@ -21,24 +21,36 @@ struct BrokerCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "mock (librdkafka's mock cluster, in this process) or tansu (Tansu, an independent Kafka-protocol broker, as a child process; needs librdkafka ≥ 2.2, e.g. --librdkafka 2.16.0).",
-            valueName: "engine"))
+            default: BrokerEngine.mock.rawValue, valueName: "mock|tansu"))
     var engine: BrokerEngine = .mock
 
-    @Option(name: .long, help: "Number of brokers (1-32; the mock only).")
-    var brokers: Int?
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Number of brokers, 1 to 32 (--engine mock only).", default: Self.defaultBrokers, valueName: "count"),
+        transform: NumberArgument.whole("--embedded-brokers", 1...32))
+    var embeddedBrokers: Int?
+
+    /// `--brokers`, the old spelling of `--embedded-brokers` (what every other command calls the same count).
+    @Option(name: .customLong("brokers"), parsing: .unconditional, help: .hidden, transform: NumberArgument.whole("--brokers", 1...32))
+    var oldBrokers: Int?
+
+    static let defaultBrokers = 3
+
+    /// The broker count given under either spelling.
+    var brokers: Int? { embeddedBrokers ?? oldBrokers }
 
     @Option(
         name: .long, help: ArgumentHelp("Create a topic (repeatable).", valueName: "name:partitions"),
         transform: { try parseArgument($0, TopicSpec.init(parsing:)) })
     var topic: [TopicSpec] = []
 
-    @Option(name: .long, help: ArgumentHelp("Also write the bootstrap servers to this file.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Also write the bootstrap servers to this file (removed when the broker stops).", valueName: "path"))
     var bootstrapFile: String?
 
     func validate() throws {
-        if let brokers, !(1...32).contains(brokers) { throw ValidationError("--brokers must be between 1 and 32 (got \(brokers))") }
+        _ = try RenamedOption.value(embeddedBrokers, "--embedded-brokers", old: oldBrokers, "--brokers")
         if engine == .tansu, let brokers, brokers != 1 {
-            throw ValidationError("--brokers \(brokers): kbench runs Tansu as one broker (--brokers applies to --engine mock)")
+            throw ValidationError("--embedded-brokers \(brokers): kbench runs Tansu as one broker (--embedded-brokers applies to --engine mock)")
         }
         if engine == .tansu { try wrap { try TansuBroker.checkClient() } }
         let names = topic.map(\.name)
@@ -46,8 +58,9 @@ struct BrokerCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let note = RenamedOption.note(old: oldBrokers, "--brokers", "--embedded-brokers") { Console.info(note) }
         if engine == .tansu { return try runTansu() }
-        let brokers = brokers ?? 3
+        let brokers = brokers ?? Self.defaultBrokers
         let signals = SignalWaiter(signals: [SIGINT, SIGTERM])
         let broker = try EmbeddedBroker(brokers: brokers)
         for t in topic { try broker.createTopic(t.name, partitions: t.partitions) }

@@ -9,7 +9,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare sweeps: an overlay plot and a table of medians, ratios to the first run and verdicts.",
         discussion: """
-            For every (mode, partitions × topics, assignor, consumers) the table gives each run's median msgs/s \
+            For every (mode, partitions × topics, assignor, consumers) the table gives each run's median events/s \
             (min–max over its repeats), the ratio to the first run, and a verdict: faster or slower only when every \
             repeat lies beyond every repeat of the first run, within noise when they overlap, noise unknown with one \
             run per point. Settings that differ in the runs' metadata are listed. Runs of different work models or \

@@ -25,9 +25,11 @@ struct ConnectionOptions: ParsableArguments {
     var config: String?
 
     @Option(
-        name: .long, help: ArgumentHelp("Bound for reaching the cluster.", valueName: "duration"),
+        name: .long, parsing: .unconditional, help: ArgumentHelp("Bound for reaching the cluster.", default: Self.defaultConnectTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var connectTimeout: DurationValue = .seconds(10)
+    var connectTimeout: DurationValue = Self.defaultConnectTimeout
+
+    static let defaultConnectTimeout = DurationValue.seconds(10)
 
     @OptionGroup var library: LibraryOptions
 

@@ -7,25 +7,28 @@ import KafkaBench
 struct ConsumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consume",
-        abstract: "Consume a topic in one process and print msgs/s, MB/s, CPU seconds and peak RSS.",
+        abstract: "Consume a topic in one process and print events/s, MB/s, CPU seconds and peak RSS.",
         discussion: "Without --group it assigns every partition directly from the beginning (like kcat -C -e); with --group it joins that group.")
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
-    @Option(help: "Topic to read.") var topic: String
-    @Option(help: "Join this consumer group instead of assigning all partitions.") var group: String?
+    @Option(help: ArgumentHelp("Topic to read.", valueName: "name")) var topic: String
+    @Option(help: ArgumentHelp("Join this consumer group instead of assigning all partitions.", valueName: "name")) var group: String?
     @Option(
-        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", default: WorkModel.none, valueName: "model"),
         transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = .none
-    @Option(help: "Stop after this many messages (default: at the end of every partition).") var messages: Int?
     @Option(
-        help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
+        parsing: .unconditional, help: ArgumentHelp("Stop after this many messages (default: at the end of every partition).", valueName: "count"),
+        transform: NumberArgument.whole("--messages", 1...Int.max))
+    var messages: Int?
+    @Option(
+        help: ArgumentHelp("\(CommitMode.acceptedForms); with --group only.", default: CommitMode.none, valueName: "mode"),
         transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = .none
 
     func validate() throws {
         if let m = messages, m < 1 { throw ValidationError("--messages must be at least 1 (got \(m))") }
-        if group == nil, messages == nil, commit != .none {
+        if group == nil, commit != .none {
             throw ValidationError("--commit needs --group: without a group nothing is committed")
         }
     }
@@ -51,7 +54,7 @@ struct ConsumeCommand: ParsableCommand {
         let usage = ResourceUsage.current()
         print(
             String(
-                format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB",
+                format: "consumed %d messages (%.1f MB) from %@ in %.3f s: %.0f events/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB",
                 final.consumed, Double(final.bytes) / 1e6, topic, seconds, Double(final.consumed) / seconds,
                 Double(final.bytes) / 1e6 / seconds, usage.cpuSeconds, usage.peakRssMib))
         if let firstError { Console.info("consumer reported: \(firstError)") }

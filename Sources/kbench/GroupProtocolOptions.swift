@@ -8,7 +8,7 @@ struct GroupProtocolOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "classic, consumer (KIP-848, the broker assigns; needs librdkafka ≥ 2.12, e.g. --librdkafka 2.16.0), or classic,consumer side by side.",
-            valueName: "protocols"),
+            default: GroupProtocol.classic.rawValue, valueName: "protocols"),
         transform: { try parseArgument($0, GroupProtocol.parseList) })
     var groupProtocol: [GroupProtocol] = [.classic]
 

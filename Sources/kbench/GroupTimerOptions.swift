@@ -6,12 +6,13 @@ import KafkaBench
 struct GroupTimerOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "session.timeout.ms of every group: how long a join can wait and a dead member goes unnoticed (default: 6s).", valueName: "duration"),
+            "session.timeout.ms of every group: how long a join can wait and a dead member goes unnoticed.", default: GroupTimers().sessionTimeout,
+            valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var sessionTimeout: DurationValue = GroupTimers().sessionTimeout
 
     @Option(
-        help: ArgumentHelp("heartbeat.interval.ms of every group (default: 500ms).", valueName: "duration"),
+        help: ArgumentHelp("heartbeat.interval.ms of every group.", default: GroupTimers().heartbeatInterval, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var heartbeatInterval: DurationValue = GroupTimers().heartbeatInterval
 

@@ -5,16 +5,22 @@ import KafkaBench
 /// Where a run's consumers run: on this host (default) or on agents (`--agents N`). Shared by every command on
 /// the trial engine.
 struct PlacementOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Run the consumers on N agents ('kbench agent' on other hosts) instead of this host.", valueName: "count"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Run the consumers on N agents ('kbench agent' on other hosts) instead of this host (default: on this host).", valueName: "count"),
+        transform: NumberArgument.whole("--agents", 1...1000))
     var agents: Int?
 
     @Option(
-        help: ArgumentHelp("Bound for the agents to announce themselves.", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Bound for the agents to announce themselves.", default: AgentSettings.defaultTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var agentsTimeout: DurationValue = .seconds(60)
+    var agentsTimeout: DurationValue = AgentSettings.defaultTimeout
 
     @Option(
-        help: ArgumentHelp("spread (fewest consumers per agent first) or pack (fill an agent's slots first).", valueName: "strategy"),
+        help: ArgumentHelp(
+            "spread (fewest consumers per agent first) or pack (fill an agent's slots first).", default: AgentSettings.defaultStrategy.rawValue,
+            valueName: "strategy"),
         transform: {
             try parseArgument($0) { (t) throws(UsageError) in
                 guard let s = AgentSettings.Strategy(rawValue: t.lowercased()) else {
@@ -32,9 +38,11 @@ struct PlacementOptions: ParsableArguments {
     var agentKeyFile: String?
 
     @Option(
-        help: ArgumentHelp("Fail a trial when a consumer's \"go\" took longer than this to be confirmed.", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Fail a trial when a consumer's \"go\" took longer than this to be confirmed.", default: AgentSettings.defaultGoBound, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var agentsGoBound: DurationValue = .milliseconds(200)
+    var agentsGoBound: DurationValue = AgentSettings.defaultGoBound
 
     func validate() throws {
         guard let agents else {
@@ -64,7 +72,7 @@ struct PlacementOptions: ParsableArguments {
         let key = try wrap { try AgentKey.load(file: agentKeyFile) }
         var s = AgentSettings(count: agents, key: key)
         s.timeout = agentsTimeout
-        s.strategy = placement ?? .spread
+        s.strategy = placement ?? AgentSettings.defaultStrategy
         s.goBound = agentsGoBound
         return s
     }

@@ -9,22 +9,42 @@ import KafkaBench
 struct ProduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "produce",
-        abstract: "Produce keyed events and print msgs/s, MB/s, CPU seconds, peak RSS and delivery latency.")
+        abstract: "Produce keyed events and print events/s, MB/s, CPU seconds, peak RSS and delivery latency.")
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
-    @Option(help: "Topic to write (must exist, or give --partitions to create it on a real cluster).") var topic: String
-    @Option(help: "Partition count to create the topic with when it is missing (real clusters).") var partitions: Int?
-    @Option(help: "Number of events (or give --rate and --duration).") var messages: Int?
+    @Option(help: ArgumentHelp("Topic to write (must exist, or give --partitions to create it on a real cluster).", valueName: "name"))
+    var topic: String
     @Option(
-        help: ArgumentHelp("Open loop: produce at --rate for this long, as a capacity run's producers do.", valueName: "duration"),
+        parsing: .unconditional, help: ArgumentHelp("Partition count to create the topic with when it is missing (real clusters).", valueName: "count"),
+        transform: NumberArgument.whole("--partitions", 1...10_000, oneOf: ("produce", "partition count")))
+    var partitions: Int?
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Number of events (or give --rate and --duration).", valueName: "count"),
+        transform: NumberArgument.whole("--messages", 1...Int.max))
+    var messages: Int?
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Open loop: produce at --rate for this long, as a capacity run's producers do.", valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue?
-    @Option(help: "With --duration: producer processes sharing the schedule.") var producers: Int = 1
-    @Option(help: "Bytes per event value (at least 24).") var valueBytes: Int = 100
-    @Option(help: "Events per second (default: as fast as possible).") var rate: Double?
-    @Option(help: "Distinct keys (user ids).") var keys: Int = 100_000
     @Option(
-        help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+        parsing: .unconditional, help: ArgumentHelp("With --duration: producer processes sharing the schedule.", default: 1, valueName: "count"),
+        transform: NumberArgument.whole("--producers", 1...16))
+    var producers: Int = 1
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Bytes per event value (at least \(EventRecord.headerSize)).", default: 100, valueName: "bytes"),
+        transform: NumberArgument.whole("--value-bytes", EventRecord.headerSize...1_000_000))
+    var valueBytes: Int = 100
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Events per second (default: as fast as possible; required with --duration).", valueName: "events/s"),
+        transform: NumberArgument.rate("--rate"))
+    var rate: Double?
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Distinct keys (user ids).", default: 100_000, valueName: "count"),
+        transform: NumberArgument.whole("--keys", 1...Int.max))
+    var keys: Int = 100_000
+    @Option(
+        help: ArgumentHelp(
+            "uniform or zipf:S (with --messages; open-loop producers spread keys uniformly).", default: KeyDistribution.uniform, valueName: "distribution"),
         transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
     var keyDistribution: KeyDistribution = .uniform
 
@@ -44,6 +64,11 @@ struct ProduceCommand: ParsableCommand {
         }
         if let rate, !(rate > 0 && rate <= 10_000_000) { throw ValidationError("--rate must be above 0 and at most 10000000 (got \(rate))") }
         guard keys >= 1 else { throw ValidationError("--keys must be at least 1 (got \(keys))") }
+        if duration != nil, keyDistribution != .uniform {
+            throw ValidationError(
+                "--key-distribution \(keyDistribution) applies to --messages runs; the open-loop producers (--duration) spread keys uniformly: drop it or use --messages"
+            )
+        }
     }
 
     func run() throws {
@@ -71,7 +96,7 @@ struct ProduceCommand: ParsableCommand {
         print(
             String(
                 format:
-                    "delivered %d of %d events to %@ in %.3f s: %.0f msg/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB; delivery latency p50 %.1f ms, p99 %.1f ms",
+                    "delivered %d of %d events to %@ in %.3f s: %.0f events/s, %.2f MB/s; CPU %.2f s; peak RSS %.1f MiB; delivery latency p50 %.1f ms, p99 %.1f ms",
                 producer.delivered, messages, topic, elapsed, Double(producer.delivered) / elapsed,
                 Double(producer.delivered * valueBytes) / 1e6 / elapsed, usage.cpuSeconds, usage.peakRssMib,
                 Double(latency?.valueAtPercentile(50) ?? 0) / 1000, Double(latency?.valueAtPercentile(99) ?? 0) / 1000))

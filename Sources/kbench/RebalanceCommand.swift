@@ -12,32 +12,42 @@ struct RebalanceCommand: ParsableCommand {
         abstract: "Measure rebalances and broker faults while consumers join, leave and crash under steady keyed traffic.",
         discussion: """
             Example: kbench rebalance --partitions 6 --consumers 3 --script "join@5s, kill@12s, leave@20s, restart@26s" --assignor all --rate 2000 --duration 35s
-            leave and kill act on the live consumer with the lowest name; restart restarts the consumer that left or died last.
-            Broker faults (embedded cluster, e.g. --embedded-brokers 3): broker-down@10s:2, broker-up@20s:2, failover@10s:2 (down, and
-            its partitions' leadership moves to the other brokers), rtt@5s:50ms or rtt@5s:2:200ms (added round-trip time; 0ms removes it),
-            coordinator@12s:3 (moves the group's coordinator), errors@8s:Fetch:NOT_LEADER_FOR_PARTITION:5 (the next 5 such requests fail).
-            On a real cluster kbench cannot fault brokers itself: give each broker step a command with --on-event, e.g.
+            leave and kill act on the live consumer with the lowest name; restart restarts the consumer that left or died last. \
+            Broker faults (embedded cluster, e.g. --embedded-brokers 3): broker-down@10s:2, broker-up@20s:2, failover@10s:2 (down, and \
+            its partitions' leadership moves to the other brokers), rtt@5s:50ms or rtt@5s:2:200ms (added round-trip time; 0ms removes it), \
+            coordinator@12s:3 (moves the group's coordinator), errors@8s:Fetch:NOT_LEADER_FOR_PARTITION:5 (the next 5 such requests fail). \
+            On a real cluster kbench cannot fault brokers itself: give each broker step a command with --on-event, e.g. \
             --script "broker-down@10s" --on-event 'broker-down@10s=kubectl delete pod kafka-2'.
             """)
 
-    @Option(help: "Partitions of the topic.") var partitions: Int
-    @Option(help: "Consumers at the start.") var consumers: Int
-    @Option(help: ArgumentHelp("Steps like \"join@5s, kill@12s, leave@20s, restart@26s\".", valueName: "script"))
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Partitions of the topic.", valueName: "count"),
+        transform: NumberArgument.whole("--partitions", 1...1000, oneOf: ("rebalance", "partition count")))
+    var partitions: Int
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Consumers at the start.", valueName: "count"),
+        transform: NumberArgument.whole("--consumers", 1...100, oneOf: ("rebalance", "consumer count")))
+    var consumers: Int
+    @Option(help: ArgumentHelp("Steps like \"join@5s, kill@12s, leave@20s, restart@26s\".", valueName: "steps"))
     var script: String
     @Option(
         help: ArgumentHelp("Classic-protocol assignors: range, roundrobin, cooperative-sticky, all, or a list (default: range).", valueName: "assignors"),
         transform: { try parseArgument($0, Assignor.parseList) })
     var assignor: [Assignor]?
     @OptionGroup(title: "Group protocol") var protocols: GroupProtocolOptions
-    @Option(help: "Events per second for the whole run.") var rate: Double = RebalanceConfiguration.standard.rate
     @Option(
-        help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Events per second for the whole run.", default: Int(RebalanceConfiguration.standard.rate), valueName: "events/s"),
+        transform: NumberArgument.rate("--rate"))
+    var rate: Double = RebalanceConfiguration.standard.rate
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Length of the traffic (per assignor).", valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue
     @Option(
         help: ArgumentHelp(
-            "auto, auto-store, sync, async, batch:N or none. Manual commits (sync, async, batch:N) are held while a member rebalances, as auto-commit does.",
-            valueName: "mode"),
+            "\(CommitMode.acceptedForms). Manual commits (sync, async, batch:N) are held while a member rebalances, as auto-commit does.",
+            default: RebalanceConfiguration.standard.commit, valueName: "mode"),
         transform: { try parseArgument($0, CommitMode.init(parsing:)) })
     var commit: CommitMode = RebalanceConfiguration.standard.commit
     @Flag(
@@ -49,35 +59,46 @@ struct RebalanceCommand: ParsableCommand {
     var staticMembership = false
     @Option(
         help: ArgumentHelp(
-            "The group's session timeout (default: 6s): session.timeout.ms under the classic protocol; under the consumer protocol the embedded broker's setting (a real cluster's is its own).",
-            valueName: "duration"),
+            "The group's session timeout: session.timeout.ms under the classic protocol; under the consumer protocol the embedded broker's setting (a real cluster's is its own).",
+            default: RebalanceConfiguration.standard.sessionTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var sessionTimeout: DurationValue?
     @Option(
         help: ArgumentHelp(
-            "The members' heartbeat interval (default: 500ms): heartbeat.interval.ms, or the embedded broker's setting under the consumer protocol.",
-            valueName: "duration"),
+            "The members' heartbeat interval: heartbeat.interval.ms, or the embedded broker's setting under the consumer protocol.",
+            default: RebalanceConfiguration.standard.heartbeatInterval, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var heartbeatInterval: DurationValue?
-    @Option(help: ArgumentHelp("max.poll.interval.ms.", valueName: "duration"), transform: { try parseArgument($0, DurationValue.init(parsing:)) })
+    @Option(
+        help: ArgumentHelp("max.poll.interval.ms.", default: RebalanceConfiguration.standard.maxPollInterval, valueName: "duration"),
+        transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var maxPollInterval: DurationValue = RebalanceConfiguration.standard.maxPollInterval
     @Option(
-        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", default: RebalanceConfiguration.standard.work, valueName: "model"),
         transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = RebalanceConfiguration.standard.work
-    @Option(help: "Bytes per event value.") var valueBytes: Int = RebalanceConfiguration.standard.valueBytes
     @Option(
-        help: ArgumentHelp("Bound for draining what was produced after the traffic stops.", valueName: "duration"),
+        parsing: .unconditional, help: ArgumentHelp("Bytes per event value.", default: RebalanceConfiguration.standard.valueBytes, valueName: "bytes"),
+        transform: NumberArgument.whole("--value-bytes", EventRecord.headerSize...1_000_000))
+    var valueBytes: Int = RebalanceConfiguration.standard.valueBytes
+    @Option(
+        help: ArgumentHelp(
+            "Bound for draining what was produced after the traffic stops.", default: RebalanceConfiguration.standard.drainTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var drainTimeout: DurationValue = RebalanceConfiguration.standard.drainTimeout
-    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = RebalanceConfiguration.standard.embeddedBrokers
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Brokers of the embedded cluster (without --bootstrap).", default: RebalanceConfiguration.standard.embeddedBrokers, valueName: "count"),
+        transform: NumberArgument.whole("--embedded-brokers", 1...32))
+    var embeddedBrokers: Int = RebalanceConfiguration.standard.embeddedBrokers
     @Option(
         name: .customLong("on-event"),
         help: ArgumentHelp(
             "Run COMMAND (/bin/sh -c) at a script step and record its exit status and output, e.g. 'broker-down@10s=kubectl delete pod kafka-2' (repeatable).",
             valueName: "step=command"))
     var onEvent: [String] = []
-    @Option(help: ArgumentHelp("Timeline CSV (default Results/rebalance-<UTC timestamp>.csv); events CSV and metadata go beside it.", valueName: "path"))
+    @Option(help: ArgumentHelp("Timeline CSV (default: Results/rebalance-<UTC timestamp>.csv); events CSV and metadata go beside it.", valueName: "path"))
     var out: String?
     @Option(help: ArgumentHelp("Where the gnuplot timeline goes (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
     var plotsDir: String?
@@ -112,6 +133,7 @@ struct RebalanceCommand: ParsableCommand {
         try wrap { try c.validate() }
         // refused here, before any connection: a broker fault on a real cluster needs the user's command
         try wrap { try c.checkFaults(embeddedBrokers: connection.effectiveBootstrap == nil ? embeddedBrokers : nil) }
+        try checkIgnoredOptions()
         if assignor?.isEmpty == true { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
         try protocols.check(assignorGiven: assignor != nil)
         if connection.effectiveBootstrap == nil && c.sessionTimeout.nanoseconds <= 3_500_000_000 {
@@ -123,6 +145,24 @@ struct RebalanceCommand: ParsableCommand {
                 "--session-timeout and --heartbeat-interval are broker configuration under --group-protocol consumer "
                     + "(group.consumer.session.timeout.ms and group.consumer.heartbeat.interval.ms on your cluster): set them there, "
                     + "or run the classic protocol on its own to set its client-side timers")
+        }
+    }
+
+    /// Refuses options this run would ignore: the commit gate holds manual commits only, and static membership
+    /// needs a real cluster (the embedded broker ignores group.instance.id).
+    func checkIgnoredOptions() throws {
+        switch commit {
+        case .sync, .async, .batch: break
+        case .auto, .autoStore, .none:
+            if noCommitGate {
+                throw ValidationError(
+                    "--no-commit-gate affects manual commits only (--commit sync, async or batch:N), and --commit is \(commit): drop it or choose a manual mode"
+                )
+            }
+        }
+        if staticMembership && connection.effectiveBootstrap == nil {
+            throw ValidationError(
+                "--static needs a real cluster (--bootstrap HOST:PORT): the embedded broker ignores group.instance.id, so a restart would rebalance fully")
         }
     }
 

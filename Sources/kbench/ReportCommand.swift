@@ -8,7 +8,7 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Turn a sweep or capacity CSV into plots and a summary, or regenerate the index of published runs.",
         discussion: """
-            kbench report RESULTS.csv writes OUT-DIR/NAME.gp (a gnuplot script), OUT-DIR/NAME.dat (its data), \
+            kbench report RESULTS.csv writes PLOTS-DIR/NAME.gp (a gnuplot script), PLOTS-DIR/NAME.dat (its data), \
             the PNG and SVG images when gnuplot is installed (apt-get install gnuplot-nox), and RESULTS-DIR/NAME.md. \
             By default everything goes beside the CSV, except that a CSV in a Results/ directory gets its plots in \
             the plots/ directory next to it (the repository's published layout). When the CSV lies in RESULTS-DIR, \
@@ -24,7 +24,10 @@ struct ReportCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Directory for the gnuplot script, its data and the images (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
-    var outDir: String?
+    var plotsDir: String?
+
+    /// `--out-dir`, the old spelling of `--plots-dir` (what rebalance and compare call the same directory).
+    @Option(name: .customLong("out-dir"), help: .hidden) var oldOutDir: String?
     @Option(help: ArgumentHelp("Directory for the Markdown summary (default: beside the CSV).", valueName: "dir"))
     var resultsDir: String?
     @Option(help: ArgumentHelp("Regenerate DIR/README.md, the index of the sweep CSVs in DIR, instead of a report.", valueName: "dir"))
@@ -33,6 +36,10 @@ struct ReportCommand: ParsableCommand {
     func validate() throws {
         if csv == nil && index == nil { throw ValidationError("give a sweep CSV to report on, or --index DIR") }
         if csv != nil && index != nil { throw ValidationError("give either a sweep CSV or --index DIR, not both") }
+        _ = try RenamedOption.value(plotsDir, "--plots-dir", old: oldOutDir, "--out-dir")
+        if index != nil, let given = plotsDir.map({ _ in "--plots-dir" }) ?? oldOutDir.map({ _ in "--out-dir" }) ?? resultsDir.map({ _ in "--results-dir" }) {
+            throw ValidationError("\(given) applies to a report on a CSV; --index DIR regenerates DIR/README.md only: drop \(given)")
+        }
     }
 
     func run() throws {
@@ -41,7 +48,8 @@ struct ReportCommand: ParsableCommand {
             return
         }
         guard let csv else { return }
-        let plotsDir = outDir ?? ResultPaths.defaultPlotsDirectory(forCSV: csv)
+        if let note = RenamedOption.note(old: oldOutDir, "--out-dir", "--plots-dir") { Console.info(note) }
+        let plotsDir = plotsDir ?? oldOutDir ?? ResultPaths.defaultPlotsDirectory(forCSV: csv)
         let summaryDir = resultsDir ?? ResultPaths.directory(csv)
         // the index is written last: refuse a README.md kbench did not write before writing anything
         let indexPath = (summaryDir as NSString).appendingPathComponent("README.md")

@@ -10,18 +10,35 @@ struct SeedCommand: ParsableCommand {
 
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
 
-    @Option(help: "Topic to fill.") var topic: String
-    @Option(help: "Partition count the topic must have (created with it if missing on a real cluster).") var partitions: Int
-    @Option(help: "Number of events.") var messages: Int = 1_000_000
-    @Option(help: "Number of distinct user ids (keys).") var keys: Int = 100_000
+    @Option(help: ArgumentHelp("Topic to fill.", valueName: "name")) var topic: String
     @Option(
-        help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Partition count the topic must have (created with it if missing on a real cluster).", valueName: "count"),
+        transform: NumberArgument.whole("--partitions", 1...10_000, oneOf: ("seed", "partition count")))
+    var partitions: Int
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Number of events.", default: 1_000_000, valueName: "count"),
+        transform: NumberArgument.whole("--messages", 1...Int.max))
+    var messages: Int = 1_000_000
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Number of distinct user ids (keys).", default: 100_000, valueName: "count"),
+        transform: NumberArgument.whole("--keys", 1...100_000_000))
+    var keys: Int = 100_000
+    @Option(
+        help: ArgumentHelp("uniform or zipf:S.", default: KeyDistribution.uniform, valueName: "distribution"),
         transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
     var keyDistribution: KeyDistribution = .uniform
-    @Option(help: "Bytes per event value (at least 24, the event header).") var valueBytes: Int = 100
-    @Option(help: "Replication factor when creating the topic on a real cluster (default: min(3, brokers)).")
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Bytes per event value (at least \(EventRecord.headerSize), the event header).", default: 100, valueName: "bytes"),
+        transform: NumberArgument.whole("--value-bytes", EventRecord.headerSize...1_000_000))
+    var valueBytes: Int = 100
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Replication factor when creating the topic on a real cluster (default: min(3, brokers)).", valueName: "count"),
+        transform: NumberArgument.whole("--replication-factor", 1...Int.max))
     var replicationFactor: Int?
-    @Option(help: "Seed of the key sequence (same seed, same keys).") var seed: UInt64 = 42
+    @Option(help: ArgumentHelp("Seed of the key sequence (same seed, same keys).", valueName: "number")) var seed: UInt64 = 42
 
     var plan: SeedPlan {
         SeedPlan(
@@ -49,7 +66,7 @@ struct SeedCommand: ParsableCommand {
             if showProgress { Console.info("  \(n) / \(messages) enqueued") }
         }
         let rate = Int(result.messagesPerSecond.rounded())
-        print("delivered \(result.delivered) of \(messages) events to \(topic) in \(String(format: "%.2f", result.seconds)) s (\(rate) msg/s)")
+        print("delivered \(result.delivered) of \(messages) events to \(topic) in \(String(format: "%.2f", result.seconds)) s (\(rate) events/s)")
         print("partition  delivered  expected(murmur2)")
         for p in 0..<partitions {
             print(String(format: "%9d  %9d  %9d", p, result.deliveredPerPartition[p], result.expectedPerPartition[p]))

@@ -9,7 +9,7 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep",
         abstract: "Measure consumer-group throughput for every (partitions, consumers, assignor) combination.",
         discussion: """
-            Each consumer is its own process. Each trial uses a fresh group that starts from the beginning of a
+            Each consumer is its own process. Each trial uses a fresh group that starts from the beginning of a \
             backlog seeded once per partition count. Numbers accept 10, 6,10,20, 1...15, 1..<16 or 2...16:2.
             """)
 
@@ -32,28 +32,43 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup(title: "Group timers") var groupTimers: GroupTimerOptions
 
-    @Option(help: "Topics the group subscribes to, each with --partitions partitions.")
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Topics the group subscribes to, each with --partitions partitions.", default: SweepConfiguration.standard.topics, valueName: "count"),
+        transform: NumberArgument.whole("--topics", 1...20))
     var topics: Int = SweepConfiguration.standard.topics
 
     @Option(
-        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", valueName: "model"),
+        help: ArgumentHelp("Per-message work: none, sleep:DURATION or spin:DURATION.", default: SweepConfiguration.standard.work, valueName: "model"),
         transform: { try parseArgument($0, WorkModel.init(parsing:)) })
     var work: WorkModel = SweepConfiguration.standard.work
 
-    @Option(help: "Messages per topic (default: sized so no partition drains inside the window).")
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Messages per topic (default: sized so no partition drains inside the window).", valueName: "count"),
+        transform: NumberArgument.whole("--messages", 1...Int.max))
     var messages: Int?
 
-    @Option(help: "Distinct keys (user ids).") var keys: Int = SweepConfiguration.standard.keys
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Distinct keys (user ids).", default: SweepConfiguration.standard.keys, valueName: "count"),
+        transform: NumberArgument.whole("--keys", 1...Int.max))
+    var keys: Int = SweepConfiguration.standard.keys
 
     @Option(
-        help: ArgumentHelp("uniform or zipf:S.", valueName: "distribution"),
+        help: ArgumentHelp("uniform or zipf:S.", default: SweepConfiguration.standard.keyDistribution, valueName: "distribution"),
         transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
     var keyDistribution: KeyDistribution = SweepConfiguration.standard.keyDistribution
 
-    @Option(help: "Bytes per event value.") var valueBytes: Int = SweepConfiguration.standard.valueBytes
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Bytes per event value.", default: SweepConfiguration.standard.valueBytes, valueName: "bytes"),
+        transform: NumberArgument.whole("--value-bytes", EventRecord.headerSize...1_000_000))
+    var valueBytes: Int = SweepConfiguration.standard.valueBytes
 
     @Option(
-        help: ArgumentHelp("window (throughput over --duration) or drain (time to consume the backlog).", valueName: "mode"),
+        help: ArgumentHelp(
+            "window (throughput over --warmup then --duration) or drain (time to consume the backlog, bounded by --trial-timeout).",
+            default: SweepConfiguration.standard.mode.rawValue, valueName: "window|drain"),
         transform: {
             try parseArgument($0) { (t) throws(UsageError) in
                 guard let m = SweepMode(rawValue: t.lowercased()) else { throw UsageError("invalid mode '\(t)': accepted forms are window or drain") }
@@ -63,45 +78,62 @@ struct SweepCommand: ParsableCommand {
     var mode: SweepMode = SweepConfiguration.standard.mode
 
     @Option(
-        help: ArgumentHelp("Measurement window (window mode).", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Measurement window (window mode only).", default: SweepConfiguration.standard.duration, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var duration: DurationValue = SweepConfiguration.standard.duration
+    var duration: DurationValue?
 
     @Option(
-        help: ArgumentHelp("Time between 'go' and the window's start.", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Time between 'go' and the window's start (window mode only).", default: SweepConfiguration.standard.warmup, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var warmup: DurationValue = SweepConfiguration.standard.warmup
+    var warmup: DurationValue?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
-            "Consumer count the model is scaled from (default: the smallest); added to --consumers when missing, e.g. --baseline 1.", valueName: "count"))
+            "Consumer count the model is scaled from (default: the smallest); added to --consumers when missing, e.g. --baseline 1.", valueName: "count"),
+        transform: NumberArgument.whole("--baseline", 1...200))
     var baseline: Int?
 
-    @Option(name: .customLong("repeat"), help: "Runs per point; medians and min/max are reported.")
+    @Option(
+        name: .customLong("repeat"), parsing: .unconditional,
+        help: ArgumentHelp("Runs per point; medians and min/max are reported.", default: SweepConfiguration.standard.repeats, valueName: "count"),
+        transform: NumberArgument.whole("--repeat", 1...100))
     var repeats: Int = SweepConfiguration.standard.repeats
 
     @Option(
-        help: ArgumentHelp("auto, auto-store, sync, async, batch:N or none.", valueName: "mode"),
-        transform: { try parseArgument($0, CommitMode.init(parsing:)) })
+        help: ArgumentHelp("\(CommitMode.acceptedFormsWithoutBatch).", default: SweepConfiguration.standard.commit, valueName: "mode"),
+        transform: { try parseArgument($0) { (t) throws(UsageError) in try CommitMode(parsing: t, command: "the sweep", allowingBatch: false) } })
     var commit: CommitMode = SweepConfiguration.standard.commit
 
     @Flag(help: "Stop at the first failed trial.") var failFast = false
 
     @Option(
-        help: ArgumentHelp("Bound for a trial's group to become stable.", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Bound for a trial's group to become stable.", default: SweepConfiguration.standard.joinTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var joinTimeout: DurationValue = SweepConfiguration.standard.joinTimeout
 
     @Option(
-        help: ArgumentHelp("Bound for one drain.", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Bound for one drain (drain mode only).", default: SweepConfiguration.standard.trialTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var trialTimeout: DurationValue = SweepConfiguration.standard.trialTimeout
+    var trialTimeout: DurationValue?
 
-    @Option(help: "Brokers of the embedded cluster (without --bootstrap).") var embeddedBrokers: Int = SweepConfiguration.standard.embeddedBrokers
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Brokers of the embedded cluster (without --bootstrap).", default: SweepConfiguration.standard.embeddedBrokers, valueName: "count"),
+        transform: NumberArgument.whole("--embedded-brokers", 1...32))
+    var embeddedBrokers: Int = SweepConfiguration.standard.embeddedBrokers
 
-    @Option(help: "Prefix of the topics (<prefix>-p<P>-t<i>) and groups kbench creates.") var topicPrefix: String = SweepConfiguration.standard.topicPrefix
+    @Option(help: ArgumentHelp("Prefix of the topics (<prefix>-p<P>-t<i>) and groups kbench creates.", valueName: "prefix"))
+    var topicPrefix: String = SweepConfiguration.standard.topicPrefix
 
-    @Option(help: "Replication factor of created topics (default: min(3, brokers)).") var replicationFactor: Int?
+    @Option(
+        parsing: .unconditional, help: ArgumentHelp("Replication factor of created topics (default: min(3, brokers)).", valueName: "count"),
+        transform: NumberArgument.whole("--replication-factor", 1...Int.max))
+    var replicationFactor: Int?
 
     @Flag(help: "Delete and recreate existing kbench topics whose partition count or content does not match (real clusters).")
     var recreate = false
@@ -109,11 +141,12 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "At the end, delete the topics and groups this run created (never any other).") var cleanup = false
 
     @Option(
-        help: ArgumentHelp("Bound for creating or deleting a topic.", valueName: "duration"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Bound for creating or deleting a topic.", default: SweepConfiguration.standard.createTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var createTimeout: DurationValue = SweepConfiguration.standard.createTimeout
 
-    @Option(help: ArgumentHelp("Results CSV (default Results/sweep-<UTC timestamp>.csv).", valueName: "path"))
+    @Option(help: ArgumentHelp("Results CSV (default: Results/sweep-<UTC timestamp>.csv).", valueName: "path"))
     var out: String?
 
     @Flag(help: "Do not render plots and the summary at the end.") var noReport = false
@@ -132,14 +165,14 @@ struct SweepCommand: ParsableCommand {
         c.keyDistribution = keyDistribution
         c.valueBytes = valueBytes
         c.mode = mode
-        c.duration = duration
-        c.warmup = warmup
+        c.duration = duration ?? SweepConfiguration.standard.duration
+        c.warmup = warmup ?? SweepConfiguration.standard.warmup
         c.repeats = repeats
         c.commit = commit
         c.failFast = failFast
         c.joinTimeout = joinTimeout
         c.groupTimers = groupTimers.timers
-        c.trialTimeout = trialTimeout
+        c.trialTimeout = trialTimeout ?? SweepConfiguration.standard.trialTimeout
         c.embeddedBrokers = embeddedBrokers
         c.topicPrefix = topicPrefix
         c.replicationFactor = replicationFactor
@@ -157,9 +190,28 @@ struct SweepCommand: ParsableCommand {
         try wrap { try c.validate() }
         if assignor?.isEmpty == true { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
         try protocols.check(assignorGiven: assignor != nil)
-        guard (1...32).contains(embeddedBrokers) else { throw ValidationError("--embedded-brokers must be between 1 and 32") }
         try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: nil)
-        if case .batch = commit { throw ValidationError("--commit batch:N is for 'kbench rebalance'; the sweep accepts auto, sync, async or none") }
+        try checkModeOptions()
+    }
+
+    /// Refuses the options the chosen mode would ignore: a drain runs until the backlog is consumed, a window
+    /// for --warmup then --duration.
+    func checkModeOptions() throws {
+        switch mode {
+        case .drain:
+            let given = [duration.map { "--duration \($0)" }, warmup.map { "--warmup \($0)" }].compactMap { $0 }
+            guard given.isEmpty else {
+                throw ValidationError(
+                    "\(given.joined(separator: " and ")) set\(given.count == 1 ? "s" : "") the measurement window of --mode window; --mode drain "
+                        + "measures until the backlog is consumed (bounded by --trial-timeout, size it with --messages): drop \(given.count == 1 ? "it" : "them") or use --mode window"
+                )
+            }
+        case .window:
+            if let trialTimeout {
+                throw ValidationError(
+                    "--trial-timeout \(trialTimeout) bounds a drain (--mode drain); a window trial lasts --warmup then --duration: drop it or use --mode drain")
+            }
+        }
     }
 
     func run() throws {

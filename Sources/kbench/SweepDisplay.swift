@@ -25,7 +25,7 @@ final class SweepDisplay {
                 + (row.repeat > 1 ? " #\(row.repeat)" : "") + ": "
             if row.status == .ok {
                 text +=
-                    "\(Int(row.msgsPerS.rounded())) msg/s, efficiency \(SweepTable.cell(row.efficiency, "%.2f")), idle \(row.idleConsumers), lost \(row.lost)"
+                    "\(Int(row.msgsPerS.rounded())) events/s, efficiency \(SweepTable.cell(row.efficiency, "%.2f")), idle \(row.idleConsumers), lost \(row.lost)"
                 if HostCPU.isHostBound(row.hostCpuPct) {
                     text += ", HOST-BOUND (host CPU \(Int(row.hostCpuPct.rounded()))%: \(HostCPU.advice))"
                 }
@@ -77,7 +77,7 @@ enum SweepTable {
             let first = g[0]
             out.append("")
             out.append("partitions=\(first.partitions) topics=\(first.topics) assignor=\(first.assignor) work=\(first.work) mode=\(first.mode)")
-            out.append("consumers      msgs/s   speedup  efficiency  idle  lost  status")
+            out.append("consumers    events/s   speedup  efficiency  idle  lost  status")
             let byC = Dictionary(grouping: g, by: \.consumers)
             let base = median(byC[byC.keys.min()!]!.filter { $0.status == .ok }.map(\.msgsPerS))
             for c in byC.keys.sorted() {

@@ -119,7 +119,7 @@ import Testing
             _ = try AgentKey.load(file: nil, environment: [:])
             Issue.record("no key was accepted")
         } catch {
-            #expect(error.message.contains("--key-file") && error.message.contains("never accepted as a command-line value"))
+            #expect(error.message.contains("--agent-key-file") && error.message.contains("never accepted as a command-line value"))
         }
         let k = try AgentKey.load(file: nil, environment: [AgentKey.environmentVariable: "0123456789abcdef0123"])
         #expect(k.bytes.count == 20)

@@ -25,7 +25,7 @@ import Testing
                 _ = FileManager.default.createFile(atPath: log, contents: nil)
                 let p = Process()
                 p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-                p.arguments = ["agent", "--bootstrap", bootstrap, "--name", "a\(i)", "--slots", String(slots), "--key-file", keyFile] + agentArguments
+                p.arguments = ["agent", "--bootstrap", bootstrap, "--name", "a\(i)", "--slots", String(slots), "--agent-key-file", keyFile] + agentArguments
                 p.standardOutput = FileHandle.nullDevice
                 p.standardError = FileHandle(forWritingAtPath: log)
                 try p.run()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Testing
 
 @testable import KafkaBench
@@ -99,6 +100,102 @@ import Testing
         #expect(message(["sweep", "--partitions", "10", "--consumers", "1", "-X", "group.id=mine"]).contains("set by kbench"))
         #expect(message(["sweep", "--partitions", "10", "--consumers", "1", "--mode", "burst"]).contains("window or drain"))
         #expect(message(["sweep", "--partitions", "10", "--consumers", "1...15"]).isEmpty)
+    }
+
+    /// The message kbench prints for `args`, or "" when they parse and validate.
+    static func message(_ args: [String]) -> String {
+        do {
+            _ = try KBench.parseAsRoot(args)
+            return ""
+        } catch {
+            return KBench.message(for: error)
+        }
+    }
+
+    static let sweep = ["sweep", "--partitions", "4", "--consumers", "1"]
+    static let capacity = ["capacity", "--partitions", "4", "--consumers", "1", "--rate", "100", "--max-lag", "1s"]
+    static let rebalance = ["rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@1s", "--duration", "2s"]
+
+    /// A negative number reaches the option's check (ArgumentParser alone reads "-100" as an option and reports a
+    /// missing value).
+    @Test func negativeNumbersAreRefusedWithTheRealReason() {
+        #expect(
+            Self.message(["capacity", "--partitions", "4", "--consumers", "1", "--rate", "-100", "--max-lag", "1s"]).contains(
+                "--rate must be a positive number of events/s, got -100"))
+        #expect(
+            Self.message(["rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@1s", "--duration", "2s", "--rate", "-5"]).contains(
+                "--rate must be a positive number of events/s, got -5"))
+        #expect(Self.message(Self.sweep + ["--keys", "-5"]).contains("--keys must be a whole number of at least 1, got '-5'"))
+        #expect(Self.message(Self.sweep + ["--repeat", "-1"]).contains("--repeat must be a whole number from 1 to 100, got '-1'"))
+        #expect(Self.message(Self.sweep + ["--duration", "-1s"]).contains("must not be negative"))
+        #expect(Self.message(["produce", "--topic", "t", "--messages", "-3"]).contains("--messages must be a whole number of at least 1, got '-3'"))
+    }
+
+    @Test func aSetWhereOneCountIsTakenSaysSo() {
+        let m = Self.message(["capacity", "--partitions", "1...4", "--consumers", "1", "--rate", "100", "--max-lag", "1s"])
+        #expect(m.contains("--partitions '1...4' is a set, but capacity takes one partition count"), "\(m)")
+        #expect(m.contains("kbench sweep"))
+        #expect(Self.message(Self.rebalance.map { $0 == "1" ? "1,2" : $0 }).contains("rebalance takes one consumer count"))
+    }
+
+    /// The user never typed the default warm-up: the refusal names it as the default and says what fits.
+    @Test func aDurationTooShortForTheDefaultWarmupNamesTheDefault() {
+        let m = Self.message(Self.capacity + ["--duration", "5s"])
+        #expect(m.contains("--duration 5s is too short for the default --warmup of 5s"), "\(m)")
+        #expect(m.contains("at least 10s"))
+        #expect(Self.message(Self.capacity + ["--duration", "5s", "--warmup", "2s"]).isEmpty)
+    }
+
+    /// --commit agrees with itself: help, parser and message list the same forms; batch:N names where it belongs.
+    @Test func commitModesAgreeAcrossHelpParserAndMessage() {
+        for command in [Self.sweep, Self.capacity] {
+            let m = Self.message(command + ["--commit", "batch:5"])
+            #expect(m.contains("batch:N is for 'kbench rebalance' and 'kbench consume'") && m.contains("auto, auto-store, sync, async or none"), "\(m)")
+            #expect(Self.message(command + ["--commit", "auto-store"]).isEmpty)
+            #expect(Self.message(command + ["--commit", "later"]).contains("accepts auto, auto-store, sync, async or none"))
+        }
+        #expect(!SweepCommand.helpMessage().contains("batch:N"))
+        #expect(!CapacityCommand.helpMessage().contains("batch:N"))
+        #expect(Self.message(Self.rebalance + ["--commit", "batch:5"]).isEmpty)
+    }
+
+    /// Options the chosen mode would ignore are refused, naming the mode they belong to.
+    @Test func optionsAModeIgnoresAreRefused() {
+        let drain = Self.message(Self.sweep + ["--mode", "drain", "--duration", "3s"])
+        #expect(drain.contains("--duration 3s sets the measurement window of --mode window"), "\(drain)")
+        #expect(Self.message(Self.sweep + ["--mode", "drain", "--warmup", "1s", "--duration", "3s"]).contains("drop them"))
+        #expect(Self.message(Self.sweep + ["--mode", "drain", "--trial-timeout", "1m"]).isEmpty)
+        #expect(Self.message(Self.sweep + ["--trial-timeout", "1m"]).contains("--trial-timeout 1m bounds a drain (--mode drain)"))
+        #expect(Self.message(Self.rebalance + ["--commit", "auto", "--no-commit-gate"]).contains("--no-commit-gate affects manual commits only"))
+        #expect(Self.message(Self.rebalance + ["--no-commit-gate"]).isEmpty)
+        #expect(Self.message(Self.rebalance + ["--static"]).contains("--static needs a real cluster"))
+        #expect(
+            Self.message(["produce", "--topic", "t", "--rate", "10", "--duration", "1s", "--key-distribution", "zipf:1.1"]).contains(
+                "--key-distribution zipf:1.1 applies to --messages runs"))
+        #expect(Self.message(["consume", "--topic", "t", "--messages", "5", "--commit", "sync"]).contains("--commit needs --group"))
+        #expect(Self.message(["report", "--index", "Results", "--plots-dir", "p"]).contains("--plots-dir applies to a report on a CSV"))
+    }
+
+    /// One name per concept: the old spellings still work (hidden, for one release) and mean the same option.
+    @Test func oldSpellingsAreAliasesOfTheNewNames() throws {
+        let broker = try #require(try KBench.parseAsRoot(["broker", "--brokers", "2"]) as? BrokerCommand)
+        #expect(broker.brokers == 2)
+        #expect(try #require(try KBench.parseAsRoot(["broker", "--embedded-brokers", "2"]) as? BrokerCommand).brokers == 2)
+        #expect(Self.message(["broker", "--brokers", "2", "--embedded-brokers", "3"]).contains("--brokers is the old spelling of --embedded-brokers"))
+        let report = try #require(try KBench.parseAsRoot(["report", "r.csv", "--out-dir", "p"]) as? ReportCommand)
+        #expect(report.oldOutDir == "p" && report.plotsDir == nil)
+        #expect(try #require(try KBench.parseAsRoot(["report", "r.csv", "--plots-dir", "p"]) as? ReportCommand).plotsDir == "p")
+        #expect(Self.message(["report", "r.csv", "--out-dir", "p", "--plots-dir", "q"]).contains("--out-dir is the old spelling of --plots-dir"))
+    }
+
+    @Test(.removesTemporaryFiles) func theAgentsKeyFileHasTheRunnersName() throws {
+        let key = TestSupport.tempPath("agent.key")
+        try "0123456789abcdef0123456789abcdef".write(toFile: key, atomically: true, encoding: .utf8)
+        for spelling in ["--agent-key-file", "--key-file"] {
+            let agent = try #require(try KBench.parseAsRoot(["agent", spelling, key, "--bootstrap", "h:1"]) as? AgentCommand)
+            #expect(agent.keyFile == key, "\(spelling)")
+        }
+        #expect(Self.message(["agent", "--key-file", key, "--agent-key-file", key, "--bootstrap", "h:1"]).contains("give --agent-key-file once"))
     }
 
     @Test func propertiesFilesNameFileAndLine() throws {

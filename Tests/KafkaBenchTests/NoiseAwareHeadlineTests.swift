@@ -15,7 +15,7 @@ import Testing
         let a = Self.analysis(rows)
         let plateau = try #require(a.plateau(a.series[0]))
         #expect(plateau.fromConsumers == 10 && plateau.toConsumers == 15 && plateau.median == 9500 && plateau.peak == nil)
-        #expect(a.headline.hasPrefix("plateau of 9,500 msgs/s (9,500–9,642) from 10 to 15 consumers"), "\(a.headline)")
+        #expect(a.headline.hasPrefix("plateau of 9,500 events/s (9,500–9,642) from 10 to 15 consumers"), "\(a.headline)")
         #expect(!a.headline.contains("peak"))
         #expect(a.findings.contains("no point stands above the spread of the repeats"))
     }
@@ -28,7 +28,7 @@ import Testing
         #expect(a.knees[a.series[0].key]?.consumers == 10, "a 4.5% bump after the knee: the knee is still at 10")
         let plateau = try #require(a.plateau(a.series[0]))
         #expect(plateau.peak?.consumers == 12)
-        #expect(a.headline.contains("; peak 9,92") && a.headline.contains(" msgs/s at 12 consumers, above the plateau's spread"), "\(a.headline)")
+        #expect(a.headline.contains("; peak 9,92") && a.headline.contains(" events/s at 12 consumers, above the plateau's spread"), "\(a.headline)")
     }
 
     @Test func oneRunPerPointCannotSeparateNoise() throws {

@@ -11,7 +11,7 @@ import Testing
         let file = dir + "/bootstrap"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
-        p.arguments = ["broker", "--brokers", "2", "--bootstrap-file", file] + topics.flatMap { ["--topic", $0] }
+        p.arguments = ["broker", "--embedded-brokers", "2", "--bootstrap-file", file] + topics.flatMap { ["--topic", $0] }
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()

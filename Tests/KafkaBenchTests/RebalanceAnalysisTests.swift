@@ -117,6 +117,25 @@ import Testing
         #expect(abs(e.deficitMessages - 150) <= 2, "\(e.deficitMessages)")
         #expect(e.groupPauseMs < 50, "partition 0 kept the group busy: \(e.groupPauseMs)")
     }
+
+    /// The timeline reads at a glance: each event's unsettled interval is shaded (to its convergence, or to the end
+    /// of its window when it did not converge), its label is boxed above the lines, and the legend sits outside
+    /// the panels.
+    @Test func theTimelineShadesEachEventsUnsettledIntervalAndKeepsTheLegendOutside() {
+        let converged = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: 3 * Self.s))
+        let script = RebalanceOutput.gnuplotScript(csvPath: "t.csv", pngPath: "t.png", analyses: [converged], title: "t")
+        let event = converged.events[0]
+        let until = String(format: "%.2f", event.atSeconds + event.convergenceMs! / 1000)
+        #expect(script.contains("set object 1 rect from 2.00, graph 0 to \(until), graph 1"), "\(script)")
+        #expect(script.contains("set key outside top center horizontal"))
+        #expect(script.contains("front boxed"))
+        #expect(script.contains("title 'event until the group converged'"))
+        let unconverged = RebalanceAnalysis.analyze(Self.recording(until: 6 * Self.s, c02Assigned: nil))
+        let end = String(format: "%.2f", unconverged.events[0].windowEndSeconds)
+        #expect(
+            RebalanceOutput.gnuplotScript(csvPath: "t.csv", pngPath: "t.png", analyses: [unconverged], title: "t").contains(
+                "set object 1 rect from 2.00, graph 0 to \(end), graph 1 fillcolor rgb '#cc3333'"))
+    }
 }
 
 @Suite struct GroupStatisticsTests {

@@ -33,7 +33,7 @@ import Testing
         #expect(summary.contains("apt-get install gnuplot-nox"))
         #expect(
             outcome.headline
-                == "plateau of 9,500 msgs/s (9,500–9,500) from 10 to 15 consumers (P=10, cooperative-sticky); knee at 10 consumers, bound: partitions")
+                == "plateau of 9,500 events/s (9,500–9,500) from 10 to 15 consumers (P=10, cooperative-sticky); knee at 10 consumers, bound: partitions")
     }
 
     /// A hand-written README.md beside a results CSV is never replaced by the generated index: `kbench report`

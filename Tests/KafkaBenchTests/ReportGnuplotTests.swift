@@ -62,7 +62,7 @@ import Testing
         #expect(text.contains("set output 'run-throughput.png'") && text.contains("set output 'run-throughput.svg'"))
         #expect(text.contains("set terminal pngcairo size 1200,800"))
         #expect(text.contains("model0(x) = (x < 1 ? NaN : 950.0 * (x < 10 ? x : 10)) / scale"))
-        #expect(text.contains("set xlabel 'consumers in the group'") && text.contains("set ylabel 'throughput (msgs/s)'"))
+        #expect(text.contains("set xlabel 'consumers in the group'") && text.contains("set ylabel 'throughput (events/s)'"))
     }
 
     @Test func drainPlotOnlyWithDrainTrials() {

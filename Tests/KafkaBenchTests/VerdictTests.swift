@@ -14,9 +14,9 @@ import Testing
         let csv = dir + "/run.csv"
         let run = try TestSupport.kbench(
             [
-                "sweep", "--partitions", "2", "--consumers", String(consumers), "--mode", mode, "--duration", "500ms", "--warmup", "100ms",
+                "sweep", "--partitions", "2", "--consumers", String(consumers), "--mode", mode,
                 "--out", csv, "--no-report",
-            ] + (mode == "drain" ? ["--messages", "600"] : []),
+            ] + (mode == "drain" ? ["--messages", "600"] : ["--duration", "500ms", "--warmup", "100ms"]),
             timeout: 60, environment: [InjectedFault.environmentVariable: fault])
         return (run, try TestSupport.csvRows(csv))
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// The shared key that authenticates every message between a runner and its agents (HMAC-SHA256).
 ///
-/// Read from a file (`--key-file`, `KBENCH_AGENT_KEY_FILE`; a mounted Kubernetes Secret) or from the environment
+/// Read from a file (`--agent-key-file`, `KBENCH_AGENT_KEY_FILE`; a mounted Kubernetes Secret) or from the environment
 /// (`KBENCH_AGENT_KEY`), never from a command-line value: command lines show in `ps` and in results.
 public struct AgentKey: Sendable {
     /// The environment variable holding the key itself.
@@ -37,7 +37,7 @@ public struct AgentKey: Sendable {
             return try AgentKey(text: text, source: "$\(environmentVariable)")
         }
         throw UsageError(
-            "agents need a shared key: put it in a file and pass it with --key-file PATH to kbench agent, --agent-key-file PATH to the runner (or set \(fileEnvironmentVariable)), "
+            "agents need a shared key: put it in a file and pass it with --agent-key-file PATH to kbench agent and to the runner (or set \(fileEnvironmentVariable)), "
                 + "or set \(environmentVariable); the key is never accepted as a command-line value")
     }
 

@@ -11,8 +11,8 @@ public struct AgentSettings: Sendable {
     /// Agents to wait for and use.
     public var count: Int
     /// Bound for `count` agents to announce themselves.
-    public var timeout: DurationValue = .seconds(60)
-    public var strategy: Strategy = .spread
+    public var timeout: DurationValue = Self.defaultTimeout
+    public var strategy: Strategy = Self.defaultStrategy
     public var key: AgentKey
     /// Agents end their workers when the runner has not renewed its lease for this long.
     public var leaseMs = 5_000
@@ -20,7 +20,12 @@ public struct AgentSettings: Sendable {
     public var silenceMs = 3_000
     /// A trial fails when a worker's "go" took longer than this to be confirmed (the round trip bounds how late
     /// the worker started its window).
-    public var goBound: DurationValue = .milliseconds(200)
+    public var goBound: DurationValue = Self.defaultGoBound
+
+    /// The defaults of `timeout`, `strategy` and `goBound`, for the command line's help.
+    public static let defaultTimeout = DurationValue.seconds(60)
+    public static let defaultStrategy = Strategy.spread
+    public static let defaultGoBound = DurationValue.milliseconds(200)
 
     public init(count: Int, key: AgentKey) {
         self.count = count

@@ -34,7 +34,7 @@ public struct CapacityConfiguration: Sendable {
     /// this host.
     public var agents: AgentSettings?
 
-    /// Lag growth above this share of the target rate (msgs/s per event/s) means the group falls behind.
+    /// Lag growth above this share of the target rate (events/s per event/s) means the group falls behind.
     public static let growthTolerance = 0.01
     /// A trial whose producers sent less than this share of the schedule, or sent more than `1 − share` of it
     /// more than 100 ms late, is invalid: the harness, not the consumers, fell behind.

@@ -79,6 +79,31 @@ public enum CapacityReport {
         return lines.joined(separator: "\n")
     }
 
+    /// What the run asked, for the plots' titles: the target rate and the lag bound, or the bound of a search.
+    static func goal(_ rows: [CapacityRow]) -> String {
+        guard let first = rows.first else { return "" }
+        let bound = String(format: "p99 lag ≤ %g s", first.maxLagS)
+        guard let fixed = rows.first(where: { $0.search == "fixed" }) else { return "highest rate with \(bound)" }
+        return "target \(CapacityModel.number(fixed.targetRate)) events/s with \(bound)"
+    }
+
+    /// The answer as the capacity plot shows it, large above the panel: for a fixed rate the smallest consumer
+    /// count that sustained it (its column shaded and its point ringed), for a search the highest rate sustained
+    /// (the curve is the answer: nothing is ringed).
+    static func plotAnswer(_ rows: [CapacityRow]) -> (text: String, color: String, consumers: Int?) {
+        let fmt = CapacityModel.number
+        if let fixed = rows.first(where: { $0.search == "fixed" }) {
+            let sustaining = rows.filter { $0.search == "fixed" && $0.verdict == .sustains }.map(\.consumers)
+            guard let c = sustaining.min() else {
+                return ("Answer: no consumer count tried sustains \(fmt(fixed.targetRate)) events/s", "#c00000", nil)
+            }
+            return ("Answer: \(ReportText.count(c, "consumer")) (the fewest that sustain \(fmt(fixed.targetRate)) events/s)", "#006000", c)
+        }
+        let best = searchResults(rows).compactMap { r in r.sustained.map { (r.consumers, $0) } }.max { $0.1 < $1.1 }
+        guard let best else { return ("Answer: no rate tried sustained", "#c00000", nil) }
+        return ("Highest rate sustained: \(fmt(best.1)) events/s, with \(ReportText.count(best.0, "consumer"))", "#006000", nil)
+    }
+
     /// The terminal table: one line per trial.
     public static func table(_ rows: [CapacityRow]) -> String {
         var out = String(format: "%9@  %8@  %8@  %8@  %9@  %9@  %@", "consumers", "target", "achieved", "consumed", "p99 lag", "max lag", "verdict")
@@ -131,7 +156,8 @@ public enum CapacityReport {
         let yTop = String(format: "%.2f", max(first.maxLagS * 1.15, dataTop * 1.05))
         let lagFile = name + "-lag.dat", capFile = name + "-capacity.dat", scriptFile = name + ".gp"
         let broker = first.broker == "embedded" ? "embedded broker" : first.broker
-        let subtitle = "P = \(first.partitions), \(first.assignor), work \(first.work), \(broker), r1 = \(CapacityModel.number(first.r1))/s"
+        let subtitle = "P = \(first.partitions), \(first.assignor), work \(first.work), \(broker), r1 = \(CapacityModel.number(first.r1)) events/s"
+        let goal = Self.goal(rows)
         var gp = """
             # kbench capacity plots for \(name).csv (regenerate with: kbench report \(name).csv)
             set terminal pngcairo size 1000,600 font 'sans,10'
@@ -140,7 +166,7 @@ public enum CapacityReport {
             set grid
 
             set output '\(name)-lag.png'
-            set title "Lag in time (worst partition) over the run\\n\(subtitle)"
+            set title "Lag in time (worst partition) over the run: \(goal)\\n\(subtitle)"
             set xlabel 'seconds since the traffic started'
             set ylabel 'age of the oldest unconsumed event (s)'
             set yrange [0:\(yTop)]
@@ -150,7 +176,7 @@ public enum CapacityReport {
             set label 2 'end of warm-up' at first \(first.warmupS), graph 0.03 offset 0.5,0 tc rgb '#808080'
 
             """
-        let titles = chosen.map { "C = \($0.1.consumers), \(CapacityModel.number($0.1.targetRate))/s: \($0.1.verdict.rawValue)" }
+        let titles = chosen.map { "C = \($0.1.consumers), \(CapacityModel.number($0.1.targetRate)) events/s: \($0.1.verdict.rawValue)" }
         let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"]
         gp +=
             "plot "
@@ -158,9 +184,13 @@ public enum CapacityReport {
                 "'\(lagFile)' index \(i) using 1:2 with lines lw 2 lc rgb '\(colors[i % colors.count])' dt \(i / colors.count + 1) title '\(t)'"
             }.joined(separator: ", \\\n     ")
         gp += "\n\nunset arrow 1\nunset arrow 2\nunset label 1\nunset label 2\n"
+        let shown = Self.plotAnswer(rows)
         gp += """
             set output '\(name)-capacity.png'
-            set title "\(fixed.isEmpty ? "Highest sustainable rate" : "Consumed rate") against consumers\\n\(subtitle)"
+            set title "\(fixed.isEmpty ? "Highest sustainable rate" : "Consumed rate") against consumers: \(goal)\\n\(subtitle)"
+            set tmargin 6
+            set label 10 "\(shown.text)" at screen 0.5, screen 0.95 center font ',14' textcolor rgb '\(shown.color)'
+            \(shown.consumers.map { "set object 10 rect from \(Double($0) - 0.4), graph 0 to \(Double($0) + 0.4), graph 1 fillcolor rgb '#008000' fillstyle transparent solid 0.12 noborder behind" } ?? "")
             set xlabel 'consumers'
             set ylabel 'events/s'
             set xrange [0.5:\(Double(maxC) + 0.5)]
@@ -179,7 +209,11 @@ public enum CapacityReport {
             gp += "     '\(capFile)' using 1:4 with linespoints pt 1 lw 1 lc rgb '#808080' title 'model: highest sustainable rate r1 · P / ceil(P/C)', \\\n"
             gp += "     '\(capFile)' using 1:5 with lines lw 2 lc rgb '#c00000' title 'target rate', \\\n"
             gp += "     '\(capFile)' using 1:($6 == 1 ? $2 : 1/0) with points pt 7 ps 1.6 lc rgb '#008000' title 'consumed: sustains', \\\n"
-            gp += "     '\(capFile)' using 1:($6 == 0 ? $2 : 1/0) with points pt 6 ps 1.6 lw 2 lc rgb '#c00000' title 'consumed: falls behind'\n"
+            gp += "     '\(capFile)' using 1:($6 == 0 ? $2 : 1/0) with points pt 6 ps 1.6 lw 2 lc rgb '#c00000' title 'consumed: falls behind'"
+            if let c = shown.consumers {
+                gp += ", \\\n     '\(capFile)' using 1:($1 == \(c) ? $2 : 1/0) with points pt 6 ps 4.5 lw 3 lc rgb '#008000' title 'the answer'"
+            }
+            gp += "\n"
         }
         var written: [String] = []
         for (file, text) in [(lagFile, lagData), (capFile, capData), (scriptFile, gp)] {
@@ -201,7 +235,7 @@ public enum CapacityReport {
         md += "## The answer\n\n" + answer(rows).split(separator: "\n").map { "- \($0)" }.joined(separator: "\n") + "\n\n"
         md += "![lag over time](\(rel(lagPng)))\n\n![capacity](\(rel(capPng)))\n\n"
         md +=
-            "## Trials\n\n| C | search | target/s | achieved/s | consumed/s | busiest consumer's partitions | lag p99 (s) | lag max (s) | growth (msgs/s) | latency p50/p99/max (ms) | verdict | reason |\n"
+            "## Trials\n\n| C | search | target (events/s) | achieved (events/s) | consumed (events/s) | busiest consumer's partitions | lag p99 (s) | lag max (s) | growth (events/s) | latency p50/p99/max (ms) | verdict | reason |\n"
         md += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
         for r in rows {
             let lat = r.latencyP50Ms.isFinite ? String(format: "%.0f / %.0f / %.0f", r.latencyP50Ms, r.latencyP99Ms, r.latencyMaxMs) : "-"

@@ -65,13 +65,13 @@ public struct CapacityVerdict: Sendable, Equatable {
             }
         }
         let bound = String(format: "%g s", maxLagSeconds)
-        // the reason quotes the figures as the CSV stores them (growth to 0.1 msgs/s, lag to 1 ms), so that a
+        // the reason quotes the figures as the CSV stores them (growth to 0.1 events/s, lag to 1 ms), so that a
         // summary rounding the stored figure and the reason agree
         let growthText = String(Int(((growth * 10).rounded() / 10).rounded()))
         let p99Text = String(format: "%.2f", (v.lagSecondsP99 * 1000).rounded() / 1000)
         if growth > limit {
             v.kind = .fallsBehind
-            v.reason = "lag grows \(growthText) msgs/s (above 1% of the rate, \(Int(limit.rounded())) msgs/s)"
+            v.reason = "lag grows \(growthText) events/s (above 1% of the rate, \(Int(limit.rounded())) events/s)"
             if let at = v.crossesBoundAt {
                 v.reason +=
                     v.crossingProjected ? "; would exceed \(bound) at about \(Int(at.rounded())) s" : "; exceeded \(bound) at \(String(format: "%.1f", at)) s"
@@ -80,7 +80,7 @@ public struct CapacityVerdict: Sendable, Equatable {
             v.kind = .fallsBehind
             v.reason = "lag bounded but its p99 \(p99Text) s is above \(bound)"
         } else {
-            v.reason = "lag bounded (growth \(growthText) msgs/s), p99 \(p99Text) s within \(bound)"
+            v.reason = "lag bounded (growth \(growthText) events/s), p99 \(p99Text) s within \(bound)"
         }
         return v
     }

@@ -34,7 +34,7 @@ public final class EmbeddedBroker: @unchecked Sendable {
 
     public init(brokers: Int = 1, initialRebalanceDelayMs: Int? = EmbeddedBroker.initialRebalanceDelayMs) throws(KafkaError) {
         guard (1...32).contains(brokers) else {
-            throw .usage("--brokers must be between 1 and 32 (got \(brokers))")
+            throw .usage("--embedded-brokers must be between 1 and 32 (got \(brokers))")
         }
         brokerCount = brokers
         rk = try ClientHandle.make(RD_KAFKA_PRODUCER, KafkaConfig())

@@ -174,24 +174,33 @@ public enum RebalanceOutput {
             set datafile separator ','
             set multiplot layout \(panels),1 title "\(title)" font "Sans,13"
             set grid ytics
-            set key top right horizontal maxrows 1
-            set ylabel 'msgs/s'
+            set style textbox opaque noborder
+            set ylabel 'events/s'
             set yrange [0:\(yMax.map { String(format: "%.0f", $0) } ?? "*")]
             set ytics nomirror
             set y2tics
-            set y2label 'lag (msgs)'
+            set y2label 'lag (events)'
             set y2range [0:*]
 
             """
         let maxT = analyses.flatMap { $0.timeline.map(\.tSeconds) }.max() ?? 1
         for (i, a) in analyses.enumerated() {
-            s += "unset arrow\nunset label\n"
+            s += "unset arrow\nunset label\nunset object\n"
+            // the legend above the first panel only, outside every plot area: it covers no data and no event label
+            s += i == 0 ? "set key outside top center horizontal maxrows 1\n" : "unset key\n"
             s += "set title '\(a.assignor.rawValue)'\n"
             s += "set xrange [0:\(String(format: "%.1f", maxT))]\n"
             s += i == analyses.count - 1 ? "set xlabel 'time since traffic started (s)'\n" : "unset xlabel\n"
             for (k, e) in a.events.enumerated() {
                 let x = String(format: "%.2f", e.atSeconds)
                 s += "set arrow from \(x), graph 0 to \(x), graph 1 nohead dashtype 2 linecolor rgb '#cc3333'\n"
+                // the event's unsettled interval, shaded: until the group converged (or, for a broker fault, its lag
+                // was back to steady), else to the end of the window
+                let settled = (e.detail.isEmpty ? e.convergenceMs : e.recoveryMs ?? e.convergenceMs).map { e.atSeconds + $0 / 1000 }
+                let end = String(format: "%.2f", min(settled ?? e.windowEndSeconds, maxT))
+                s +=
+                    "set object \(k + 1) rect from \(x), graph 0 to \(end), graph 1 fillcolor rgb '\(settled == nil ? "#cc3333" : "#f0a040")' "
+                    + "fillstyle transparent solid \(settled == nil ? "0.22" : "0.18") noborder behind\n"
                 let stall =
                     e.maxPartitionStallMs >= 1000
                     ? String(format: "%.1f s", e.maxPartitionStallMs / 1000)
@@ -203,13 +212,15 @@ public enum RebalanceOutput {
                     ? ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); \(conv)"
                     : ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); lag peak \(e.lagPeakMessages), \(back)"
                 s +=
-                    "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.85 - Double(k % 3) * 0.1) offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'\n"
+                    "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.93 - Double(k % 3) * 0.11) offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'\n"
             }
             s +=
                 "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
                 + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', "
                 + "'' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 "
-                + "with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)'\n"
+                + "with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)', "
+                + "NaN with boxes fillstyle transparent solid 0.18 noborder linecolor rgb '#f0a040' title 'event until the group converged', "
+                + "NaN with boxes fillstyle transparent solid 0.22 noborder linecolor rgb '#cc3333' title 'event that did not converge'\n"
         }
         s += "unset multiplot\n"
         return s

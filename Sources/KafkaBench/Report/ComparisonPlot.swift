@@ -19,7 +19,7 @@ struct ComparisonPlot {
         comparison.runs.enumerated().flatMap { i, r in r.series.map { (run: i, series: $0) } }
     }
 
-    /// `<name>.dat`: per block, consumers, median, min, max msgs/s; blocks separated by two blank lines.
+    /// `<name>.dat`: per block, consumers, median, min, max events/s; blocks separated by two blank lines.
     func dataText() -> String {
         var out = "# kbench compare data: consumers, msgs_per_s median, min, max (ok trials)\n"
         for (b, block) in blocks.enumerated() {
@@ -47,7 +47,7 @@ struct ComparisonPlot {
             if ext == "svg" { l += ["replot", "unset output"]; continue }
             l += [
                 "set title \(quote("Throughput vs consumers: " + comparison.runs.map(\.name).joined(separator: " vs "))) font 'Sans,17'",
-                "set xlabel 'consumers in the group'", "set ylabel 'throughput (msgs/s, median and min–max of the repeats)'",
+                "set xlabel 'consumers in the group'", "set ylabel 'throughput (events/s, median and min–max of the repeats)'",
                 "set border 3", "set tics nomirror", "set grid lc rgb '#e0e0e0'", "set bars 1.5",
                 "set xrange [0:\(xMax)]", "set yrange [0:\(number(maximum * 1.15))]",
                 "set key top left box opaque samplen 3 spacing 1.25",

@@ -123,7 +123,7 @@ struct GnuplotScript {
             let top = shown.flatMap { i in series[i].points.map(\.consumerRateMax) + [series[i].r1] }
             let scale = Scale(maximum: Statistics.maximum(top))
             l += [
-                "set ylabel \(q("msgs/s per active consumer (\(scale.unit))"))",
+                "set ylabel \(q("events/s per active consumer (\(scale.unit))"))",
                 "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
                 key(inside: "top right", shown: shown),
             ]
@@ -174,7 +174,7 @@ struct GnuplotScript {
         let works = Set(shown.map(\.key.work)).sorted().joined(separator: ", ")
         let repeats = shown.flatMap { $0.points.map(\.trials) }.max() ?? 0
         let rates = Set(modelGroups(indices).map { ReportText.rate($0.r1) })
-        let r1 = crowded(indices) && rates.count == 1 ? " · r1 = \(rates.first!) msgs/s" : ""
+        let r1 = crowded(indices) && rates.count == 1 ? " · r1 = \(rates.first!) events/s" : ""
         let reading: String
         switch plot {
         case .throughput, .drain: reading = "median of \(repeats == 1 ? "1 repeat" : "up to \(repeats) repeats"); bars: min–max"
@@ -261,7 +261,7 @@ struct GnuplotScript {
         }
         let groups = modelGroups(shown)
         let oneRate = Set(groups.map { ReportText.rate($0.r1) }).count == 1
-        let r1Text = oneRate && !crowded(shown) ? groups.first.map { ", r1 = \(ReportText.rate($0.r1)) msgs/s" } ?? "" : ""
+        let r1Text = oneRate && !crowded(shown) ? groups.first.map { ", r1 = \(ReportText.rate($0.r1)) events/s" } ?? "" : ""
         let ptText = groups.count == 1 ? String(groups[0].pt) : "P·T"
         let modelStyle = "with lines dt 2 lw 2 lc rgb '#333333'"
         switch plot {
@@ -392,7 +392,7 @@ private struct Frame {
     }
 }
 
-/// Axis units for a rate axis: msgs/s, thousand or million msgs/s, and headroom above the largest value.
+/// Axis units for a rate axis: events/s, thousand or million events/s, and headroom above the largest value.
 private struct Scale {
     let divisor: Double
     let unit: String
@@ -401,11 +401,11 @@ private struct Scale {
     init(maximum: Double) {
         let m = maximum.isFinite && maximum > 0 ? maximum : 1
         if m >= 2_000_000 {
-            (divisor, unit) = (1e6, "million msgs/s")
+            (divisor, unit) = (1e6, "million events/s")
         } else if m >= 20_000 {
-            (divisor, unit) = (1e3, "thousand msgs/s")
+            (divisor, unit) = (1e3, "thousand events/s")
         } else {
-            (divisor, unit) = (1, "msgs/s")
+            (divisor, unit) = (1, "events/s")
         }
         axisTop = m * 1.4 / divisor
     }

@@ -19,7 +19,7 @@ public enum ScalingBound: String, Sendable, Equatable, CaseIterable {
 /// Where a series stops scaling: the smallest consumer count after which adding consumers gains less than 5%.
 public struct Knee: Sendable, Equatable {
     public var consumers: Int
-    /// Median msgs/s at the knee.
+    /// Median events/s at the knee.
     public var throughput: Double
     public var bound: ScalingBound
 

@@ -4,7 +4,7 @@ public struct Plateau: Sendable, Equatable {
     /// The knee and the largest consumer count swept.
     public var fromConsumers: Int
     public var toConsumers: Int
-    /// Median of the plateau points' median msgs/s, and the lowest and highest of those medians.
+    /// Median of the plateau points' median events/s, and the lowest and highest of those medians.
     public var median: Double
     public var low: Double
     public var high: Double

@@ -13,7 +13,7 @@ enum ReportText {
         return value < 0 ? "-" + out : out
     }
 
-    /// A rate in msgs/s: grouped whole numbers from 100 up, one decimal below; "–" when unmeasured.
+    /// A rate in events/s: grouped whole numbers from 100 up, one decimal below; "–" when unmeasured.
     static func rate(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
         return value >= 100 ? grouped(Int(value.rounded())) : String(format: "%.1f", value)

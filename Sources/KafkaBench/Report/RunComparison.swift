@@ -1,7 +1,7 @@
 import Foundation
 
 /// `kbench compare A.csv B.csv …`: several sweeps side by side, per (topics, partitions, assignor, consumers, mode),
-/// each run's median msgs/s, its ratio to the first run's, and a verdict that respects the repeats' spread.
+/// each run's median events/s, its ratio to the first run's, and a verdict that respects the repeats' spread.
 public struct RunComparison: Sendable {
     /// One sweep being compared.
     public struct Run: Sendable {
@@ -142,7 +142,7 @@ public struct RunComparison: Sendable {
         }
         l += [
             "## Throughput", "",
-            "Median msgs/s over each run's repeats (min–max in brackets); the ratio is to \(ReportText.tableCell(runs[0].name)). "
+            "Median events/s over each run's repeats (min–max in brackets); the ratio is to \(ReportText.tableCell(runs[0].name)). "
                 + "A run is faster or slower only when every repeat of it lies beyond every repeat of the first run; "
                 + "overlapping ranges are within noise, and with one run per point noise cannot be separated.", "",
         ]

@@ -65,9 +65,9 @@ struct RunSummary {
         let a = analysis
         var l = [
             "## Knee", "",
-            "The knee is the smallest consumer count after which adding consumers gains less than 5% (median msgs/s); "
+            "The knee is the smallest consumer count after which adding consumers gains less than 5% (median events/s); "
                 + "the bound is what the group ran into there.", "",
-            "| series | P·T | knee (consumers) | msgs/s at knee | bound |", "|---|---:|---:|---:|---|",
+            "| series | P·T | knee (consumers) | events/s at knee | bound |", "|---|---:|---:|---:|---|",
         ]
         for s in a.series {
             let name = ReportText.tableCell(a.seriesName(s.key) + (Set(a.series.map(\.key.mode)).count > 1 ? "" : ", \(s.key.mode)"))
@@ -90,7 +90,7 @@ struct RunSummary {
             ?? "No model: \(s.baselineMissing ?? "no baseline")."
         var l = [
             "### \(title)", "", ReportText.tableCell(model), "",
-            "| consumers | median msgs/s | min–max msgs/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats | host CPU |",
+            "| consumers | median events/s | min–max events/s | speedup vs \(ReportText.count(base.consumers, "consumer")) | efficiency | idle consumers | lost | duplicates | repeats | host CPU |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for p in s.points {

@@ -3,11 +3,11 @@ public struct ScalingPoint: Sendable, Equatable {
     public var consumers: Int
     /// Trials with status ok behind this point.
     public var trials: Int
-    /// Group msgs/s over repeats: median, min, max.
+    /// Group events/s over repeats: median, min, max.
     public var throughputMedian: Double
     public var throughputMin: Double
     public var throughputMax: Double
-    /// Per-consumer msgs/s: medians over repeats of each trial's slowest, median and fastest active consumer.
+    /// Per-consumer events/s: medians over repeats of each trial's slowest, median and fastest active consumer.
     public var consumerRateMin: Double
     public var consumerRateMedian: Double
     public var consumerRateMax: Double
@@ -62,7 +62,7 @@ public struct ScalingSeries: Sendable, Equatable {
     public var key: Key
     /// Ascending consumer counts; counts where every trial failed are left out.
     public var points: [ScalingPoint]
-    /// The single-consumer rate the model scales (median of the rows' r1), msgs/s; NaN when no baseline succeeded.
+    /// The single-consumer rate the model scales (median of the rows' r1), events/s; NaN when no baseline succeeded.
     public var r1: Double
     /// The consumer count the model is scaled from: from the rows' `baseline` cells, or (schema 1 files, which
     /// have none) the smallest consumer count, the rule those sweeps used. Nil when no baseline succeeded.

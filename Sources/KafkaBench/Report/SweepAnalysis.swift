@@ -57,18 +57,19 @@ public struct SweepAnalysis: Sendable {
         let fewestRuns = s.points.map(\.trials).min() ?? 1
         if let k = knees[s.key], let plateau = plateau(s) {
             text =
-                "plateau of \(ReportText.rate(plateau.median)) msgs/s (\(ReportText.rate(plateau.low))–\(ReportText.rate(plateau.high))) "
+                "plateau of \(ReportText.rate(plateau.median)) events/s (\(ReportText.rate(plateau.low))–\(ReportText.rate(plateau.high))) "
                 + "from \(plateau.fromConsumers) to \(plateau.toConsumers) consumers (\(seriesName(s.key))); "
                 + "knee at \(ReportText.count(k.consumers, "consumer")), bound: \(k.bound.rawValue)"
             if let peak = plateau.peak {
-                text += "; peak \(ReportText.rate(peak.throughputMedian)) msgs/s at \(ReportText.count(peak.consumers, "consumer")), above the plateau's spread"
+                text +=
+                    "; peak \(ReportText.rate(peak.throughputMedian)) events/s at \(ReportText.count(peak.consumers, "consumer")), above the plateau's spread"
             }
         } else if let k = knees[s.key] {
             text =
-                "\(ReportText.rate(k.throughput)) msgs/s at the knee, \(ReportText.count(k.consumers, "consumer")) (\(seriesName(s.key))), bound: \(k.bound.rawValue)"
+                "\(ReportText.rate(k.throughput)) events/s at the knee, \(ReportText.count(k.consumers, "consumer")) (\(seriesName(s.key))), bound: \(k.bound.rawValue)"
         } else {
             text =
-                "\(ReportText.rate(p.throughputMedian)) msgs/s at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key))); "
+                "\(ReportText.rate(p.throughputMedian)) events/s at \(ReportText.count(p.consumers, "consumer")) (\(seriesName(s.key))); "
                 + "still rising at the largest consumer count"
         }
         if fewestRuns < 2 { text += "; " + Plateau.singleRunNote }
@@ -94,8 +95,8 @@ public struct SweepAnalysis: Sendable {
         let slots = s.key.topics == 1 ? ReportText.count(pt, "partition") : "\(pt) partitions (\(s.key.partitions) × \(s.key.topics) topics)"
         var lead =
             "With \(slots) and the \(s.key.assignor) assignor (\(s.key.mode) mode, work \(s.key.work)), group throughput went from "
-            + "\(ReportText.rate(first.throughputMedian)) msgs/s with \(ReportText.count(first.consumers, "consumer")) to "
-            + "\(ReportText.rate(end.throughputMedian)) msgs/s with \(ReportText.grouped(end.consumers)) "
+            + "\(ReportText.rate(first.throughputMedian)) events/s with \(ReportText.count(first.consumers, "consumer")) to "
+            + "\(ReportText.rate(end.throughputMedian)) events/s with \(ReportText.grouped(end.consumers)) "
             + "(\(ReportText.factor(gain)), \(ReportText.percent(end.efficiency)) of the model)"
         let largest = s.points.last!.consumers
         if let k {
@@ -131,10 +132,10 @@ public struct SweepAnalysis: Sendable {
         if let plateau = plateau(s) {
             var sentence =
                 "From \(plateau.fromConsumers) to \(plateau.toConsumers) consumers the throughput stayed on a plateau: median "
-                + "\(ReportText.rate(plateau.median)) msgs/s, its points between \(ReportText.rate(plateau.low)) and \(ReportText.rate(plateau.high))"
+                + "\(ReportText.rate(plateau.median)) events/s, its points between \(ReportText.rate(plateau.low)) and \(ReportText.rate(plateau.high))"
             if let peak = plateau.peak {
                 sentence +=
-                    "; \(ReportText.count(peak.consumers, "consumer")) stood above the rest (\(ReportText.rate(peak.throughputMedian)) msgs/s, every repeat faster than any repeat of the other plateau points)."
+                    "; \(ReportText.count(peak.consumers, "consumer")) stood above the rest (\(ReportText.rate(peak.throughputMedian)) events/s, every repeat faster than any repeat of the other plateau points)."
             } else if plateau.noiseSeparable {
                 sentence += "; no point stands above the spread of the repeats, so there is no peak to report."
             } else {
@@ -161,7 +162,7 @@ public struct SweepAnalysis: Sendable {
                 .max(by: { $0.1.throughputMedian < $1.1.throughputMedian })
         {
             out.append(
-                "Draining the whole backlog was fastest at \(ReportText.rate(d.1.throughputMedian)) msgs/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model)."
+                "Draining the whole backlog was fastest at \(ReportText.rate(d.1.throughputMedian)) events/s with \(ReportText.count(d.1.consumers, "consumer")) (\(ReportText.percent(d.1.efficiency)) of the staircase model)."
             )
         }
         let ok = rows.filter { $0.status == .ok }

@@ -44,11 +44,11 @@ public struct TrialRow: Sendable, Equatable {
     public var seconds: Double
     public var msgsPerS: Double
     public var mbPerS: Double
-    /// Per active consumer msgs/s: min, median, max.
+    /// Per active consumer events/s: min, median, max.
     public var consumerRateMin: Double
     public var consumerRateMedian: Double
     public var consumerRateMax: Double
-    /// The single-consumer rate the model scales (msgs/s).
+    /// The single-consumer rate the model scales (events/s).
     public var r1: Double
     /// r1 × min(C, P·T)
     public var modelWindow: Double

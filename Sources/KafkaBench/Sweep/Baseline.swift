@@ -1,7 +1,7 @@
 /// The consumer count the sweep's linear model is scaled from (`--baseline`, default the smallest consumer count),
 /// what each row's `baseline` cell says about it, and what a reader must be warned about.
 ///
-/// r1 = the baseline trials' median msgs/s ÷ the model's factor at k (min(k, P·T) in window mode), so the model
+/// r1 = the baseline trials' median events/s ÷ the model's factor at k (min(k, P·T) in window mode), so the model
 /// passes through the baseline point. It is a single consumer's rate only when k = 1 and the consumer scaled
 /// linearly up to k otherwise.
 public enum Baseline {

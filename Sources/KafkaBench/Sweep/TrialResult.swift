@@ -16,7 +16,7 @@ public struct TrialResult: Sendable {
     public var seconds = 0.0
     public var msgsPerS = 0.0
     public var mbPerS = 0.0
-    /// msgs/s of each active consumer.
+    /// events/s of each active consumer.
     public var consumerRates: [Double] = []
     public var consumed = 0
     public var duplicates = 0

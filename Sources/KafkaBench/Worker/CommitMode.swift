@@ -17,6 +17,22 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     case none
 
     public static let acceptedForms = "auto, auto-store, sync, async, batch:N or none"
+    /// What the commands without `batch:N` (sweep, capacity) accept.
+    public static let acceptedFormsWithoutBatch = "auto, auto-store, sync, async or none"
+
+    /// Parses `--commit` for a command; without `allowingBatch` (`command`: "the sweep"), `batch:N` is refused
+    /// with the commands that take it and what this one accepts.
+    public init(parsing text: String, command: String, allowingBatch: Bool) throws(UsageError) {
+        let mode: CommitMode
+        do { mode = try CommitMode(parsing: text) } catch {
+            throw UsageError("invalid commit mode '\(text)': \(command) accepts \(allowingBatch ? Self.acceptedForms : Self.acceptedFormsWithoutBatch)")
+        }
+        if case .batch = mode, !allowingBatch {
+            throw UsageError(
+                "--commit \(text): batch:N is for 'kbench rebalance' and 'kbench consume'; \(command) accepts \(Self.acceptedFormsWithoutBatch)")
+        }
+        self = mode
+    }
 
     public init(parsing text: String) throws(UsageError) {
         let t = text.trimmingWhitespace().lowercased()

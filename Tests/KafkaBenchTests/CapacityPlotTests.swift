@@ -1,0 +1,30 @@
+import Testing
+
+@testable import KafkaBench
+
+/// The capacity plot is read in five seconds: its title says what was asked (the target rate and the lag bound)
+/// and the answer is written above the panel, not left to a small dot.
+@Suite struct CapacityPlotTests {
+    static func fixed(_ verdicts: [(Int, CapacityVerdict.Kind)]) -> [CapacityRow] {
+        verdicts.map { c, verdict in
+            var r = CapacityRow()
+            r.consumers = c; r.targetRate = 5000; r.maxLagS = 5; r.search = "fixed"; r.verdict = verdict
+            return r
+        }
+    }
+
+    @Test func theTitleNamesTheTargetRateAndTheLagBound() {
+        #expect(CapacityReport.goal(Self.fixed([(1, .fallsBehind)])) == "target 5,000 events/s with p99 lag ≤ 5 s")
+        var search = CapacityRow()
+        search.consumers = 1; search.targetRate = 900; search.maxLagS = 2; search.search = "bracket"; search.verdict = .sustains
+        #expect(CapacityReport.goal([search]) == "highest rate with p99 lag ≤ 2 s")
+    }
+
+    @Test func theAnswerIsTheFewestConsumersThatSustain() {
+        let answer = CapacityReport.plotAnswer(Self.fixed([(2, .fallsBehind), (3, .sustains), (4, .sustains)]))
+        #expect(answer.consumers == 3)
+        #expect(answer.text == "Answer: 3 consumers (the fewest that sustain 5,000 events/s)")
+        let none = CapacityReport.plotAnswer(Self.fixed([(1, .fallsBehind), (2, .fallsBehind)]))
+        #expect(none.consumers == nil && none.text.contains("no consumer count tried sustains 5,000 events/s"))
+    }
+}
