@@ -107,10 +107,12 @@ import Testing
         var ev = WorkerEvent(event: .final, t: 2_000_000_000)
         ev.final = WorkerFinal(
             consumed: 1, bytes: 1, goNs: 1_000_000_100, doneNs: 1_900_000_000, cpuSeconds: 0, peakRssMib: nil, audits: [], rebalancesAfterGo: 0)
-        ev.samples = [0, 7, 1_200_000, 33]
+        // two messages, LiveSampleLayout's five values each: only the times move (a stale width once shifted a
+        // partition and an offset instead, and the runner crashed on the partition)
+        ev.samples = [0, 7, 1_200_000, 33, 9 << 32 | 4, 1, 8, 1_300_000, 40, 9 << 32 | 5]
         let back = anchor.toRunner(ev)
         #expect(back.t == 6_000_000_000 && back.final?.goNs == 5_000_000_100 && back.final?.doneNs == 5_900_000_000)
-        #expect(back.samples == [0, 7, 5_200_000, 33])
+        #expect(back.samples == [0, 7, 5_200_000, 33, 9 << 32 | 4, 1, 8, 5_300_000, 40, 9 << 32 | 5])
     }
 
     @Test func keysComeFromAFileOrTheEnvironmentAndMustBeLongEnough() throws {

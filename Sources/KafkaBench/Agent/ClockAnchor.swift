@@ -35,9 +35,9 @@ public struct ClockAnchor: Sendable, Equatable {
             e.final = f
         }
         if var s = e.samples {
-            // [partition, offset, atMicros, latencyMicros] quadruples: only atMicros is a monotonic time.
+            // only atMicros is a monotonic time
             let deltaMicros = (Int64(bitPattern: runnerNs) &- Int64(bitPattern: localNs)) / 1000
-            for i in stride(from: 2, to: s.count, by: 4) { s[i] &+= deltaMicros }
+            for i in stride(from: LiveSampleLayout.atMicros, to: s.count, by: LiveSampleLayout.width) { s[i] &+= deltaMicros }
             e.samples = s
         }
         return e

@@ -147,7 +147,7 @@ public struct WorkerEvent: Codable, Sendable {
     public var librdkafka: String?
     /// `progress` in live mode: every message processed since the previous report, flattened as
     /// [partition, offset, atMicros, latencyMicros, userId << 32 | sequence & 0xFFFFFFFF] quintuples (compact on
-    /// the pipe).
+    /// the pipe; `LiveSampleLayout` names the positions).
     public var samples: [Int64]?
     /// `progress` in capacity mode: [partition, next offset to consume] pairs for the partitions that moved since
     /// the previous report, as of `t`.
@@ -163,4 +163,19 @@ public struct WorkerEvent: Codable, Sendable {
         self.event = event
         self.t = t
     }
+}
+
+/// The layout of `WorkerEvent.samples`: each processed message is `width` consecutive values, at these offsets.
+/// Every reader and writer of the array goes through it (an agent shifting `atMicros` to the runner's clock with a
+/// stale width once moved partitions and offsets instead).
+public enum LiveSampleLayout {
+    public static let partition = 0
+    public static let offset = 1
+    /// Processing end, CLOCK_MONOTONIC microseconds of the host that ran the worker (an agent moves it to the
+    /// runner's clock).
+    public static let atMicros = 2
+    public static let latencyMicros = 3
+    /// userId << 32 | the low 32 bits of the producer sequence.
+    public static let userAndSequence = 4
+    public static let width = 5
 }

@@ -125,7 +125,7 @@ struct LiveTrafficMode: TrialMode {
         var maxOffset = [Int64](repeating: -1, count: c.partitions)
         var scanned = 0
         while true {
-            for s in recording.samples[scanned...] where Int(s.partition) < c.partitions {
+            for s in recording.samples[scanned...] where (0..<c.partitions).contains(Int(s.partition)) {
                 maxOffset[Int(s.partition)] = max(maxOffset[Int(s.partition)], s.offset)
             }
             scanned = recording.samples.count
@@ -166,14 +166,16 @@ struct LiveTrafficMode: TrialMode {
                 recording.assignments.append(.init(ns: ev.t, worker: i, partitions: (ev.partitions ?? []).map(\.partition)))
             case .progress:
                 guard let s = ev.samples else { continue }
+                typealias L = LiveSampleLayout
                 var k = 0
-                while k + 4 < s.count {
+                while k + L.width <= s.count {
+                    let tagged = s[k + L.userAndSequence]
                     recording.samples.append(
                         .init(
-                            ns: UInt64(s[k + 2]) * 1000, worker: i, partition: Int32(s[k]),
-                            offset: s[k + 1], latencyMicros: UInt64(max(0, s[k + 3])),
-                            userId: UInt32(truncatingIfNeeded: s[k + 4] >> 32), sequence: UInt32(truncatingIfNeeded: s[k + 4])))
-                    k += 5
+                            ns: UInt64(max(0, s[k + L.atMicros])) * 1000, worker: i, partition: Int32(truncatingIfNeeded: s[k + L.partition]),
+                            offset: s[k + L.offset], latencyMicros: UInt64(max(0, s[k + L.latencyMicros])),
+                            userId: UInt32(truncatingIfNeeded: tagged >> 32), sequence: UInt32(truncatingIfNeeded: tagged)))
+                    k += L.width
                 }
             case .error:
                 if let m = ev.message {

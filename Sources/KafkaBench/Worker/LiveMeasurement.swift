@@ -6,7 +6,8 @@ struct LiveMeasurement: ConsumerMeasurement {
     static let coalesces = false
     static let exitsWhenDone = false
 
-    /// [partition, offset, atMicros, latencyMicros, userId << 32 | low 32 bits of sequence] since the last report.
+    /// [partition, offset, atMicros, latencyMicros, userId << 32 | low 32 bits of sequence] since the last report
+    /// (`LiveSampleLayout`).
     private var samples: [Int64] = []
 
     mutating func start(_ go: RunnerCommand?, at now: UInt64) {}
