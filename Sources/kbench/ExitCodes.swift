@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// kbench's exit codes, documented in the README ("Exit codes"):
+/// kbench's exit codes, documented in docs/outputs-and-exit-codes.md ("Exit codes"):
 /// - 0: the run completed and measured no failure;
 /// - 1: a runtime failure (broker unreachable, a file that cannot be written, a CSV that cannot be read): the
 ///   message alone, no usage block;

@@ -53,8 +53,9 @@ struct RebalanceCommand: ParsableCommand {
     @Flag(
         help: ArgumentHelp(
             "Send manual commits even while a member rebalances: measures librdkafka without kbench's commit gate "
-                + "(before librdkafka 2.10 a cooperative group can then livelock; see the README)."))
+                + "(before librdkafka 2.10 a cooperative group can then livelock; see docs/rebalance.md)."))
     var noCommitGate = false
+    @Flag(help: "After each assignor's run, delete the topic and group it created (never any other).") var cleanup = false
     @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
     var staticMembership = false
     @Option(
@@ -115,6 +116,7 @@ struct RebalanceCommand: ParsableCommand {
         c.commitGate = !noCommitGate
         c.work = work
         c.staticMembership = staticMembership
+        c.cleanup = cleanup
         c.sessionTimeout = sessionTimeout ?? RebalanceConfiguration.standard.sessionTimeout
         c.heartbeatInterval = heartbeatInterval ?? RebalanceConfiguration.standard.heartbeatInterval
         c.maxPollInterval = maxPollInterval
@@ -197,7 +199,7 @@ struct RebalanceCommand: ParsableCommand {
                 "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
                 "work": c.work.description, "static": String(c.staticMembership),
                 "embedded_brokers": cluster.hostedBroker.map { String($0.brokerCount) } ?? "",
-                "producer_max_in_flight": embeddedFaults ? "1 (embedded broker faults: see the README)" : "librdkafka default (5)",
+                "producer_max_in_flight": embeddedFaults ? "1 (embedded broker faults: see docs/rebalance.md)" : "librdkafka default (5)",
                 "coordinator_at_start": embeddedFaults ? "b\(RebalanceRunner.coordinatorAtStart) (placed by kbench)" : "chosen by the cluster",
                 "leaders_at_start": (cluster.hostedBroker?.brokerCount ?? 1) > 1
                     ? "partition p led by broker p mod N + 1 (placed by kbench; per assignor in the totals CSV)" : "chosen by the cluster",

@@ -60,9 +60,10 @@ import Testing
         let bootstrap = try #require(host.bootstrap, "Tansu did not start: \(host.failure ?? "?")")
         let dir = try TestSupport.tempDirectory()
 
-        // sweep, window: every trial ok, nothing lost, the plateau (C ≥ P) within 10% of P × r1, throughput rising
-        // with C, no kbench topic left. (C = 2 on 4 partitions has measured 1.5× instead of 2× on Tansu in some runs,
-        // both consumers ~680/s: not explained yet, so not asserted to be 2×.)
+        // sweep, window: every trial ok, nothing lost, each speedup within 10% of min(C, 4), no kbench topic left.
+        // A trial measured while the hypervisor took the CPU (cpu-stolen, host_steal_pct ≥ 5) or saturated it
+        // (host-bound) says so in its row and is exempt: its consumers' timers woke late, all alike (steal at 8–9%
+        // measured ~800/s per consumer instead of ~900 on this project's VM).
         let window = dir + "/window.csv"
         let w = try TestSupport.kbench(
             [
@@ -73,13 +74,16 @@ import Testing
         #expect(w.status == 0, "\(w.stderr)")
         let rows = try TestSupport.csvRows(window)
         #expect(rows.count == 4 && rows.allSatisfy { $0["status"] == "ok" && $0["lost"] == "0" }, "\(rows.map { $0["reason"] ?? "" })")
-        let base = Double(rows.first { $0["consumers"] == "1" }?["msgs_per_s"] ?? "") ?? 0
-        var previous = 0.0
-        for r in rows {
+        let base = try #require(rows.first { $0["consumers"] == "1" })
+        let baseRate = Double(base["msgs_per_s"] ?? "") ?? 0
+        let measuresHost = { (r: [String: String]) in
+            HostCPU.isStolen(Double(r["host_steal_pct"] ?? "") ?? .nan) || HostCPU.isHostBound(Double(r["host_cpu_pct"] ?? "") ?? .nan)
+        }
+        for r in rows where !measuresHost(r) && !measuresHost(base) {
             let c = Double(r["consumers"] ?? "") ?? 0, rate = Double(r["msgs_per_s"] ?? "") ?? 0
-            if c >= 4 { #expect(base > 0 && abs(rate / base / 4 - 1) < 0.10, "C=\(c): \(rate) msgs/s against \(base) at C=1") }
-            if c <= 4 { #expect(rate > previous * 1.2, "C=\(c): \(rate) msgs/s, not above the previous \(previous)") }
-            previous = rate
+            #expect(
+                baseRate > 0 && abs(rate / baseRate / min(c, 4) - 1) < 0.10,
+                "C=\(c): \(rate) events/s against \(baseRate) at C=1 (steal \(r["host_steal_pct"] ?? "?")%)")
             // the join follows the session timeout on Tansu: kbench's 6 s, not librdkafka's 45 s default (~24 s)
             #expect((Double(r["join_ms"] ?? "") ?? 1e9) < 15_000, "join \(r["join_ms"] ?? "?") ms")
         }
@@ -94,12 +98,23 @@ import Testing
         #expect(d.status == 0, "\(d.stderr)")
         #expect(try TestSupport.csvRows(drain).allSatisfy { $0["status"] == "ok" && $0["lost"] == "0" })
 
-        // rebalance: a join, a leave and a kill, each converged, nothing lost
+        // --recreate: a topic holding another backlog is refused, then deleted and made again on request
+        let again = ["sweep", "--bootstrap", bootstrap, "--partitions", "2", "--consumers", "1", "--topic-prefix", "kbench-recreate", "--no-report"]
+        let first = try TestSupport.kbench(again + ["--duration", "1s", "--out", dir + "/first.csv"], timeout: 120)
+        #expect(first.status == 0, "\(first.stderr)")
+        let refused = try TestSupport.kbench(again + ["--duration", "3s", "--out", dir + "/refused.csv"], timeout: 120)
+        #expect(refused.status != 0 && refused.stderr.contains("--recreate"), "\(refused.status): \(refused.stderr)")
+        let recreated = try TestSupport.kbench(again + ["--duration", "3s", "--recreate", "--cleanup", "--out", dir + "/recreated.csv"], timeout: 120)
+        #expect(recreated.status == 0, "\(recreated.stderr)")
+        #expect(try TestSupport.csvRows(dir + "/recreated.csv").allSatisfy { $0["status"] == "ok" && $0["lost"] == "0" })
+        #expect(try Self.kbenchTopics(bootstrap).isEmpty, "--recreate --cleanup left a topic")
+
+        // rebalance: a join, a leave and a kill, each converged, nothing lost; --cleanup deletes its topic
         let rebalance = dir + "/rebalance.csv"
         let r = try TestSupport.kbench(
             [
                 "rebalance", "--bootstrap", bootstrap, "--partitions", "4", "--consumers", "2", "--script", "join@2s, leave@12s, kill@22s",
-                "--duration", "34s", "--rate", "400", "--no-report", "--out", rebalance,
+                "--duration", "34s", "--rate", "400", "--cleanup", "--no-report", "--out", rebalance,
             ], timeout: 240)
         #expect(r.status == 0, "\(r.stderr)")
         let events = try TestSupport.csvRows(dir + "/rebalance-events.csv")
@@ -131,8 +146,70 @@ import Testing
             ], timeout: 240)
         #expect(c.status == 0 || c.status == 3, "\(c.stderr)")
         #expect(try TestSupport.csvRows(capacity).contains { $0["consumers"] == "2" })
-        // (the rebalance run keeps its per-run topic: it has no --cleanup)
-        let left = try Self.kbenchTopics(bootstrap).filter { !$0.contains("-rebalance-") }
+        let left = try Self.kbenchTopics(bootstrap)
         #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    /// Two `kbench agent` processes on Tansu run the consumers of a sweep, a capacity trial and a rebalance: each
+    /// ends ok with nothing lost, the consumers ran on the agents (the placement file names them), and no topic,
+    /// agent or worker is left.
+    @Test(.enabled(if: clientTalksToTansu, "needs librdkafka ≥ 2.2 (the second pass of scripts/test)"))
+    func agentsRunEveryModeOnTansu() throws {
+        let host = Host()
+        defer { host.stop() }
+        let bootstrap = try #require(host.bootstrap, "Tansu did not start: \(host.failure ?? "?")")
+        let dir = try TestSupport.tempDirectory()
+        let keyFile = dir + "/key"
+        try "kbench-tansu-key-\(UUID().uuidString)\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
+        var agents: [Process] = []
+        defer {
+            let workers = agents.flatMap { TestSupport.children(of: $0.processIdentifier) }
+            for a in agents where a.isRunning { a.interrupt() }
+            #expect(TestSupport.killSurvivors(workers).isEmpty, "workers outlived their agents")
+            for a in agents {
+                if !eventually(timeout: 10, { !a.isRunning }) { kill(a.processIdentifier, SIGKILL) }
+                a.waitUntilExit()
+            }
+        }
+        for i in 1...2 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: try TestSupport.kbenchPath())
+            p.arguments = ["agent", "--bootstrap", bootstrap, "--name", "t\(i)", "--slots", "2", "--agent-key-file", keyFile]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            agents.append(p)
+        }
+        let over = ["--bootstrap", bootstrap, "--agents", "2", "--agent-key-file", keyFile, "--agents-timeout", "30s", "--no-report"]
+
+        let sweep = dir + "/sweep.csv"
+        let s = try TestSupport.kbench(
+            ["sweep", "--partitions", "2", "--consumers", "1,2", "--duration", "1s", "--cleanup", "--out", sweep] + over, timeout: 180)
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(try TestSupport.csvRows(sweep).allSatisfy { $0["status"] == "ok" && $0["lost"] == "0" })
+        let placement = try String(contentsOfFile: dir + "/sweep.placement.csv", encoding: .utf8)
+        #expect(placement.contains("t1") && placement.contains("t2"), "\(placement)")
+
+        let capacity = dir + "/capacity.csv"
+        let c = try TestSupport.kbench(
+            [
+                "capacity", "--partitions", "2", "--consumers", "2", "--rate", "300", "--duration", "5s", "--warmup", "1s", "--max-lag", "2s",
+                "--out", capacity,
+            ] + over, timeout: 180)
+        #expect(c.status == 0 || c.status == 3, "\(c.stderr)")
+        #expect(try TestSupport.csvRows(capacity).contains { $0["consumers"] == "2" && $0["lost"] == "0" })
+
+        let rebalance = dir + "/rebalance.csv"
+        let r = try TestSupport.kbench(
+            [
+                "rebalance", "--partitions", "2", "--consumers", "1", "--script", "join@2s", "--duration", "12s", "--rate", "200", "--cleanup",
+                "--out", rebalance,
+            ] + over, timeout: 180)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try TestSupport.csvRows(dir + "/rebalance-events.csv").allSatisfy { $0["converged"] == "yes" })
+        #expect(try TestSupport.csvRows(dir + "/rebalance-totals.csv").allSatisfy { $0["lost"] == "0" })
+        // the agents' own control and report topics stay: they are the fleet's, not a run's
+        let left = try Self.kbenchTopics(bootstrap)
+        #expect(left == ["kbench-agents-control", "kbench-agents-reports"], "left behind: \(left)")
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One capacity trial as a CSV row (`# kbench capacity schema 1`); the columns are documented in the README.
+/// One capacity trial as a CSV row (`# kbench capacity schema 1`); the columns are documented in docs/capacity.md.
 public struct CapacityRow: Sendable {
     public var runId = ""
     public var timestamp = ""

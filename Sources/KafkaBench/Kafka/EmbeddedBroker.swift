@@ -6,7 +6,8 @@ import CRdKafka
 /// Topics on it can only be created here (`createTopic`): librdkafka 2.0.2's mock does not implement the admin
 /// CreateTopics or DeleteTopics requests. Everything it holds lives in memory and ends with `shutdown()` or the
 /// process. It keeps about 5 MiB per partition and its group coordinator has fixed timers (3 s initial
-/// rebalance, `session.timeout.ms − 1 s` join phases); the README says what that changes.
+/// rebalance, `session.timeout.ms − 1 s` join phases); docs/clients-and-brokers.md ("The embedded broker") says
+/// what that changes.
 ///
 /// Sendable: every stored property but `consumerGroupTimersMs` is immutable after `init` (that one is set by the
 /// runner's thread before any worker starts), and librdkafka's mock-cluster calls may be made from any thread

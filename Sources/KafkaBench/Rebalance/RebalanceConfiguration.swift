@@ -14,6 +14,9 @@ public struct RebalanceConfiguration: Sendable {
     public var work: WorkModel = .none
     /// Reuse `group.instance.id` across restarts (KIP-345); real clusters only.
     public var staticMembership = false
+    /// After each assignor's run, delete the topic and group it created (real clusters, and the embedded broker
+    /// this process hosts on librdkafka ≥ 2.15); a topic that existed before is never deleted.
+    public var cleanup = false
     public var sessionTimeout: DurationValue = .seconds(6)
     public var heartbeatInterval: DurationValue = .milliseconds(500)
     public var maxPollInterval: DurationValue = .seconds(300)

@@ -60,12 +60,13 @@ public final class RebalanceRunner {
             hosted.setConsumerGroupTimers(
                 sessionTimeoutMs: Int(c.sessionTimeout.milliseconds), heartbeatIntervalMs: Int(c.heartbeatInterval.milliseconds))
         }
-        try cluster.ensureTopic(topic, partitions: c.partitions)
+        let created = try cluster.ensureTopic(topic, partitions: c.partitions) == .created
+        let group = "\(c.topicPrefix)-\(runId)-rebalance-\(assignor.rawValue)"
+        defer { if c.cleanup { cleanUp(topic: created ? topic : nil, group: group) } }
         let admin = try KafkaAdmin(config: cluster.baseConfig)
         var lows: [Int64] = []
         for p in 0..<c.partitions { lows.append(try admin.watermarks(TopicPartition(topic, Int32(p))).low) }
 
-        let group = "\(c.topicPrefix)-\(runId)-rebalance-\(assignor.rawValue)"
         let properties = ConsumerProperties(cluster: cluster.baseConfig, embedded: embedded, mode: c.groupProperties, commit: c.commit)
             .forGroup(group, assignor: assignor)
         let specFor = { (name: String) -> WorkerSpec in
@@ -112,6 +113,25 @@ public final class RebalanceRunner {
         switch outcome.result {
         case .success(let recorded): return recorded
         case .failure(let failure): throw failure
+        }
+    }
+
+    /// `--cleanup`: deletes the run's group, and its topic when this run created it; says what it did or why not.
+    private func cleanUp(topic: String?, group: String) {
+        do {
+            if let topic {
+                let deleted = try cluster.deleteTopics([topic], timeoutMs: 30_000)
+                onProgress(
+                    deleted
+                        ? "--cleanup: deleted topic \(topic)"
+                        : "--cleanup: this embedded broker cannot delete topics; \(topic) goes away when the broker stops")
+            }
+            if cluster.hostedBroker == nil, try !cluster.metadata().isEmbeddedBroker {
+                try KafkaAdmin(config: cluster.baseConfig).deleteGroups([group])
+                onProgress("--cleanup: deleted group \(group)")
+            }
+        } catch {
+            onProgress("--cleanup failed: \(error)")
         }
     }
 }

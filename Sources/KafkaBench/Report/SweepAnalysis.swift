@@ -216,7 +216,9 @@ public struct SweepAnalysis: Sendable {
         guard !counts.isEmpty else { return nil }
         let peak = primarySeries.flatMap { $0.points.filter(\.stolen).map(\.hostStealPct) }.max() ?? .nan
         return "CPU stolen at \(counts.count == 1 ? "C = \(counts[0])" : "C = " + counts.map(String.init).joined(separator: ", ")): "
-            + String(format: "the hypervisor gave at least %.0f%% (up to %.0f%%) of this machine's CPU time to others while measuring, ", HostCPU.stolenPercent, peak)
+            + String(
+                format: "the hypervisor gave at least %.0f%% (up to %.0f%%) of this machine's CPU time to others while measuring, ", HostCPU.stolenPercent, peak
+            )
             + "so the consumers' timers woke late and those figures measure the host rather than the consumer group; \(HostCPU.stolenAdvice)."
     }
 

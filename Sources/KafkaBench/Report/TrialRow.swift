@@ -6,7 +6,7 @@ public enum TrialStatus: String, Sendable, Equatable, CaseIterable {
 /// One row of a sweep CSV: one trial (a partitions × consumers × assignor × repeat point).
 ///
 /// The CSV's first line is `# kbench sweep schema N`, its second the header of `TrialRow.columns`.
-/// Every column is documented in the README ("Sweep CSV columns").
+/// Every column is documented in docs/sweep.md ("Sweep CSV columns").
 public struct TrialRow: Sendable, Equatable {
     public static let schemaVersion = 3
     public static let schemaLine = "# kbench sweep schema \(schemaVersion)"
@@ -104,7 +104,8 @@ public struct TrialRow: Sendable, Equatable {
         maxPartitionsPerConsumer: Int, joinMs: Double, goSkewMs: Double = .nan, teardownMs: Double, seconds: Double, msgsPerS: Double,
         mbPerS: Double, consumerRateMin: Double, consumerRateMedian: Double, consumerRateMax: Double,
         r1: Double, modelWindow: Double, modelDrain: Double, efficiency: Double, baseline: String = "", consumed: Int,
-        duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, hostStealPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus, reason: String
+        duplicates: Int, lost: Int, workerCpuS: Double, hostCpuPct: Double = .nan, hostStealPct: Double = .nan, maxWorkerRssMib: Double, status: TrialStatus,
+        reason: String
     ) {
         self.runId = runId; self.timestamp = timestamp; self.broker = broker; self.librdkafka = librdkafka
         self.topics = topics; self.partitions = partitions; self.consumers = consumers; self.assignor = assignor
@@ -115,7 +116,8 @@ public struct TrialRow: Sendable, Equatable {
         self.mbPerS = mbPerS; self.consumerRateMin = consumerRateMin; self.consumerRateMedian = consumerRateMedian
         self.consumerRateMax = consumerRateMax; self.r1 = r1; self.modelWindow = modelWindow; self.modelDrain = modelDrain
         self.efficiency = efficiency; self.baseline = baseline; self.consumed = consumed; self.duplicates = duplicates; self.lost = lost
-        self.workerCpuS = workerCpuS; self.hostCpuPct = hostCpuPct; self.hostStealPct = hostStealPct; self.maxWorkerRssMib = maxWorkerRssMib; self.status = status; self.reason = reason
+        self.workerCpuS = workerCpuS; self.hostCpuPct = hostCpuPct; self.hostStealPct = hostStealPct; self.maxWorkerRssMib = maxWorkerRssMib;
+        self.status = status; self.reason = reason
     }
 
     /// The row's fields as CSV cells, in `columns` order.
@@ -126,7 +128,8 @@ public struct TrialRow: Sendable, Equatable {
             String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
             fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
             fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4), baseline,
-            String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(hostStealPct, 1), fmt(maxWorkerRssMib, 1), status.rawValue, reason,
+            String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(hostStealPct, 1), fmt(maxWorkerRssMib, 1),
+            status.rawValue, reason,
         ]
     }
 

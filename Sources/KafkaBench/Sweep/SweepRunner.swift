@@ -329,7 +329,8 @@ public final class SweepRunner {
             joinMs: r.joinMs, goSkewMs: r.goSkewMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
             consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
             r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : .nan, baseline: baseline,
-            consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds, hostCpuPct: r.hostCpuPct, hostStealPct: r.hostStealPct,
+            consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds, hostCpuPct: r.hostCpuPct,
+            hostStealPct: r.hostStealPct,
             maxWorkerRssMib: r.maxWorkerRssMib, status: r.ok ? .ok : .failed, reason: r.reason)
     }
 }
