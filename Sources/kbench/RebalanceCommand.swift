@@ -200,7 +200,9 @@ struct RebalanceCommand: ParsableCommand {
                 "work": c.work.description, "static": String(c.staticMembership),
                 "embedded_brokers": cluster.hostedBroker.map { String($0.brokerCount) } ?? "",
                 "producer_max_in_flight": embeddedFaults ? "1 (embedded broker faults: see docs/rebalance.md)" : "librdkafka default (5)",
-                "coordinator_at_start": embeddedFaults ? "b\(RebalanceRunner.coordinatorAtStart) (placed by kbench)" : "chosen by the cluster",
+                "coordinator_at_start": embeddedFaults
+                    ? "b\(c.script.coordinatorPlacement(brokers: cluster.hostedBroker?.brokerCount ?? 1).broker) (placed by kbench on the lowest broker the script does not take down)"
+                    : "chosen by the cluster",
                 "leaders_at_start": (cluster.hostedBroker?.brokerCount ?? 1) > 1
                     ? "partition p led by broker p mod N + 1 (placed by kbench; per assignor in the totals CSV)" : "chosen by the cluster",
             ],

@@ -19,6 +19,20 @@ import Testing
         try s.checkFaults(embeddedBrokers: 3, commands: [:])
     }
 
+    /// The coordinator starts on the lowest broker the script does not take down (a broker-down of broker 1 is not
+    /// also a coordinator loss); only when every broker goes down does it stay where it is, and say so.
+    @Test func theCoordinatorIsPlacedOnABrokerTheScriptDoesNotTakeDown() throws {
+        func place(_ text: String, brokers: Int) throws -> (Int32, Bool) {
+            let p = try RebalanceScript(parsing: text, consumers: 2, duration: .seconds(30)).coordinatorPlacement(brokers: brokers)
+            return (p.broker, p.takenDown)
+        }
+        #expect(try place("broker-down@5s:1, broker-up@14s:1", brokers: 3) == (2, false))
+        #expect(try place("failover@5s:1, broker-down@8s:2", brokers: 3) == (3, false))
+        #expect(try place("rtt@5s:1:200ms, errors@6s:Fetch:NOT_LEADER_FOR_PARTITION:5", brokers: 3) == (1, false))
+        #expect(try place("coordinator@5s:2", brokers: 3) == (1, false))
+        #expect(try place("broker-down@5s:1", brokers: 1) == (1, true))
+    }
+
     @Test(arguments: [
         ("broker-down@1s:0", "broker id"),
         ("rtt@1s:2:fast", "invalid duration"),

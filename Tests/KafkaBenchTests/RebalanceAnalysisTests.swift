@@ -118,6 +118,29 @@ import Testing
         #expect(e.groupPauseMs < 50, "partition 0 kept the group busy: \(e.groupPauseMs)")
     }
 
+    /// Events produced while an outage lasted count in the outage's row, by intended send time, even though they
+    /// were consumed after it: a broker-down at 2 s and a broker-up at 4 s, partition 1's events of 2–4 s consumed
+    /// at 4.001 s. The broker-down row's p99 is of the outage's order (seconds); the broker-up row keeps the 5 ms
+    /// of the events produced after it (by consumption time the backlog, p99 ~2 s, landed in the broker-up row).
+    @Test func aFaultsRowCarriesTheLatencyOfTheEventsProducedDuringIt() {
+        var r = Self.recording(until: 6 * Self.s, c02Assigned: nil)
+        r.events = [.init(action: .brokerDown, ns: 2 * Self.s, worker: -1), .init(action: .brokerUp, ns: 4 * Self.s, worker: -1)]
+        r.samples = r.samples.map { x in
+            var x = x
+            let produced = x.ns - 5 * Self.ms
+            if x.partition == 1 && produced >= 2 * Self.s && produced < 4 * Self.s {
+                x.ns = 4 * Self.s + 1 * Self.ms
+                x.latencyMicros = (x.ns - produced) / 1000
+            }
+            return x
+        }
+        r.samples.sort { $0.ns < $1.ns }
+        let a = RebalanceAnalysis.analyze(r)
+        let down = a.events[0], up = a.events[1]
+        #expect(down.latencyP99Ms >= 1_900 && down.latencyMaxMs >= 1_990, "\(down.latencyP99Ms) \(down.latencyMaxMs)")
+        #expect(up.latencyP99Ms < 10 && up.latencyMaxMs < 10, "\(up.latencyP99Ms) \(up.latencyMaxMs)")
+    }
+
     /// The timeline reads at a glance: each event's unsettled interval is shaded (to its convergence, or to the end
     /// of its window when it did not converge), its label is boxed above the lines, and the legend sits outside
     /// the panels.

@@ -40,7 +40,8 @@ public struct RebalanceEventResult: Sendable, Equatable {
     public var moved: Int
     public var assignmentBefore: String
     public var assignmentAfter: String
-    /// End-to-end latency of the messages consumed in the window.
+    /// End-to-end latency (intended send time to first processing) of the events produced in the window, however
+    /// late they were consumed: a fault's outage lands in its own row, not in the row of the event after it.
     public var latencyP50Ms: Double
     public var latencyP99Ms: Double
     public var latencyMaxMs: Double
@@ -423,7 +424,11 @@ public struct RebalanceAnalysis: Sendable {
         var window = newHistogram()
         var duplicates = 0
         for pa in partitions { duplicates += pa.consumptions.filter { !$0.first && $0.ns >= tE && $0.ns < tN }.count }
-        for s in samples where s.ns >= tE && s.ns < tN { _ = window.record(s.latencyMicros) }
+        // latency of the events produced inside the window (by intended send time, as losses are), to their first
+        // processing: a fault's row carries what its outage cost even when those events were consumed after it
+        for pa in partitions {
+            for c in pa.consumptions where c.first && c.producedNs >= tE && c.producedNs < tN { _ = window.record((c.ns - c.producedNs) / 1000) }
+        }
         let lost = lostOffsets.filter { $0.producedNs >= tE && $0.producedNs < tN }
 
         return RebalanceEventResult(

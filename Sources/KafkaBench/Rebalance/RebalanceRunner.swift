@@ -32,9 +32,6 @@ public final class RebalanceRunner {
     /// batch up to the fetch size). One request in flight makes each batch hold a whole round trip's messages.
     public static let embeddedFaultProducerProperties = ["max.in.flight.requests.per.connection": "1"]
 
-    /// The broker that coordinates the group at the start of an embedded run with broker faults.
-    public static let coordinatorAtStart: Int32 = 1
-
     /// Told about progress ("range: join@5s → c04", …).
     public var onProgress: (String) -> Void = { _ in }
 
@@ -90,9 +87,13 @@ public final class RebalanceRunner {
             recording.leadersAtStart = try admin.partitionLeaders(topic: topic)
             if c.script.steps.contains(where: \.action.isBrokerFault) {
                 faults = BrokerFaultInjector(broker: broker, topic: topic, group: group, leaders: recording.leadersAtStart)
-                // the mock places a coordinator by a hash of the group id, which holds the run id: pin it, so a
-                // fault on a broker hits the coordinator only when the script says so
-                try broker.setGroupCoordinator(group, broker: Self.coordinatorAtStart)
+                // the mock places a coordinator by a hash of the group id, which holds the run id: pin it on a broker
+                // the script does not take down, so a fault on a broker hits the coordinator only when asked to
+                let coordinator = c.script.coordinatorPlacement(brokers: broker.brokerCount)
+                try broker.setGroupCoordinator(group, broker: coordinator.broker)
+                onProgress(
+                    "\(assignor.rawValue): group coordinator on broker \(coordinator.broker)"
+                        + (coordinator.takenDown ? " (the script takes down every broker, this one too)" : " (the script does not take it down)"))
             }
         }
         // the next assignor's run starts on a healthy cluster

@@ -186,6 +186,22 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Brokers the script stops (`broker-down`, `failover`).
+    public var brokersTakenDown: Set<Int32> {
+        Set(steps.filter { $0.action == .brokerDown || $0.action == .failover }.compactMap(\.broker))
+    }
+
+    /// Where kbench places the group's coordinator at the start of an embedded run with broker faults: the lowest
+    /// broker the script does not take down, so that stopping a partition leader is not also a coordinator loss
+    /// (with broker 1 pinned, "broker-down@5s:1" tore the group apart: owners c01:0+1, 2–5 unowned). Losing the
+    /// coordinator is then only what `coordinator@…` or taking down every broker asks for. `takenDown` is true when
+    /// every broker is taken down at some point (the coordinator, broker 1, goes down too).
+    public func coordinatorPlacement(brokers: Int) -> (broker: Int32, takenDown: Bool) {
+        let down = brokersTakenDown
+        if let b = (1...Int32(max(1, brokers))).first(where: { !down.contains($0) }) { return (b, false) }
+        return (1, true)
+    }
+
     /// Resolves `--on-event 'STEP=COMMAND'` texts to the script's steps (by index). STEP is `ACTION@TIME` or the
     /// step's full text; each must name exactly one step, and a step takes one command.
     public func commands(_ onEvent: [String]) throws(UsageError) -> [Int: String] {
