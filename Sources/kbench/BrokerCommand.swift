@@ -21,7 +21,7 @@ struct BrokerCommand: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "mock (librdkafka's mock cluster, in this process) or tansu (Tansu, an independent Kafka-protocol broker, as a child process; needs librdkafka ≥ 2.2, e.g. --librdkafka 2.16.0).",
-            default: BrokerEngine.mock.rawValue, valueName: "mock|tansu"))
+            valueName: "mock|tansu"))
     var engine: BrokerEngine = .mock
 
     @Option(

@@ -92,7 +92,7 @@ struct CapacityCommand: ParsableCommand {
         help: ArgumentHelp(
             "Brokers of the embedded cluster (without --bootstrap).", default: CapacityConfiguration.standard.embeddedBrokers, valueName: "count"),
         transform: NumberArgument.whole("--embedded-brokers", 1...32))
-    var embeddedBrokers: Int = CapacityConfiguration.standard.embeddedBrokers
+    var embeddedBrokers: Int?
     @Option(help: ArgumentHelp("Prefix of the topics and groups kbench creates.", valueName: "prefix")) var topicPrefix: String = CapacityConfiguration.standard
         .topicPrefix
     @Option(
@@ -118,7 +118,7 @@ struct CapacityCommand: ParsableCommand {
         c.r1 = r1
         c.joinTimeout = joinTimeout
         c.groupTimers = groupTimers.timers
-        c.embeddedBrokers = embeddedBrokers
+        c.embeddedBrokers = embeddedBrokers ?? CapacityConfiguration.standard.embeddedBrokers
         c.topicPrefix = topicPrefix
         c.userProperties = try connection.userProperties()
         c.agents = try placement.settings()
@@ -126,6 +126,7 @@ struct CapacityCommand: ParsableCommand {
     }
 
     func validate() throws {
+        try connection.checkEmbeddedBrokers(embeddedBrokers)
         if let assignor, assignor.count != 1 {
             throw ValidationError(
                 "--assignor takes one assignor for a capacity run (got \(assignor.map(\.rawValue).joined(separator: ","))): run once per assignor")
@@ -133,6 +134,7 @@ struct CapacityCommand: ParsableCommand {
         guard protocols.groupProtocol.count == 1 else {
             throw ValidationError("--group-protocol takes one protocol for a capacity run (classic or consumer): run once per protocol")
         }
+        try groupTimers.check(groupProtocols: protocols.groupProtocol)
         try protocols.check(assignorGiven: assignor != nil)
         try checkDefaultWarmup()
         try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: "capacity creates a topic per trial")

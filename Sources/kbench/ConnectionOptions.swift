@@ -54,6 +54,15 @@ struct ConnectionOptions: ParsableArguments {
 
     var connectTimeoutMs: Int32 { Int32(clamping: Int(connectTimeout.milliseconds)) }
 
+    /// Refuses `--embedded-brokers` given together with a cluster to connect to (`--bootstrap` or
+    /// `KBENCH_BOOTSTRAP`), where it would be ignored.
+    func checkEmbeddedBrokers(_ given: Int?) throws {
+        guard let given, let b = effectiveBootstrap else { return }
+        throw ValidationError(
+            "--embedded-brokers \(given) sizes the embedded cluster, but this run connects to \(b) (--bootstrap or KBENCH_BOOTSTRAP), "
+                + "whose brokers are its own: drop --embedded-brokers, or drop --bootstrap to run on the embedded cluster")
+    }
+
     /// A connection to the given bootstrap, or, when there is none and `embeddedBrokers` is set, to an
     /// embedded broker hosted by this process.
     func connect(embeddedBrokers: Int?) throws -> ClusterConnection {

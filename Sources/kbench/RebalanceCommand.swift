@@ -92,7 +92,7 @@ struct RebalanceCommand: ParsableCommand {
         help: ArgumentHelp(
             "Brokers of the embedded cluster (without --bootstrap).", default: RebalanceConfiguration.standard.embeddedBrokers, valueName: "count"),
         transform: NumberArgument.whole("--embedded-brokers", 1...32))
-    var embeddedBrokers: Int = RebalanceConfiguration.standard.embeddedBrokers
+    var embeddedBrokers: Int?
     @Option(
         name: .customLong("on-event"),
         help: ArgumentHelp(
@@ -122,7 +122,7 @@ struct RebalanceCommand: ParsableCommand {
         c.maxPollInterval = maxPollInterval
         c.valueBytes = valueBytes
         c.drainTimeout = drainTimeout
-        c.embeddedBrokers = embeddedBrokers
+        c.embeddedBrokers = embeddedBrokers ?? RebalanceConfiguration.standard.embeddedBrokers
         c.userProperties = try connection.userProperties()
         c.onEvent = onEvent
         c.agents = try placement.settings()
@@ -134,7 +134,8 @@ struct RebalanceCommand: ParsableCommand {
         let c = try makeConfiguration()
         try wrap { try c.validate() }
         // refused here, before any connection: a broker fault on a real cluster needs the user's command
-        try wrap { try c.checkFaults(embeddedBrokers: connection.effectiveBootstrap == nil ? embeddedBrokers : nil) }
+        try connection.checkEmbeddedBrokers(embeddedBrokers)
+        try wrap { try c.checkFaults(embeddedBrokers: connection.effectiveBootstrap == nil ? c.embeddedBrokers : nil) }
         try checkIgnoredOptions()
         if assignor?.isEmpty == true { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
         try protocols.check(assignorGiven: assignor != nil)

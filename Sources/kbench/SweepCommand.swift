@@ -125,7 +125,7 @@ struct SweepCommand: ParsableCommand {
         parsing: .unconditional,
         help: ArgumentHelp("Brokers of the embedded cluster (without --bootstrap).", default: SweepConfiguration.standard.embeddedBrokers, valueName: "count"),
         transform: NumberArgument.whole("--embedded-brokers", 1...32))
-    var embeddedBrokers: Int = SweepConfiguration.standard.embeddedBrokers
+    var embeddedBrokers: Int?
 
     @Option(help: ArgumentHelp("Prefix of the topics (<prefix>-p<P>-t<i>) and groups kbench creates.", valueName: "prefix"))
     var topicPrefix: String = SweepConfiguration.standard.topicPrefix
@@ -173,7 +173,7 @@ struct SweepCommand: ParsableCommand {
         c.joinTimeout = joinTimeout
         c.groupTimers = groupTimers.timers
         c.trialTimeout = trialTimeout ?? SweepConfiguration.standard.trialTimeout
-        c.embeddedBrokers = embeddedBrokers
+        c.embeddedBrokers = embeddedBrokers ?? SweepConfiguration.standard.embeddedBrokers
         c.topicPrefix = topicPrefix
         c.replicationFactor = replicationFactor
         c.recreate = recreate
@@ -186,9 +186,11 @@ struct SweepCommand: ParsableCommand {
     }
 
     func validate() throws {
+        try connection.checkEmbeddedBrokers(embeddedBrokers)
         let c = try makeConfiguration()
         try wrap { try c.validate() }
         if assignor?.isEmpty == true { throw ValidationError("--assignor is empty: accepted forms are \(Assignor.acceptedForms)") }
+        try groupTimers.check(groupProtocols: protocols.groupProtocol)
         try protocols.check(assignorGiven: assignor != nil)
         try placement.requireSharedCluster(bootstrap: connection.effectiveBootstrap, topics: nil)
         try checkModeOptions()

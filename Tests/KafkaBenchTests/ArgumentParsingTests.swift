@@ -174,6 +174,16 @@ import Testing
                 "--key-distribution zipf:1.1 applies to --messages runs"))
         #expect(Self.message(["consume", "--topic", "t", "--messages", "5", "--commit", "sync"]).contains("--commit needs --group"))
         #expect(Self.message(["report", "--index", "Results", "--plots-dir", "p"]).contains("--plots-dir applies to a report on a CSV"))
+        for command in [Self.sweep, Self.capacity] {
+            let consumerOnly = Self.message(command + ["--librdkafka", "2.16.0", "--group-protocol", "consumer", "--session-timeout", "10s"])
+            #expect(consumerOnly.contains("under --group-protocol consumer the broker owns them"), "\(command[0]): \(consumerOnly)")
+        }
+        #expect(!Self.message(Self.sweep + ["--group-protocol", "classic,consumer", "--heartbeat-interval", "1s"]).contains("the broker owns them"))
+        for command in [Self.sweep, Self.rebalance, Self.capacity] {
+            let both = Self.message(command + ["--bootstrap", "127.0.0.1:9092", "--embedded-brokers", "3"])
+            #expect(both.contains("--embedded-brokers 3 sizes the embedded cluster, but this run connects to 127.0.0.1:9092"), "\(command[0]): \(both)")
+            #expect(Self.message(command + ["--embedded-brokers", "3"]).isEmpty, "\(command[0])")
+        }
     }
 
     /// One name per concept: the old spellings still work (hidden, for one release) and mean the same option.

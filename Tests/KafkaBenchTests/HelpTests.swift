@@ -42,7 +42,10 @@ import Testing
         let entries = Self.entries(command.helpMessage(columns: 200))
         #expect(entries.count > 3, "\(command)")
         for entry in entries where entry.valueName != nil && !Self.withoutDefault.contains(entry.option) {
-            #expect(entry.text.contains("(default:"), "\(command._commandName) \(entry.option): \(entry.text)")
+            // "(default: X)", or ArgumentParser's own "(values: a, b; default: X)" for an enumeration
+            #expect(
+                entry.text.contains("(default:") || entry.text.contains("; default:"), "\(command._commandName) \(entry.option): \(entry.text)")
+            #expect(!entry.text.contains("(default:") || !entry.text.contains("; default:"), "default shown twice: \(entry.text)")
         }
     }
 
