@@ -79,15 +79,15 @@ enum SweepTable {
             out.append("partitions=\(first.partitions) topics=\(first.topics) assignor=\(first.assignor) work=\(first.work) mode=\(first.mode)")
             out.append("consumers    events/s   speedup  efficiency  idle  lost  status")
             let byC = Dictionary(grouping: g, by: \.consumers)
-            let base = median(byC[byC.keys.min()!]!.filter { $0.status == .ok }.map(\.msgsPerS))
+            let base = Statistics.median(byC[byC.keys.min()!]!.filter { $0.status == .ok }.map(\.msgsPerS))
             for c in byC.keys.sorted() {
                 let rs = byC[c]!
                 let ok = rs.filter { $0.status == .ok }
                 // unknown figures (no ok trial here, or no ok baseline) show as "–", as the CSV leaves them empty
-                let m = ok.isEmpty ? Double.nan : median(ok.map(\.msgsPerS))
+                let m = ok.isEmpty ? Double.nan : Statistics.median(ok.map(\.msgsPerS))
                 let speedup = base > 0 ? m / base : .nan
                 let efficiencies = ok.map(\.efficiency).filter(\.isFinite)
-                let eff = efficiencies.isEmpty ? Double.nan : median(efficiencies)
+                let eff = efficiencies.isEmpty ? Double.nan : Statistics.median(efficiencies)
                 let idle = rs.map(\.idleConsumers).max() ?? 0
                 let lost = rs.reduce(0) { $0 + $1.lost }
                 var status = ok.count == rs.count ? "ok" : "\(rs.count - ok.count) failed"

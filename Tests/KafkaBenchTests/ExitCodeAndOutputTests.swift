@@ -103,7 +103,8 @@ import Testing
 
         // An independent worker given the same configuration reports the same properties.
         let cluster = KafkaConfig(user).merging(["bootstrap.servers": "127.0.0.1:9"])
-        let properties = ConsumerProperties(cluster: cluster, embedded: true, commit: .auto).forGroup("g", assignor: .range)
+        let properties = ConsumerProperties(cluster: cluster, embedded: true, mode: SweepConfiguration.standard.consumerModeProperties, commit: .auto)
+            .forGroup("g", assignor: .range)
         let spec = WorkerSpec(name: "c01", topics: ["t"], properties: properties, work: .none, commit: .auto, mode: .window)
         let group = WorkerGroup(placement: try LocalPlacement(), runId: "props")
         defer { group.killAll() }

@@ -268,7 +268,7 @@ extension RebalanceOutput {
                 : "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))")
             + (broker == "embedded" ? "\\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
         // Scale to the steady traffic: three times the median group throughput; catch-up bursts are clipped.
-        let steady = median(analyses.flatMap { $0.timeline.filter { $0.consumer == "group" && $0.msgsPerS > 0 }.map(\.msgsPerS) })
+        let steady = Statistics.median(analyses.flatMap { $0.timeline.filter { $0.consumer == "group" && $0.msgsPerS > 0 }.map(\.msgsPerS) })
         try GeneratedFile.write(
             gnuplotScript(
                 csvPath: RelativePath.from(plotsDir, to: csvPath), pngPath: pngName, analyses: analyses, title: title,

@@ -1,15 +1,15 @@
 /// Order statistics over the finite values of a sample (NaN marks a value a trial could not measure).
-enum Statistics {
-    static func finite(_ values: [Double]) -> [Double] { values.filter(\.isFinite) }
+public enum Statistics {
+    public static func finite(_ values: [Double]) -> [Double] { values.filter(\.isFinite) }
 
     /// The median of the finite values (mean of the middle two for an even count), NaN when there are none.
-    static func median(_ values: [Double]) -> Double {
+    public static func median(_ values: [Double]) -> Double {
         let v = finite(values).sorted()
         guard !v.isEmpty else { return .nan }
         let mid = v.count / 2
         return v.count % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2
     }
 
-    static func minimum(_ values: [Double]) -> Double { finite(values).min() ?? .nan }
-    static func maximum(_ values: [Double]) -> Double { finite(values).max() ?? .nan }
+    public static func minimum(_ values: [Double]) -> Double { finite(values).min() ?? .nan }
+    public static func maximum(_ values: [Double]) -> Double { finite(values).max() ?? .nan }
 }

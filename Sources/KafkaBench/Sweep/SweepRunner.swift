@@ -327,16 +327,10 @@ public final class SweepRunner {
             idleConsumers: r.idleConsumers.count, idleNames: r.idleConsumers.joined(separator: " "),
             minPartitionsPerConsumer: r.minPartitionsPerConsumer, maxPartitionsPerConsumer: r.maxPartitionsPerConsumer,
             joinMs: r.joinMs, goSkewMs: r.goSkewMs, teardownMs: r.teardownMs, seconds: r.seconds, msgsPerS: r.msgsPerS, mbPerS: r.mbPerS,
-            consumerRateMin: rates.first ?? 0, consumerRateMedian: median(rates), consumerRateMax: rates.last ?? 0,
+            consumerRateMin: rates.first ?? .nan, consumerRateMedian: Statistics.median(rates), consumerRateMax: rates.last ?? .nan,
             r1: r1, modelWindow: modelWindow, modelDrain: modelDrain, efficiency: model > 0 ? r.msgsPerS / model : .nan, baseline: baseline,
             consumed: r.consumed, duplicates: r.duplicates, lost: r.lost, workerCpuS: r.workerCpuSeconds, hostCpuPct: r.hostCpuPct,
             hostStealPct: r.hostStealPct,
             maxWorkerRssMib: r.maxWorkerRssMib, status: r.ok ? .ok : .failed, reason: r.reason)
     }
-}
-
-/// The median of `values` (0 for none), for CSV cells and tables that cannot hold NaN.
-public func median(_ values: [Double]) -> Double {
-    let m = Statistics.median(values)
-    return m.isNaN ? 0 : m
 }
