@@ -76,7 +76,8 @@ struct LiveTrafficMode: TrialMode {
                 do {
                     switch step.action {
                     case .join:
-                        target = try spawn(group, name: WorkerGroup.consumerName(recording.workers.count + 1))
+                        // the next slot number, as `RebalanceScript` counts slots (a restart reuses its slot's name)
+                        target = try spawn(group, name: WorkerGroup.consumerName(Set(recording.workers.map(\.name)).count + 1))
                     case .restart:
                         target = try spawn(group, name: gone.removeLast())
                     case .leave, .kill:
@@ -86,7 +87,7 @@ struct LiveTrafficMode: TrialMode {
                         if step.action == .kill { group.kill(target) } else { group.stop(target) }
                         recording.workers[target].endNs = MonotonicClock.nanoseconds()
                         gone.append(recording.workers[target].name)
-                    case .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors:
+                    case .rollingRestart, .stall, .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors:
                         continue
                     }
                 } catch {
