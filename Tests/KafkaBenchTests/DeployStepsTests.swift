@@ -26,6 +26,28 @@ import Testing
         _ = try RebalanceScript(parsing: "rolling-restart@1s, stall@9s:c02:1s", consumers: 2, duration: .seconds(20))
     }
 
+    /// librdkafka refuses max.poll.interval.ms below session.timeout.ms under the classic protocol.
+    @Test func aMaxPollIntervalBelowTheSessionTimeoutIsRefused() throws {
+        var c = RebalanceConfiguration(
+            partitions: 2, consumers: 2, script: try RebalanceScript(parsing: "stall@1s:c01:8s", consumers: 2, duration: .seconds(5)),
+            duration: .seconds(5))
+        c.maxPollInterval = .seconds(5)
+        c.sessionTimeout = .seconds(6)
+        #expect(throws: UsageError.self) { try c.validate() }
+        do { try c.validate() } catch {
+            #expect(error.message.contains("--max-poll-interval (5s) must be at least --session-timeout (6s)"), "\(error.message)")
+        }
+        c.sessionTimeout = .seconds(5)
+        try c.validate()
+    }
+
+    /// The departure of a stalled member is placed at the stall's start + max.poll.interval.ms + librdkafka's overrun.
+    @Test func aStalledMemberLeftAtTheIntervalPlusTheOverrun() {
+        let message = "consumer error: Application maximum poll interval (5000ms) exceeded by 151ms"
+        #expect(ConsumerLoop.leftGroupNs(stallStartNs: 1_000_000_000, maxPollIntervalMs: 5000, message: message) == 6_151_000_000)
+        #expect(ConsumerLoop.leftGroupNs(stallStartNs: 1_000_000_000, maxPollIntervalMs: 5000, message: "other text") == 6_000_000_000)
+    }
+
     @Test(arguments: [
         ("stall@5s:c04:8s", "consumer c04 does not exist at 5s: the slots then are c01 c02 c03"),
         ("leave@2s, stall@5s:c01:8s", "consumer c01 is not running at 5s"),
