@@ -122,7 +122,9 @@ extension LiveTrafficMode {
     /// At the end of traffic: notes what a deploy still running did not get to.
     mutating func noteUnfinishedDeploy() {
         guard let d = deploy else { return }
-        let waiting = d.queue.map { recording.workers[$0].name }
+        var waiting = d.queue.map { recording.workers[$0].name }
+        // one stopped and not started again yet
+        if case .stopping(let w, _) = d.phase { waiting.insert(recording.workers[w].name, at: 0) }
         recording.notes.append(
             "rolling-restart: the deploy had not finished when the traffic ended"
                 + (waiting.isEmpty ? "" : " (not restarted: \(waiting.joined(separator: " ")))"))
