@@ -13,6 +13,9 @@ struct RebalanceCommand: ParsableCommand {
         discussion: """
             Example: kbench rebalance --partitions 6 --consumers 3 --script "join@5s, kill@12s, leave@20s, restart@26s" --assignor all --rate 2000 --duration 35s
             leave and kill act on the live consumer with the lowest name; restart restarts the consumer that left or died last. \
+            A deploy, rolling-restart@5s or rolling-restart@5s:2s: each running consumer in turn (c01, c02, …) leaves cleanly and \
+            starts again in its slot; the next one after the previous one rejoined, plus the GAP. stall@5s:c01:8s: c01 stops \
+            polling for 8s, keeping its partitions; with --max-poll-interval below 8s it leaves the group and rejoins when it polls again. \
             Broker faults (embedded cluster, e.g. --embedded-brokers 3): broker-down@10s:2, broker-up@20s:2, failover@10s:2 (down, and \
             its partitions' leadership moves to the other brokers), rtt@5s:50ms or rtt@5s:2:200ms (added round-trip time; 0ms removes it), \
             coordinator@12s:3 (moves the group's coordinator), errors@8s:Fetch:NOT_LEADER_FOR_PARTITION:5 (the next 5 such requests fail). \
@@ -28,7 +31,10 @@ struct RebalanceCommand: ParsableCommand {
         parsing: .unconditional, help: ArgumentHelp("Consumers at the start.", valueName: "count"),
         transform: NumberArgument.whole("--consumers", 1...100, oneOf: ("rebalance", "consumer count")))
     var consumers: Int
-    @Option(help: ArgumentHelp("Steps like \"join@5s, kill@12s, leave@20s, restart@26s\".", valueName: "steps"))
+    @Option(
+        help: ArgumentHelp(
+            "Steps like \"join@5s, kill@12s, leave@20s, restart@26s\"; also rolling-restart@TIME[:GAP] and stall@TIME:CONSUMER:DURATION.",
+            valueName: "steps"))
     var script: String
     @Option(
         help: ArgumentHelp("Classic-protocol assignors: range, roundrobin, cooperative-sticky, all, or a list (default: range).", valueName: "assignors"),
@@ -60,7 +66,8 @@ struct RebalanceCommand: ParsableCommand {
     var staticMembership = false
     @Option(
         help: ArgumentHelp(
-            "The group's session timeout: session.timeout.ms under the classic protocol; under the consumer protocol the embedded broker's setting (a real cluster's is its own).",
+            "The group's session timeout: session.timeout.ms under the classic protocol; under the consumer protocol the embedded broker's setting (a real cluster's is its own). "
+                + "Without this option, a --max-poll-interval below the default lowers it to that (librdkafka requires max.poll.interval.ms ≥ session.timeout.ms).",
             default: RebalanceConfiguration.standard.sessionTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var sessionTimeout: DurationValue?
@@ -117,7 +124,9 @@ struct RebalanceCommand: ParsableCommand {
         c.work = work
         c.staticMembership = staticMembership
         c.cleanup = cleanup
-        c.sessionTimeout = sessionTimeout ?? RebalanceConfiguration.standard.sessionTimeout
+        // librdkafka refuses max.poll.interval.ms < session.timeout.ms: a short --max-poll-interval (a stall step's
+        // run) lowers the default session timeout with it; one the user gave is checked by validate()
+        c.sessionTimeout = sessionTimeout ?? min(RebalanceConfiguration.standard.sessionTimeout, maxPollInterval)
         c.heartbeatInterval = heartbeatInterval ?? RebalanceConfiguration.standard.heartbeatInterval
         c.maxPollInterval = maxPollInterval
         c.valueBytes = valueBytes

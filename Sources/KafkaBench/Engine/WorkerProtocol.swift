@@ -56,14 +56,21 @@ public enum ConsumerLoopMode: String, Codable, Sendable {
 
 /// A command from the runner.
 public struct RunnerCommand: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case go, stop }
+    public enum Kind: String, Codable, Sendable {
+        case go, stop
+        /// Live mode (a `stall` script step): stop polling for `durationNs`, keeping the assignment; see
+        /// `ConsumerLoop`.
+        case stall
+    }
     public var cmd: Kind
     /// Window mode: CLOCK_MONOTONIC nanoseconds of the measurement window (shared by all processes).
     public var windowStartNs: UInt64?
     public var windowEndNs: UInt64?
+    /// `stall`: how long the consumer stops polling, nanoseconds (a length, not a moment: no clock to shift).
+    public var durationNs: UInt64?
 
-    public init(cmd: Kind, windowStartNs: UInt64? = nil, windowEndNs: UInt64? = nil) {
-        self.cmd = cmd; self.windowStartNs = windowStartNs; self.windowEndNs = windowEndNs
+    public init(cmd: Kind, windowStartNs: UInt64? = nil, windowEndNs: UInt64? = nil, durationNs: UInt64? = nil) {
+        self.cmd = cmd; self.windowStartNs = windowStartNs; self.windowEndNs = windowEndNs; self.durationNs = durationNs
     }
 }
 

@@ -58,7 +58,7 @@ struct BrokerFaultInjector {
             guard let e = step.requestErrors else { return ("", "") }
             try broker.pushRequestErrors(apiKey: e.apiKey, errorCode: e.errorCode, count: e.count)
             return ("all brokers", "the next \(e.count) \(e.apiName) request(s) fail with \(e.errorName)")
-        case .join, .leave, .kill, .restart:
+        case .join, .leave, .kill, .restart, .rollingRestart, .stall:
             return ("", "")
         }
     }

@@ -19,6 +19,8 @@ struct LiveTrafficMode: TrialMode {
     var commands: [Int: String] = [:]
     /// Producer properties kbench sets for this run, under the user's.
     var producerProperties: [String: String] = [:]
+    /// The `rolling-restart` deploy in progress, if any.
+    var deploy: RollingRestart?
 
     init(
         configuration: RebalanceConfiguration, topic: String, baseConfig: KafkaConfig, admin: KafkaAdmin,
@@ -49,6 +51,7 @@ struct LiveTrafficMode: TrialMode {
         defer { for r in running { _ = r.command.finish(timeoutNs: 0, config: baseConfig) } }
         while MonotonicClock.nanoseconds() < recording.endNs {
             try absorb(group, timeoutMs: 10)
+            do { try advanceDeploy(group) } catch { throw TrialFailure("rolling-restart: \(error)") }
             let now = MonotonicClock.nanoseconds()
             while let (index, step) = pending.first, goNs + step.at.nanoseconds <= now {
                 pending.removeFirst()
@@ -76,7 +79,8 @@ struct LiveTrafficMode: TrialMode {
                 do {
                     switch step.action {
                     case .join:
-                        target = try spawn(group, name: WorkerGroup.consumerName(recording.workers.count + 1))
+                        // the next slot number, as `RebalanceScript` counts slots (a restart reuses its slot's name)
+                        target = try spawn(group, name: WorkerGroup.consumerName(Set(recording.workers.map(\.name)).count + 1))
                     case .restart:
                         target = try spawn(group, name: gone.removeLast())
                     case .leave, .kill:
@@ -86,6 +90,25 @@ struct LiveTrafficMode: TrialMode {
                         if step.action == .kill { group.kill(target) } else { group.stop(target) }
                         recording.workers[target].endNs = MonotonicClock.nanoseconds()
                         gone.append(recording.workers[target].name)
+                    case .stall:
+                        let name = step.consumer ?? ""
+                        // the slot's current process (a restart reuses the name)
+                        guard
+                            let live = recording.workers.indices.last(where: {
+                                recording.workers[$0].name == name && recording.workers[$0].endNs == nil && !group.members[$0].process.hasExited
+                            })
+                        else {
+                            recording.notes.append("\(step.text): \(name) was not running at that moment; the step was skipped")
+                            continue
+                        }
+                        group.send(RunnerCommand(cmd: .stall, durationNs: step.stallDuration?.nanoseconds), to: live)
+                        target = live
+                    case .rollingRestart:
+                        // records its own event, with a turn per consumer
+                        if let first = try startDeploy(group, step: step, at: now) {
+                            onProgress("\(step.text) → from \(recording.workers[first].name)")
+                        }
+                        continue
                     case .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors:
                         continue
                     }
@@ -97,6 +120,7 @@ struct LiveTrafficMode: TrialMode {
             }
         }
 
+        noteUnfinishedDeploy()
         // Let the producer finish (reading the consumers meanwhile: a full pipe would stall them), then drain:
         // every produced message consumed (or the drain bound).
         while !producer.isDone { try absorb(group, timeoutMs: 10) }
@@ -143,7 +167,7 @@ struct LiveTrafficMode: TrialMode {
         return recording
     }
 
-    private mutating func spawn(_ group: WorkerGroup, name: String) throws(RunError) -> Int {
+    mutating func spawn(_ group: WorkerGroup, name: String) throws(RunError) -> Int {
         let i = try group.spawn(specFor(name))
         recording.workers.append(.init(name: name, spawnNs: group.members[i].spawnNs))
         return i

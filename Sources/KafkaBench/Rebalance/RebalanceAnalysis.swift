@@ -83,6 +83,13 @@ public struct RebalanceEventResult: Sendable, Equatable {
     public var commandExit: Int32?
     public var commandOutput = ""
 
+    /// A `rolling-restart` consumer's turn: "k/N" (its window runs from its stop to the next consumer's stop, the
+    /// last one's to the end of the deploy's window); "" for every whole event, the deploy's included.
+    public var part = ""
+    /// A turn: its stop → the restarted consumer had rejoined (`RollingRestart.hasRejoined`); nil when it had not
+    /// within the bound, and for every other row.
+    public var rejoinMs: Double?
+
     public var converged: Bool { convergenceMs != nil }
 }
 
@@ -243,11 +250,9 @@ public struct RebalanceAnalysis: Sendable {
             + Int((Double(r.produced) / max(seconds, 1) * 0.1).rounded())
         a.steadyLagMessages = steadyLag
 
-        for (k, event) in r.events.enumerated() {
-            let tE = event.ns
-            let tN = k + 1 < r.events.count ? r.events[k + 1].ns : finish
+        func row(_ event: RebalanceRecording.Event, from tE: UInt64, to tN: UInt64, previousConverged: Bool, isLast: Bool) -> RebalanceEventResult {
             var e = analyzeEvent(
-                event, from: tE, to: tN, previousConverged: a.events.last?.converged ?? true, recording: r,
+                event, from: tE, to: tN, previousConverged: previousConverged, recording: r,
                 samples: samples, partitions: partitions, ownership: ownership, lostOffsets: lostOffsets)
             e.detail = event.detail
             e.orderViolations = violations.filter { $0.ns >= tE && $0.ns < tN }.count
@@ -256,11 +261,46 @@ public struct RebalanceAnalysis: Sendable {
             (e.produceErrors, e.produceP50Ms, e.produceP99Ms, e.produceMaxMs) = (w.failed, w.p50, w.p99, w.max)
             let retriesAt = { (t: UInt64) in r.retries.last { $0.ns <= t }?.retries ?? 0 }
             e.produceRetries = r.retries.isEmpty ? nil : retriesAt(tN) - retriesAt(tE)
-            lag(groupLag, startNs: r.startNs, bucketNs: bucket, steady: steadyLag, from: tE, to: tN, isLast: k + 1 == r.events.count, into: &e)
+            lag(groupLag, startNs: r.startNs, bucketNs: bucket, steady: steadyLag, from: tE, to: tN, isLast: isLast, into: &e)
             if let c = event.command { (e.command, e.commandExit, e.commandOutput) = (c.command, c.exitStatus, c.output) }
+            return e
+        }
+        var previousConverged = true
+        for (k, event) in r.events.enumerated() {
+            let tN = k + 1 < r.events.count ? r.events[k + 1].ns : finish
+            let isLast = k + 1 == r.events.count
+            let before = previousConverged
+            var e = row(event, from: event.ns, to: tN, previousConverged: before, isLast: isLast)
+            previousConverged = e.converged
+            if !event.turns.isEmpty { e.target = event.turns.map(\.name).joined(separator: " ") }
             a.events.append(e)
+            a.events += turnRows(event, to: tN, previousConverged: before) { turn, from, to, previous, lastTurn in
+                row(turn, from: from, to: to, previousConverged: previous, isLast: isLast && lastTurn)
+            }
         }
         return a
+    }
+
+    /// A `rolling-restart`'s rows per consumer, after its whole row: turn k from its stop to turn k+1's stop (the
+    /// last to `tN`, the end of the deploy's window), measured by `row` like any event, with the stopped process as
+    /// the event's worker.
+    static func turnRows(
+        _ event: RebalanceRecording.Event, to tN: UInt64, previousConverged: Bool,
+        row: (RebalanceRecording.Event, UInt64, UInt64, Bool, Bool) -> RebalanceEventResult
+    ) -> [RebalanceEventResult] {
+        var rows: [RebalanceEventResult] = []
+        var previous = previousConverged
+        for (i, turn) in event.turns.enumerated() {
+            let end = i + 1 < event.turns.count ? event.turns[i + 1].stopNs : tN
+            guard turn.stopNs < tN else { break }
+            var e = row(
+                .init(action: event.action, ns: turn.stopNs, worker: turn.stoppedWorker), turn.stopNs, min(end, tN), previous, i + 1 == event.turns.count)
+            e.part = "\(i + 1)/\(event.turns.count)"
+            e.rejoinMs = turn.rejoinedNs.map { ms($0 - turn.stopNs) }
+            previous = e.converged
+            rows.append(e)
+        }
+        return rows
     }
 
     /// A finding of the per-key audit: when the message was processed, and what is wrong.

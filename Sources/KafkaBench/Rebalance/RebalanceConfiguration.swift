@@ -54,6 +54,13 @@ public struct RebalanceConfiguration: Sendable {
         guard heartbeatInterval < sessionTimeout else {
             throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")
         }
+        if assignors.contains(where: { $0.groupProtocol == .classic }) {
+            guard maxPollInterval >= sessionTimeout else {
+                throw UsageError(
+                    "--max-poll-interval (\(maxPollInterval)) must be at least --session-timeout (\(sessionTimeout)): librdkafka refuses "
+                        + "max.poll.interval.ms below session.timeout.ms under the classic protocol; lower --session-timeout to \(maxPollInterval) or less")
+            }
+        }
         guard valueBytes >= EventRecord.headerSize else { throw UsageError("--value-bytes must be at least \(EventRecord.headerSize)") }
         _ = try script.commands(onEvent)
         try ConsumerProperties.checkUserProperties(userProperties, strategies: assignors, alsoOwned: ["group.instance.id"])

@@ -2,6 +2,12 @@ import Foundation
 
 /// Writes a rebalance run's files: the timeline CSV (`--out`), the events CSV and metadata beside it, and a
 /// gnuplot timeline (one panel per assignor, events marked) with its PNG when gnuplot is installed.
+///
+/// The events CSV (schema 4) has one row per script event and assignor; a `rolling-restart` (a deploy) has its
+/// whole row (`part` empty, `target` every consumer it restarted, window from the step to the next event) followed
+/// by one row per consumer's turn (`part` "k/N", `target` that consumer, window from its stop to the next
+/// consumer's stop, the last to the deploy's window end; `rejoin_ms` its stop → rejoined). Schema 4 added `part`
+/// and `rejoin_ms`; a reader wanting one row per event keeps the rows whose `part` is empty.
 public enum RebalanceOutput {
     public static let timelineColumns = ["run_id", "broker", "assignor", "t_s", "consumer", "msgs_per_s", "assigned", "latency_p99_ms", "lag"]
     public static let eventColumns = [
@@ -12,6 +18,8 @@ public enum RebalanceOutput {
         // schema 3: broker faults
         "detail", "stalled_partition_list", "lag_before_msgs", "lag_peak_msgs", "lag_peak_after_ms", "recovery_ms", "order_violations", "written_twice",
         "produce_errors", "produce_retries", "produce_p50_ms", "produce_p99_ms", "produce_max_ms", "command", "command_exit", "command_output",
+        // schema 4: a rolling-restart's rows per consumer
+        "part", "rejoin_ms",
     ]
     public static let partitionColumns = ["run_id", "assignor", "t_s", "partition", "owner", "produced", "consumed", "lag", "stalled_ms"]
     public static let totalsColumns = [
@@ -43,7 +51,7 @@ public enum RebalanceOutput {
     }
 
     public static func eventsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance events schema 3", eventColumns.joined(separator: ",")]
+        var lines = ["# kbench rebalance events schema 4", eventColumns.joined(separator: ",")]
         for a in analyses {
             for e in a.events {
                 let retries: String = e.produceRetries.map(String.init) ?? ""
@@ -60,7 +68,7 @@ public enum RebalanceOutput {
                     f(e.recoveryMs, 0), String(e.orderViolations), String(e.writtenTwice), String(e.produceErrors), retries,
                     f(e.produceP50Ms), f(e.produceP99Ms), f(e.produceMaxMs), e.command, e.commandExit.map(String.init) ?? "", e.commandOutput,
                 ]
-                lines.append((base + faults).map(CSV.quote).joined(separator: ","))
+                lines.append((base + faults + [e.part, f(e.rejoinMs, 0)]).map(CSV.quote).joined(separator: ","))
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -115,12 +123,14 @@ public enum RebalanceOutput {
                     + "\(a.writtenTwice)\(a.writtenTwice > 0 ? " (\(a.writtenTwiceExamples))" : ""); producer: "
                     + "\(a.deliveryFailures) failed deliveries, \(a.produceRetries.map(String.init) ?? "unknown") request retries, produce latency p50 \(f(a.produceP50Ms)) ms, "
                     + "p99 \(f(a.produceP99Ms)) ms, max \(f(a.produceMaxMs)) ms")
-            out.append("  event           at   target       detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
+            out.append("  event               at   target       detect_ms  converged_ms  stalled  max_stall_ms  part_s  deficit  moved  p99_ms  dups  lost")
             for e in a.events {
+                // a deploy's turns are indented under its row ("  1/3 c01"); its own row shows every target
+                let label = e.part.isEmpty ? e.action : "  \(e.part)"
                 out.append(
                     String(
                         format: "  %@ %5.1fs  %@ %10@ %13@ %8d %13.0f %7.1f %8d %6d %7.1f %5d %5d",
-                        e.action.padding(toLength: 12, withPad: " ", startingAt: 0), e.atSeconds,
+                        label.padding(toLength: 16, withPad: " ", startingAt: 0), e.atSeconds,
                         e.target.padding(toLength: 11, withPad: " ", startingAt: 0), f(e.detectionMs, 0).isEmpty ? "-" : f(e.detectionMs, 0),
                         f(e.convergenceMs, 0).isEmpty ? "not conv." : f(e.convergenceMs, 0), e.stalledPartitions,
                         e.maxPartitionStallMs, e.partitionSecondsUnconsumed, e.deficitMessages, e.moved, e.latencyP99Ms,
@@ -142,6 +152,10 @@ public enum RebalanceOutput {
                         e.detail.isEmpty
                             ? "    came while the previous event's rebalance was still running: its figures include that rebalance"
                             : "    came before the group had recovered from the previous event: its figures include that event's effects")
+                }
+                if !e.part.isEmpty {
+                    out.append(
+                        "    \(e.target) " + (e.rejoinMs.map { "rejoined \(f($0, 0)) ms after its stop" } ?? "had not rejoined within the bound"))
                 }
                 if !e.converged {
                     out.append("    did not converge before \(String(format: "%.1f", e.windowEndSeconds)) s: \(e.stateAtWindowEnd)")
@@ -191,7 +205,8 @@ public enum RebalanceOutput {
             s += "set title '\(a.assignor.rawValue)'\n"
             s += "set xrange [0:\(String(format: "%.1f", maxT))]\n"
             s += i == analyses.count - 1 ? "set xlabel 'time since traffic started (s)'\n" : "unset xlabel\n"
-            for (k, e) in a.events.enumerated() {
+            // one mark per event: a deploy's turns are in the events CSV, not on the plot
+            for (k, e) in a.events.filter({ $0.part.isEmpty }).enumerated() {
                 let x = String(format: "%.2f", e.atSeconds)
                 s += "set arrow from \(x), graph 0 to \(x), graph 1 nohead dashtype 2 linecolor rgb '#cc3333'\n"
                 // the event's unsettled interval, shaded: until the group converged (or, for a broker fault, its lag

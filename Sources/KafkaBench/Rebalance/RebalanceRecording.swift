@@ -32,6 +32,19 @@ public struct RebalanceRecording: Sendable {
         public var worker: Int
         public var state: String
     }
+    /// One consumer's turn in a `rolling-restart` deploy (see `RollingRestart`).
+    public struct RestartTurn: Sendable {
+        /// The consumer slot ("c01").
+        public var name: String
+        /// The process told to leave, and when.
+        public var stoppedWorker: Int
+        public var stopNs: UInt64
+        /// The process started in its place (nil when the deploy ended before it was started).
+        public var restartedWorker: Int?
+        /// When it had rejoined: it held an assignment and the group was whole and settled again; nil when that
+        /// did not happen within the bound (`RollingRestart.rejoinBoundNs`).
+        public var rejoinedNs: UInt64?
+    }
     /// A script step as it was executed.
     public struct Event: Sendable {
         public var action: RebalanceScript.Action
@@ -43,6 +56,8 @@ public struct RebalanceRecording: Sendable {
         public var detail = ""
         /// The `--on-event` command run at this step, and what it did.
         public var command: CommandOutcome?
+        /// `rolling-restart`: each consumer's turn, in order.
+        public var turns: [RestartTurn] = []
     }
     /// What an `--on-event` command did: exit status (nil when it had not ended by the end of the run, or could
     /// not start) and its output (stdout and stderr, shortened, secrets masked).

@@ -10,6 +10,13 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         case kill
         /// Start again the consumer that most recently left or was killed (same name; same group.instance.id with --static).
         case restart
+        /// A deploy (`[:GAP]`): each consumer live at the step, in slot order, is stopped cleanly and started again in
+        /// its slot (same name; same group.instance.id with --static); the next one only after the previous one
+        /// rejoined and GAP passed (see `RollingRestart`).
+        case rollingRestart = "rolling-restart"
+        /// One consumer stops polling for a while (`:cN:DURATION`), keeping its partitions; past max.poll.interval.ms
+        /// librdkafka makes it leave the group, and it rejoins when it polls again.
+        case stall
         /// A broker stops (`:BROKER`); the partitions it leads stall until it is back.
         case brokerDown = "broker-down"
         /// A stopped broker comes back (`:BROKER`); leadership stays where it is.
@@ -26,7 +33,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         /// Whether the step acts on the cluster rather than on a consumer.
         public var isBrokerFault: Bool {
             switch self {
-            case .join, .leave, .kill, .restart: false
+            case .join, .leave, .kill, .restart, .rollingRestart, .stall: false
             case .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors: true
             }
         }
@@ -50,6 +57,11 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         public var rtt: DurationValue?
         /// `errors` only.
         public var requestErrors: RequestErrors?
+        /// `stall` only: the consumer slot ("c01") and how long it stops polling.
+        public var consumer: String?
+        public var stallDuration: DurationValue?
+        /// `rolling-restart` only: the pause after a restarted consumer rejoined before the next one stops (0s by default).
+        public var gap: DurationValue?
         /// The text after `ACTION@TIME:` as written ("2", "2:200ms", "Fetch:NOT_LEADER_FOR_PARTITION:5"), or "".
         public var argument: String
 
@@ -72,16 +84,21 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     public let text: String
 
     public static let acceptedForms =
-        "comma-separated steps in time order: consumer steps join@TIME, leave@TIME, kill@TIME, restart@TIME; broker faults "
+        "comma-separated steps in time order: consumer steps join@TIME, leave@TIME, kill@TIME, restart@TIME, rolling-restart@TIME[:GAP], "
+        + "stall@TIME:CONSUMER:DURATION (CONSUMER a slot such as c01, running at TIME; DURATION above 0); broker faults "
         + "broker-down@TIME:BROKER, broker-up@TIME:BROKER, failover@TIME:BROKER, rtt@TIME:[BROKER:]DURATION, coordinator@TIME:BROKER, "
-        + "errors@TIME:REQUEST:ERROR:N (e.g. \"join@5s, failover@10s:2, rtt@15s:200ms, errors@20s:Fetch:NOT_LEADER_FOR_PARTITION:5\")"
+        + "errors@TIME:REQUEST:ERROR:N (e.g. \"join@5s, rolling-restart@8s:2s, stall@30s:c02:8s, failover@40s:2, rtt@45s:200ms, "
+        + "errors@50s:Fetch:NOT_LEADER_FOR_PARTITION:5\")"
 
     /// Parses and checks the script against the starting consumer count and the run's duration.
     public init(parsing text: String, consumers: Int, duration: DurationValue) throws(UsageError) {
         self.text = text
         var steps: [Step] = []
-        var live = consumers
-        var gone = 0
+        // consumer slots as the run will name them: c01… at the start, the next number at each join; a restart
+        // takes back the slot that most recently left or was killed
+        var slots = (1...max(1, consumers)).map(WorkerGroup.consumerName)
+        var live = Set(slots.prefix(consumers))
+        var gone: [String] = []
         let tokens = text.split(separator: ",", omittingEmptySubsequences: false)
         for raw in tokens {
             let token = raw.trimmingWhitespace()
@@ -97,16 +114,27 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
             }
             guard step.at < duration else { throw fail("it is not before the end of the run (--duration \(duration))") }
             switch step.action {
-            case .join: live += 1
+            case .join:
+                let name = WorkerGroup.consumerName(slots.count + 1)
+                slots.append(name)
+                live.insert(name)
             case .leave, .kill:
-                guard live > 1 else { throw fail("it would leave the group without consumers (\(live) running at that point)") }
-                live -= 1
-                gone += 1
+                guard live.count > 1 else { throw fail("it would leave the group without consumers (\(live.count) running at that point)") }
+                let name = live.min()!
+                live.remove(name)
+                gone.append(name)
             case .restart:
-                guard gone > 0 else { throw fail("no consumer has left or been killed before it") }
-                gone -= 1
-                live += 1
-            case .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors:
+                guard let name = gone.popLast() else { throw fail("no consumer has left or been killed before it") }
+                live.insert(name)
+            case .stall:
+                let name = step.consumer ?? ""
+                guard slots.contains(name) else {
+                    throw fail("consumer \(name) does not exist at \(step.at): the slots then are \(slots.joined(separator: " "))")
+                }
+                guard live.contains(name) else {
+                    throw fail("consumer \(name) is not running at \(step.at) (it left or was killed before; running: \(live.sorted().joined(separator: " ")))")
+                }
+            case .rollingRestart, .brokerDown, .brokerUp, .failover, .rtt, .coordinator, .errors:
                 break
             }
             steps.append(step)
@@ -132,6 +160,22 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         switch action {
         case .join, .leave, .kill, .restart:
             guard args.isEmpty else { throw UsageError("\(action.rawValue) takes no argument") }
+        case .rollingRestart:
+            guard args.count <= 1 else { throw UsageError("expected rolling-restart@TIME or rolling-restart@TIME:GAP") }
+            step.gap = DurationValue(nanoseconds: 0)
+            if let text = args.first {
+                do { step.gap = try DurationValue(parsing: text) } catch { throw UsageError("GAP: \(error.message)") }
+            }
+        case .stall:
+            guard args.count == 2 else { throw UsageError("expected stall@TIME:CONSUMER:DURATION, e.g. stall@5s:c01:8s") }
+            guard args[0].lowercased().hasPrefix("c"), let n = Int(args[0].dropFirst()), n >= 1 else {
+                throw UsageError("'\(args[0])' is not a consumer slot (c01, c02, …)")
+            }
+            step.consumer = WorkerGroup.consumerName(n)
+            let d: DurationValue
+            do { d = try DurationValue(parsing: args[1]) } catch { throw UsageError("DURATION: \(error.message)") }
+            guard d.nanoseconds > 0 else { throw UsageError("the stall's DURATION must be above 0 (got \(args[1]))") }
+            step.stallDuration = d
         case .brokerDown, .brokerUp, .failover, .coordinator:
             // a real cluster's step may leave the broker to its --on-event command
             guard args.count <= 1 else { throw UsageError("expected \(action.rawValue)@TIME:BROKER") }

@@ -48,6 +48,32 @@ public final class ConsumerLoop {
         }
     }
 
+    /// A `stall` step: blocks the consume thread for `ns` nanoseconds, after a batch was processed and reported and
+    /// before it is committed, as a consumer stuck in slow processing would: no poll, no processing, no commit.
+    /// Runs on the consume thread (the one thread that owns the consumer).
+    /// librdkafka's own threads go on (heartbeats; past max.poll.interval.ms the member leaves the group, and it
+    /// rejoins at the next poll). Checks for "stop" every 10 ms, so a stop or Ctrl-C still ends the worker promptly.
+    private func stall(_ ns: UInt64) {
+        let end = MonotonicClock.nanoseconds() &+ ns
+        while !inbox.stopRequested {
+            let now = MonotonicClock.nanoseconds()
+            guard now < end else { return }
+            usleep(UInt32(min(10_000, (end - now) / 1000 + 1)))
+        }
+    }
+
+    /// When a member that stopped polling at `stallStartNs` left the group, from librdkafka's error "Application
+    /// maximum poll interval (5000ms) exceeded by 151ms": the stall's start plus max.poll.interval.ms plus the
+    /// overrun (librdkafka checks once a second). The error reaches the application only when it polls again, so
+    /// this is the only way to place the departure in time; without the overrun in the text, the interval alone.
+    static func leftGroupNs(stallStartNs: UInt64, maxPollIntervalMs: Int, message: String) -> UInt64 {
+        var overrunMs = 0
+        if let r = message.range(of: "exceeded by ") {
+            overrunMs = Int(message[r.upperBound...].prefix { $0.isNumber }) ?? 0
+        }
+        return stallStartNs + UInt64(max(0, maxPollIntervalMs + overrunMs)) * 1_000_000
+    }
+
     private func run<M: ConsumerMeasurement>(_ initial: M) throws -> WorkerFinal {
         var measurement = initial
         if fault?.failsGroup(spec.properties["group.id"]) == true {
@@ -81,6 +107,10 @@ public final class ConsumerLoop {
         var ended = Set<TopicPartition>()
         var consumed = 0, bytes = 0, sinceCommit = 0
         var running = false, goNs: UInt64 = 0, doneNs: UInt64?, rebalancesAfterGo = 0
+        // when the last `stall` began (until librdkafka reports that it exceeded max.poll.interval.ms)
+        var stallStartNs: UInt64?
+        // when a `stall` arrived that waits for a processed batch
+        var stallRequestedNs: UInt64?
         var final: WorkerFinal?
         if !M.waitsForGo {
             running = true
@@ -161,6 +191,19 @@ public final class ConsumerLoop {
                     ended.insert(tp)
                     if measuring { measurement.reachedEnd(tp) }
                 case .error(let e):
+                    // a stall past max.poll.interval.ms: librdkafka left the group back then, and says so only now;
+                    // the runner sees the departure at its time (the rebalance callback, at this poll, follows)
+                    if e.codeName == "_MAX_POLL_EXCEEDED", let start = stallStartNs {
+                        stallStartNs = nil
+                        let maxPoll = Int(spec.properties["max.poll.interval.ms"] ?? "") ?? 300_000
+                        var ev = WorkerEvent(
+                            event: .assignment,
+                            t: min(MonotonicClock.nanoseconds(), Self.leftGroupNs(stallStartNs: start, maxPollIntervalMs: maxPoll, message: e.message)))
+                        ev.partitions = []
+                        ev.change = "lost"
+                        ev.message = e.description
+                        emit(ev)
+                    }
                     reportError(e.description)
                 }
             }
@@ -170,6 +213,17 @@ public final class ConsumerLoop {
                 while true { sleep(3600) }
             }
             measurement.report(emit, consumed: consumed)
+            // a stall comes after a batch was processed, before it is committed (a consumer stuck in its work): the
+            // next owner reads that batch again; a consumer with nothing to process stalls after 1 s regardless
+            if inbox.hasStall {
+                let now = MonotonicClock.nanoseconds()
+                stallRequestedNs = stallRequestedNs ?? now
+                if processed > 0 || now >= stallRequestedNs! + 1_000_000_000, let stallNs = inbox.takeStall() {
+                    stallRequestedNs = nil
+                    stallStartNs = now
+                    stall(stallNs)
+                }
+            }
             sinceCommit += processed
             let due: Bool
             switch commit {
