@@ -5,39 +5,51 @@ set output 'rebalance-coordinator-timeline.png'
 set datafile separator ','
 set multiplot layout 2,1 title "Broker faults: group throughput and lag (embedded librdkafka mock cluster, 3 brokers)\nembedded broker: fixed group timers, durations show shape not real-cluster timing" font "Sans,13"
 set grid ytics
-set key top right horizontal maxrows 1
-set ylabel 'msgs/s'
+set style textbox opaque noborder
+set ylabel 'events/s'
 set yrange [0:6000]
 set ytics nomirror
 set y2tics
-set y2label 'lag (msgs)'
+set y2label 'lag (events)'
 set y2range [0:*]
 unset arrow
 unset label
+unset object
+set key outside top center horizontal maxrows 1
 set title 'range'
 set xrange [0:32.0]
 unset xlabel
 set arrow from 5.00, graph 0 to 5.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 1 'coordinator b3: 1 partition(s) stalled, longest 3 ms; lag peak 35, lag back in 0.0 s' at 5.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
-set arrow from 12.01, graph 0 to 12.01, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 2 'failover b3: 1 partition(s) stalled, longest 947 ms; lag peak 359, lag back in 1.1 s' at 12.01, graph 0.75 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set object 1 rect from 5.00, graph 0 to 5.00, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 1 'coordinator b3: 0 partition(s) stalled, longest 0 ms; lag peak 42, lag back in 0.0 s' at 5.00, graph 0.93 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
+set arrow from 12.00, graph 0 to 12.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
+set object 2 rect from 12.00, graph 0 to 12.00, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 2 'failover b3: 0 partition(s) stalled, longest 0 ms; lag peak 80, lag back in 0.0 s' at 12.00, graph 0.8200000000000001 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 15.00, graph 0 to 15.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 3 'coordinator b2: 0 partition(s) stalled, longest 0 ms; lag peak 46, lag back in 0.0 s' at 15.00, graph 0.65 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set object 3 rect from 15.00, graph 0 to 15.00, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 3 'coordinator b2: 0 partition(s) stalled, longest 0 ms; lag peak 70, lag back in 0.0 s' at 15.00, graph 0.7100000000000001 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 24.00, graph 0 to 24.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 4 'broker-up b3: 0 partition(s) stalled, longest 0 ms; lag peak 58, lag back in 0.0 s' at 24.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
-plot '../Results/rebalance-coordinator.csv' every ::2 using (strcol(3) eq 'range' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', '' every ::2 using (strcol(3) eq 'range' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)'
+set object 4 rect from 24.00, graph 0 to 24.00, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 4 'broker-up b3: 0 partition(s) stalled, longest 0 ms; lag peak 104, lag back in 0.0 s' at 24.00, graph 0.93 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
+plot '../Results/rebalance-coordinator.csv' every ::2 using (strcol(3) eq 'range' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', '' every ::2 using (strcol(3) eq 'range' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)', NaN with boxes fillstyle transparent solid 0.18 noborder linecolor rgb '#f0a040' title 'event until the group converged', NaN with boxes fillstyle transparent solid 0.22 noborder linecolor rgb '#cc3333' title 'event that did not converge'
 unset arrow
 unset label
+unset object
+unset key
 set title 'cooperative-sticky'
 set xrange [0:32.0]
 set xlabel 'time since traffic started (s)'
-set arrow from 5.00, graph 0 to 5.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 1 'coordinator b3: 0 partition(s) stalled, longest 0 ms; lag peak 62, lag back in 0.0 s' at 5.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
-set arrow from 12.01, graph 0 to 12.01, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 2 'failover b3: 0 partition(s) stalled, longest 0 ms; lag peak 45, lag back in 0.0 s' at 12.01, graph 0.75 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
+set arrow from 5.01, graph 0 to 5.01, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
+set object 1 rect from 5.01, graph 0 to 5.01, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 1 'coordinator b3: 0 partition(s) stalled, longest 0 ms; lag peak 34, lag back in 0.0 s' at 5.01, graph 0.93 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
+set arrow from 12.00, graph 0 to 12.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
+set object 2 rect from 12.00, graph 0 to 13.30, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 2 'failover b3: 2 partition(s) stalled, longest 999 ms; lag peak 655, lag back in 1.3 s' at 12.00, graph 0.8200000000000001 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
 set arrow from 15.00, graph 0 to 15.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 3 'coordinator b2: 0 partition(s) stalled, longest 0 ms; lag peak 100, lag back in 0.0 s' at 15.00, graph 0.65 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
-set arrow from 24.00, graph 0 to 24.00, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
-set label 4 'broker-up b3: 0 partition(s) stalled, longest 0 ms; lag peak 70, lag back in 0.0 s' at 24.00, graph 0.85 offset 0.5,0 font 'Sans,10' textcolor rgb '#cc3333'
-plot '../Results/rebalance-coordinator.csv' every ::2 using (strcol(3) eq 'cooperative-sticky' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', '' every ::2 using (strcol(3) eq 'cooperative-sticky' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)'
+set object 3 rect from 15.00, graph 0 to 15.00, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 3 'coordinator b2: 0 partition(s) stalled, longest 0 ms; lag peak 80, lag back in 0.0 s' at 15.00, graph 0.7100000000000001 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
+set arrow from 24.01, graph 0 to 24.01, graph 1 nohead dashtype 2 linecolor rgb '#cc3333'
+set object 4 rect from 24.01, graph 0 to 24.01, graph 1 fillcolor rgb '#f0a040' fillstyle transparent solid 0.18 noborder behind
+set label 4 'broker-up b3: 0 partition(s) stalled, longest 0 ms; lag peak 107, lag back in 0.0 s' at 24.01, graph 0.93 offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'
+plot '../Results/rebalance-coordinator.csv' every ::2 using (strcol(3) eq 'cooperative-sticky' && strcol(5) eq 'group' ? $4 : 1/0):6 with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', '' every ::2 using (strcol(3) eq 'cooperative-sticky' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)', NaN with boxes fillstyle transparent solid 0.18 noborder linecolor rgb '#f0a040' title 'event until the group converged', NaN with boxes fillstyle transparent solid 0.22 noborder linecolor rgb '#cc3333' title 'event that did not converge'
 unset multiplot
