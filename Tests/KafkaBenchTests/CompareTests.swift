@@ -52,6 +52,25 @@ import Testing
         #expect(md.contains("| 1.30× | noise unknown (one run) |") && !md.contains("| faster |"))
     }
 
+    /// A point measured while the host was saturated or its CPU stolen gets no faster/slower verdict: its figure
+    /// is marked, and the verdict says it measures the host (a stolen trial once read as the broker being 0.81×).
+    @Test func aPointThatMeasuredTheHostGetsNoVerdict() throws {
+        let dir = try ReportFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let rows = ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 10)) }.filter { $0.repeat == 1 }
+        let a = try Self.write(rows, name: "a", settings: "", in: dir)
+        let b = try Self.write(
+            rows.map {
+                var r = $0
+                if r.consumers == 9 { r.msgsPerS *= 0.81; r.hostStealPct = 15.9 }
+                return r
+            }, name: "b", settings: "", in: dir)
+        let md = try RunComparison.load(csvPaths: [a, b], force: false).markdown(plots: nil, notRendered: nil)
+        let nine = try #require(md.split(separator: "\n").first { $0.hasPrefix("| window | 10×1 | range | 9 |") })
+        #expect(nine.contains("cpu-stolen (16%)") && nine.hasSuffix("| 0.81× | measures the host |"), "\(nine)")
+        #expect(md.contains("| 1.00× | noise unknown (one run) |"))
+    }
+
     @Test func differentWorkModelsAreRefusedUnlessForced() throws {
         let dir = try ReportFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

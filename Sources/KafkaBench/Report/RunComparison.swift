@@ -144,7 +144,9 @@ public struct RunComparison: Sendable {
             "## Throughput", "",
             "Median events/s over each run's repeats (min–max in brackets); the ratio is to \(ReportText.tableCell(runs[0].name)). "
                 + "A run is faster or slower only when every repeat of it lies beyond every repeat of the first run; "
-                + "overlapping ranges are within noise, and with one run per point noise cannot be separated.", "",
+                + "overlapping ranges are within noise, and with one run per point noise cannot be separated. "
+                + "A figure marked host-bound or cpu-stolen was measured while the host's CPU was saturated or its hypervisor took at "
+                + "least \(Int(HostCPU.stolenPercent))% of it: it measures the host, and its ratio says nothing about the runs.", "",
         ]
         var header = "| mode | P×T | assignor | consumers | " + runs.map { ReportText.tableCell($0.name) }.joined(separator: " | ")
         var align = "|---|---|---|---:|" + runs.map { _ in "---:|" }.joined()
@@ -153,11 +155,15 @@ public struct RunComparison: Sendable {
         for (key, perRun) in points {
             var cells = [key.mode, "\(key.partitions)×\(key.topics)", key.assignor, String(key.consumers)]
             cells += perRun.map { p in
-                p.map { "\(ReportText.rate($0.throughputMedian)) (\(ReportText.rate($0.throughputMin))–\(ReportText.rate($0.throughputMax)))" } ?? "–"
+                p.map {
+                    "\(ReportText.rate($0.throughputMedian)) (\(ReportText.rate($0.throughputMin))–\(ReportText.rate($0.throughputMax)))"
+                        + Self.hostMark($0)
+                } ?? "–"
             }
             for p in perRun.dropFirst() {
                 if let p, let base = perRun[0] {
-                    cells += [ReportText.factor(p.throughputMedian / base.throughputMedian), Verdict.of(p, against: base).rawValue]
+                    let verdict = p.measuresHost || base.measuresHost ? "measures the host" : Verdict.of(p, against: base).rawValue
+                    cells += [ReportText.factor(p.throughputMedian / base.throughputMedian), verdict]
                 } else {
                     cells += ["–", "–"]
                 }
@@ -165,5 +171,12 @@ public struct RunComparison: Sendable {
             l.append("| " + cells.joined(separator: " | ") + " |")
         }
         return (l + [""]).joined(separator: "\n")
+    }
+
+    /// " host-bound", " cpu-stolen (16%)", or "" for a point measured on a quiet host.
+    static func hostMark(_ p: ScalingPoint) -> String {
+        if p.hostBound { return String(format: " host-bound (%.0f%% CPU)", p.hostCpuPct) }
+        if p.stolen { return String(format: " cpu-stolen (%.0f%%)", p.hostStealPct) }
+        return ""
     }
 }
