@@ -62,8 +62,13 @@ struct RebalanceCommand: ParsableCommand {
                 + "(before librdkafka 2.10 a cooperative group can then livelock; see docs/rebalance.md)."))
     var noCommitGate = false
     @Flag(help: "After each assignor's run, delete the topic and group it created (never any other).") var cleanup = false
-    @Flag(name: .customLong("static"), help: "Static membership: restarts reuse group.instance.id (real clusters only).")
+    @Flag(
+        help: ArgumentHelp(
+            "Static membership (KIP-345): each consumer slot keeps its group.instance.id across restarts. On a real cluster; on the "
+                + "embedded broker only under --group-protocol consumer (its classic coordinator ignores the id)."))
     var staticMembership = false
+    /// `--static`, the old spelling of `--static-membership`.
+    @Flag(name: .customLong("static"), help: .hidden) var oldStatic = false
     @Option(
         help: ArgumentHelp(
             "The group's session timeout: session.timeout.ms under the classic protocol; under the consumer protocol the embedded broker's setting (a real cluster's is its own). "
@@ -122,7 +127,7 @@ struct RebalanceCommand: ParsableCommand {
         c.commit = commit
         c.commitGate = !noCommitGate
         c.work = work
-        c.staticMembership = staticMembership
+        c.staticMembership = staticMembership || oldStatic
         c.cleanup = cleanup
         // librdkafka refuses max.poll.interval.ms < session.timeout.ms: a short --max-poll-interval (a stall step's
         // run) lowers the default session timeout with it; one the user gave is checked by validate()
@@ -172,14 +177,18 @@ struct RebalanceCommand: ParsableCommand {
                 )
             }
         }
-        if staticMembership && connection.effectiveBootstrap == nil {
+        if staticMembership && oldStatic { throw ValidationError("--static is the old spelling of --static-membership: give --static-membership once") }
+        if (staticMembership || oldStatic) && connection.effectiveBootstrap == nil && protocols.groupProtocol.contains(.classic) {
             throw ValidationError(
-                "--static needs a real cluster (--bootstrap HOST:PORT): the embedded broker ignores group.instance.id, so a restart would rebalance fully")
+                "--static-membership is not supported by the embedded broker under the classic protocol: its coordinator ignores "
+                    + "group.instance.id, so a restart would rebalance fully and kbench would report a false result; use "
+                    + "--group-protocol consumer (whose embedded coordinator honours it), or a real cluster (--bootstrap HOST:PORT)")
         }
     }
 
     func run() throws {
         kbench_install_stop_handler()
+        if let note = RenamedOption.note(old: oldStatic ? true : nil, "--static", "--static-membership") { Console.info(note) }
         let c = try makeConfiguration()
         let path = out ?? ResultPaths.timestampedCSV("rebalance")
         // refuse an unwritable or existing output before anything runs (and leave nothing behind)

@@ -168,7 +168,9 @@ import Testing
         #expect(Self.message(Self.sweep + ["--trial-timeout", "1m"]).contains("--trial-timeout 1m bounds a drain (--mode drain)"))
         #expect(Self.message(Self.rebalance + ["--commit", "auto", "--no-commit-gate"]).contains("--no-commit-gate affects manual commits only"))
         #expect(Self.message(Self.rebalance + ["--no-commit-gate"]).isEmpty)
-        #expect(Self.message(Self.rebalance + ["--static"]).contains("--static needs a real cluster"))
+        #expect(Self.message(Self.rebalance + ["--static-membership"]).contains("not supported by the embedded broker under the classic protocol"))
+        #expect(Self.message(Self.rebalance + ["--static"]).contains("not supported by the embedded broker under the classic protocol"))
+        #expect(Self.message(Self.rebalance + ["--static", "--static-membership", "--bootstrap", "h:1"]).contains("give --static-membership once"))
         #expect(
             Self.message(["produce", "--topic", "t", "--rate", "10", "--duration", "1s", "--key-distribution", "zipf:1.1"]).contains(
                 "--key-distribution zipf:1.1 applies to --messages runs"))

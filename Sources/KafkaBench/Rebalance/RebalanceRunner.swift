@@ -42,10 +42,11 @@ public final class RebalanceRunner {
     /// not form or the run is interrupted; problems during the run become notes of the recording.
     public func run(assignor: Assignor, embedded: Bool) throws -> RebalanceRecording {
         let c = configuration
-        if c.staticMembership && embedded {
+        if c.staticMembership && embedded && assignor.groupProtocol == .classic {
             throw RunError(
-                "--static is unsupported on the embedded broker: librdkafka 2.0.2's mock parses group.instance.id but ignores it "
-                    + "(a restart causes a full rebalance), so kbench would report a false result; use --static against a real cluster")
+                "--static-membership is not supported by the embedded broker under the classic protocol: its coordinator parses "
+                    + "group.instance.id but ignores it (a restart causes a full rebalance), so kbench would report a false result; use "
+                    + "--group-protocol consumer or a real cluster")
         }
         let topic =
             cluster.hostedBroker != nil
