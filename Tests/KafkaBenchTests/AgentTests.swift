@@ -123,6 +123,7 @@ import Testing
         defer { fleet.stop() }
         let args = ["--partitions", "6", "--consumers", "6", "--messages", "60000", "--duration", "1s", "-X", "sasl.password=\(runnerSecret)"]
         var rates: [String: [String: Double]] = [:]
+        var measuredTheHost: [String] = []
         for (label, agents) in [("agents", Optional(3)), ("local", nil)] {
             let csv = fleet.dir + "/\(label).csv"
             let sweep = try fleet.startSweep(args + ["--out", csv], agents: agents, stderrPath: fleet.dir + "/\(label).err")
@@ -132,10 +133,17 @@ import Testing
             for row in try TestSupport.csvRows(csv) {
                 #expect(row["status"] == "ok" && row["lost"] == "0" && row["duplicates"] == "0", "\(label): \(row["reason"] ?? "")")
                 rates[label, default: [:]][row["consumers"] ?? ""] = Double(row["msgs_per_s"] ?? "")
+                let cpu = Double(row["host_cpu_pct"] ?? "") ?? .nan, steal = Double(row["host_steal_pct"] ?? "") ?? .nan
+                if HostCPU.isHostBound(cpu) || HostCPU.isStolen(steal) { measuredTheHost.append("\(label): host CPU \(cpu)%, steal \(steal)%") }
             }
         }
         let a = rates["agents"]?["6"] ?? 0, l = rates["local"]?["6"] ?? 0
-        #expect(l > 0 && abs(a - l) / l < 0.15, "C=6: \(a) msg/s over agents, \(l) locally")
+        // a run measured while the host was saturated or its CPU stolen measures the host: no comparison then
+        if measuredTheHost.isEmpty {
+            #expect(l > 0 && abs(a - l) / l < 0.15, "C=6: \(a) events/s over agents, \(l) locally")
+        } else {
+            #expect(l > 0 && a > 0, "C=6: \(a) events/s over agents, \(l) locally (\(measuredTheHost.joined(separator: "; ")))")
+        }
         let placement = try String(contentsOfFile: fleet.dir + "/agents.placement.csv", encoding: .utf8).split(separator: "\n").dropFirst(2)
         #expect(placement.count == 6)
         let six = placement.map { String($0.split(separator: ",")[6]) }
