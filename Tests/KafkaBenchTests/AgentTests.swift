@@ -134,7 +134,7 @@ import Testing
                 #expect(row["status"] == "ok" && row["lost"] == "0" && row["duplicates"] == "0", "\(label): \(row["reason"] ?? "")")
                 rates[label, default: [:]][row["consumers"] ?? ""] = Double(row["msgs_per_s"] ?? "")
                 let cpu = Double(row["host_cpu_pct"] ?? "") ?? .nan, steal = Double(row["host_steal_pct"] ?? "") ?? .nan
-                if HostCPU.isHostBound(cpu) || HostCPU.isStolen(steal) { measuredTheHost.append("\(label): host CPU \(cpu)%, steal \(steal)%") }
+                if HostCPU.measuresHost(cpuPct: cpu, stealPct: steal) { measuredTheHost.append("\(label): host CPU \(cpu)%, steal \(steal)%") }
             }
         }
         let a = rates["agents"]?["6"] ?? 0, l = rates["local"]?["6"] ?? 0

@@ -40,7 +40,7 @@ import Testing
         // shape: 2 consumers about double 1; a third on 2 partitions gains nothing. A row measured while the host was
         // saturated or its CPU stolen measures the host (its consumers' timers woke late), so it is not compared.
         let host = rows.map { "C=\($0.consumers): host CPU \($0.hostCpuPct)%, steal \($0.hostStealPct)%" }.joined(separator: "; ")
-        let quiet = { (r: TrialRow) in !HostCPU.isHostBound(r.hostCpuPct) && !HostCPU.isStolen(r.hostStealPct) }
+        let quiet = { (r: TrialRow) in !HostCPU.measuresHost(cpuPct: r.hostCpuPct, stealPct: r.hostStealPct) }
         let scale = two.msgsPerS / one.msgsPerS
         if quiet(one) && quiet(two) { #expect(scale > 1.6 && scale < 2.4, "2 vs 1 consumers: \(scale)x (\(host))") }
         let extra = three.msgsPerS / two.msgsPerS

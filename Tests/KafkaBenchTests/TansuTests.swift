@@ -78,7 +78,7 @@ import Testing
         let base = try #require(rows.first { $0["consumers"] == "1" })
         let baseRate = Double(base["msgs_per_s"] ?? "") ?? 0
         let measuresHost = { (r: [String: String]) in
-            HostCPU.isStolen(Double(r["host_steal_pct"] ?? "") ?? .nan) || HostCPU.isHostBound(Double(r["host_cpu_pct"] ?? "") ?? .nan)
+            HostCPU.measuresHost(cpuPct: Double(r["host_cpu_pct"] ?? "") ?? .nan, stealPct: Double(r["host_steal_pct"] ?? "") ?? .nan)
         }
         var previous = 0.0
         for r in rows where !measuresHost(r) && !measuresHost(base) {

@@ -59,6 +59,10 @@ public struct HostCPU: Sendable, Equatable {
     /// Whether a trial measured while `percent` of the host's CPU was stolen measured the host's neighbours.
     public static func isStolen(_ percent: Double) -> Bool { percent.isFinite && percent >= stolenPercent }
 
+    /// Whether a trial measured the host rather than the group: its CPU saturated (`isHostBound`) or stolen
+    /// (`isStolen`). NaN figures (not recorded) say neither.
+    public static func measuresHost(cpuPct: Double, stealPct: Double) -> Bool { isHostBound(cpuPct) || isStolen(stealPct) }
+
     /// What to do about a trial measured while the hypervisor took the CPU.
     public static let stolenAdvice = "run again when the host is quiet, or on a machine with dedicated cores"
 

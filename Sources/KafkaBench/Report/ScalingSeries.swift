@@ -37,7 +37,7 @@ public struct ScalingPoint: Sendable, Equatable {
     /// `HostCPU.stolenPercent`).
     public var stolen: Bool { HostCPU.isStolen(hostStealPct) }
     /// The point measures the host rather than the group: saturated or stolen.
-    public var measuresHost: Bool { hostBound || stolen }
+    public var measuresHost: Bool { HostCPU.measuresHost(cpuPct: hostCpuPct, stealPct: hostStealPct) }
 }
 
 /// The trials of one sweep line, (work, mode, topics, partitions, assignor), aggregated per consumer count.
