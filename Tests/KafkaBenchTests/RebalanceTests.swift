@@ -110,7 +110,17 @@ import Testing
         let e = try #require(eager.events.first), c = try #require(coop.events.first)
         #expect(e.stalledPartitions == 4, "range: \(e)")
         #expect(e.maxPartitionStallMs > 1_000)
-        #expect(c.stalledPartitions <= max(1, c.moved), "cooperative-sticky: \(c)")
+        // Under cooperative-sticky a partition that keeps its owner goes on being consumed through both rounds. A
+        // consumer process can still be descheduled for a moment on a loaded host (CI runs suites side by side on
+        // 2 cores: once both of c01's partitions paused ~1 s while the moved one waited 5 s), so what is asserted is
+        // the difference the protocol makes: a kept partition's longest pause stays well below the moved one's wait,
+        // which under an eager assignor every partition shares.
+        let coopStalls = Self.longestStallMs(coop, c), kept = Self.keptPartitions(c)
+        #expect(c.moved == 1, "cooperative-sticky: \(c)")
+        let keptWorst = kept.map { coopStalls[$0] ?? 0 }.max() ?? 0
+        #expect(keptWorst < c.maxPartitionStallMs / 2, "cooperative-sticky: longest stall per partition \(coopStalls), kept \(kept)")
+        let eagerStalls = Self.longestStallMs(eager, e)
+        #expect((Int32(0)..<4).allSatisfy { (eagerStalls[$0] ?? 0) > 1_000 }, "range: longest stall per partition \(eagerStalls)")
         #expect(c.partitionSecondsUnconsumed < e.partitionSecondsUnconsumed, "coop \(c) vs range \(e)")
         for (analysis, event) in [(eager, e), (coop, c)] {
             #expect(event.converged, "\(analysis.assignor): \(event.stateAtWindowEnd)")
@@ -118,6 +128,33 @@ import Testing
             // take-one-at-a-time consumption and store-after-processing: nothing lost
             #expect(analysis.lost == 0, "\(analysis.assignor): lost \(analysis.lostRanges)")
         }
+    }
+
+    /// The longest run of 100 ms timeline buckets, per partition, in which the partition stalled within the event's
+    /// window, in milliseconds (the stalled milliseconds of consecutive stalled buckets, summed).
+    static func longestStallMs(_ a: RebalanceAnalysis, _ e: RebalanceEventResult) -> [Int32: Double] {
+        let rows = a.partitionTimeline.filter { $0.tSeconds >= e.atSeconds - 0.1 && $0.tSeconds < e.windowEndSeconds }
+        var longest: [Int32: Double] = [:], running: [Int32: Double] = [:]
+        for r in rows.sorted(by: { $0.tSeconds < $1.tSeconds }) {
+            running[r.partition] = r.stalledMs > 0 ? (running[r.partition] ?? 0) + r.stalledMs : 0
+            longest[r.partition] = max(longest[r.partition] ?? 0, running[r.partition] ?? 0)
+        }
+        return longest
+    }
+
+    /// The partitions whose owner is the same before and after the event ("c01:0+2 c02:1+3" notation).
+    static func keptPartitions(_ e: RebalanceEventResult) -> [Int32] {
+        func owners(_ s: String) -> [Int32: Substring] {
+            var o: [Int32: Substring] = [:]
+            for entry in s.split(separator: " ") {
+                let parts = entry.split(separator: ":")
+                guard parts.count == 2 else { continue }
+                for p in parts[1].split(separator: "+") { if let n = Int32(p) { o[n] = parts[0] } }
+            }
+            return o
+        }
+        let before = owners(e.assignmentBefore), after = owners(e.assignmentAfter)
+        return before.keys.filter { before[$0] == after[$0] }.sorted()
     }
 
     /// Recomputes the event's per-partition figures from the 100 ms partition timeline (to within a bucket).
