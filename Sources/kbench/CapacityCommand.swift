@@ -176,7 +176,7 @@ struct CapacityCommand: ParsableCommand {
         Console.output(CapacityReport.table(outcome.rows))
         Console.output(CapacityReport.answer(outcome.rows))
         Console.info("results: \(outcome.files.csv)\ntime series: \(outcome.files.timeseries)\nmetadata: \(outcome.files.metadata)")
-        if !noReport && !outcome.rows.isEmpty { ReportHook.run(csvPath: outcome.files.csv) }
+        if !noReport && !outcome.rows.isEmpty { RunReport.afterRun(csvPath: outcome.files.csv).forEach(Console.info) }
         if outcome.interrupted {
             Console.info("interrupted: \(outcome.rows.count) finished trial(s) kept in \(outcome.files.csv); all consumer and producer processes ended")
             throw KBenchExit.interrupted

@@ -178,12 +178,7 @@ struct RebalanceCommand: ParsableCommand {
             }
         }
         if staticMembership && oldStatic { throw ValidationError("--static is the old spelling of --static-membership: give --static-membership once") }
-        if (staticMembership || oldStatic) && connection.effectiveBootstrap == nil && protocols.groupProtocol.contains(.classic) {
-            throw ValidationError(
-                "--static-membership is not supported by the embedded broker under the classic protocol: its coordinator ignores "
-                    + "group.instance.id, so a restart would rebalance fully and kbench would report a false result; use "
-                    + "--group-protocol consumer (whose embedded coordinator honours it), or a real cluster (--bootstrap HOST:PORT)")
-        }
+        try wrap { try makeConfiguration().checkStaticMembership(embedded: connection.effectiveBootstrap == nil) }
     }
 
     func run() throws {
@@ -191,87 +186,28 @@ struct RebalanceCommand: ParsableCommand {
         if let note = RenamedOption.note(old: oldStatic ? true : nil, "--static", "--static-membership") { Console.info(note) }
         let c = try makeConfiguration()
         let path = out ?? ResultPaths.timestampedCSV("rebalance")
-        // refuse an unwritable or existing output before anything runs (and leave nothing behind)
-        try ResultsFile.checkWritable(path, companions: RebalanceOutput.companionPaths(forCSV: path))
-        let cluster = try connection.connect(embeddedBrokers: c.embeddedBrokers)
-        let md = try cluster.metadata()
-        let runId = RunMetadata.newRunId()
-        let runner = try RebalanceRunner(configuration: c, cluster: cluster, runId: runId)
-        defer { runner.close() }
-        runner.onProgress = { Console.info($0) }
-        let broker = md.isEmbeddedBroker ? "embedded" : cluster.bootstrap
-        let embeddedFaults = cluster.hostedBroker != nil && c.script.steps.contains(where: \.action.isBrokerFault)
-        var meta = RunMetadata(
-            runId: runId, kind: "rebalance",
-            commandLine: RunMetadata.invokedCommandLine,
-            started: RunMetadata.utcTimestamp(), brokerKind: md.brokerKind,
-            bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap, cluster: md,
-            host: RunMetadata.currentHost(), consumerProperties: [:],
-            settings: [
-                "partitions": String(c.partitions), "consumers": String(c.consumers), "script": c.script.description,
-                "rate": String(c.rate), "duration": c.duration.description, "commit": c.commit.description,
-                "commit_gate": !c.commitGate
-                    ? "off (--no-commit-gate)"
-                    : "on for classic-protocol groups (manual commits held while a member rebalances); off under the consumer protocol",
-                "group_protocols": Set(c.assignors.map(\.groupProtocol.rawValue)).sorted().joined(separator: ","),
-                "embedded_group_timers": md.isEmbeddedBroker ? EmbeddedBrokerTimers.summary(hostedBy: cluster.hostedBroker) : "",
-                "session_timeout": c.sessionTimeout.description, "heartbeat_interval": c.heartbeatInterval.description,
-                "work": c.work.description, "static": String(c.staticMembership),
-                "embedded_brokers": cluster.hostedBroker.map { String($0.brokerCount) } ?? "",
-                "producer_max_in_flight": embeddedFaults ? "1 (embedded broker faults: see docs/rebalance.md)" : "librdkafka default (5)",
-                "coordinator_at_start": embeddedFaults
-                    ? "b\(c.script.coordinatorPlacement(brokers: cluster.hostedBroker?.brokerCount ?? 1).broker) (placed by kbench on the lowest broker the script does not take down)"
-                    : "chosen by the cluster",
-                "leaders_at_start": (cluster.hostedBroker?.brokerCount ?? 1) > 1
-                    ? "partition p led by broker p mod N + 1 (placed by kbench; per assignor in the totals CSV)" : "chosen by the cluster",
-            ],
-            trials: c.assignors.count, failedTrials: 0, status: "running")
-        meta.librdkafkaVersion = runner.clientVersion
-        var analyses: [RebalanceAnalysis] = []
-        var files: RebalanceOutput.Files?
-        let plots = plotsDir ?? ResultPaths.defaultPlotsDirectory(forCSV: path)
-        for a in c.assignors {
-            let recording: RebalanceRecording
-            do { recording = try runner.run(assignor: a, embedded: md.isEmbeddedBroker) } catch let failure as TrialFailure where failure.interrupted {
-                Console.info("interrupted; every consumer process ended" + (analyses.isEmpty ? "" : "; the finished assignors are kept in \(path)"))
-                throw KBenchExit.interrupted
-            }
-            if let applied = runner.appliedProperties, meta.consumerProperties.isEmpty {
-                meta.consumerProperties = RunMetadata.perTrialKeysMarked(applied)
-                meta.consumerPropertiesSource = "applied, as reported by consumer c01 of the first assignor's run"
-            }
-            analyses.append(RebalanceAnalysis.analyze(recording))
-            meta.finished = RunMetadata.utcTimestamp()
-            meta.status = analyses.count == c.assignors.count ? "completed" : "running"
-            meta.cluster = (try? cluster.metadata()) ?? meta.cluster
-            files = try RebalanceOutput.write(
-                analyses, csvPath: path, plotsDir: plots, runId: runId, broker: broker,
-                metadata: meta, render: !noReport && analyses.count == c.assignors.count)
+        // refuse an unwritable or existing output before connecting (and leave nothing behind)
+        try RebalanceRun.checkOutput(path)
+        let run = try RebalanceRun(
+            configuration: c, cluster: try connection.connect(embeddedBrokers: c.embeddedBrokers), csvPath: path,
+            plotsDir: plotsDir ?? ResultPaths.defaultPlotsDirectory(forCSV: path), commandLine: RunMetadata.invokedCommandLine, render: !noReport)
+        run.onProgress = { Console.info($0) }
+        let outcome = try run.run()
+        if outcome.interrupted {
+            Console.info("interrupted; every consumer process ended" + (outcome.analyses.isEmpty ? "" : "; the finished assignors are kept in \(path)"))
+            throw KBenchExit.interrupted
         }
-        Console.output(
-            RebalanceOutput.summary(
-                analyses, embeddedTimers: md.isEmbeddedBroker ? EmbeddedBrokerTimers.summary(hostedBy: cluster.hostedBroker) : nil))
-        if let files {
+        Console.output(RebalanceOutput.summary(outcome.analyses, embeddedTimers: outcome.embeddedTimers))
+        if let files = outcome.files { Console.info(files.listing) }
+        if outcome.lost > 0 {
             Console.info(
-                "timeline: \(files.timeline)\nevents: \(files.events)\npartitions: \(files.partitions)\ntotals: \(files.totals)\n"
-                    + "metadata: \(files.metadata)\nplot script: \(files.script)")
-            switch files.gnuplot {
-            case .rendered: Console.info("plot: \(files.png ?? "")")
-            case .skipped: break
-            case .notInstalled(let hint): Console.info(hint)
-            case .failed(let m): Console.info("gnuplot failed: \(m)")
-            }
+                "\(outcome.lost) message(s) were produced but never processed while later ones were (commit mode \(c.commit)); see the events and totals CSVs")
         }
-        let lost = analyses.reduce(0) { $0 + $1.lost }
-        let undrained = analyses.reduce(0) { $0 + $1.undrained }
-        if lost > 0 {
-            Console.info("\(lost) message(s) were produced but never processed while later ones were (commit mode \(c.commit)); see the events and totals CSVs")
-        }
-        if undrained > 0 {
+        if outcome.undrained > 0 {
             Console.info(
-                "\(undrained) message(s) were still unconsumed when the final drain gave up (--drain-timeout \(c.drainTimeout)): the group was not consuming them; see the totals CSV"
-            )
+                "\(outcome.undrained) message(s) were still unconsumed when the final drain gave up (--drain-timeout \(c.drainTimeout)): "
+                    + "the group was not consuming them; see the totals CSV")
         }
-        if lost > 0 || undrained > 0 { throw KBenchExit.measuredFailure }
+        if outcome.lost > 0 || outcome.undrained > 0 { throw KBenchExit.measuredFailure }
     }
 }

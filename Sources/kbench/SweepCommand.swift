@@ -232,7 +232,7 @@ struct SweepCommand: ParsableCommand {
         display.finish()
         Console.output(SweepTable.render(outcome.rows))
         Console.info("results: \(outcome.csvPath)\nmetadata: \(outcome.metadataPath)")
-        if !noReport && !outcome.rows.isEmpty { ReportHook.run(csvPath: outcome.csvPath) }
+        if !noReport && !outcome.rows.isEmpty { RunReport.afterRun(csvPath: outcome.csvPath).forEach(Console.info) }
         if outcome.interrupted {
             Console.info("interrupted: \(outcome.rows.count) finished trial(s) kept in \(outcome.csvPath); all consumer processes ended")
             throw KBenchExit.interrupted

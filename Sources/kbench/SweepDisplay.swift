@@ -117,30 +117,6 @@ enum SweepTable {
     }
 }
 
-/// Renders the report at the end of a sweep, by the same rule as `kbench report`: the summary beside the CSV,
-/// the plots beside it too (or in `plots/` next to a `Results/` directory), and the results index when the CSV
-/// is in `Results/`.
-enum ReportHook {
-    static func run(csvPath: String) {
-        let resultsDir = ResultPaths.directory(csvPath)
-        let plotsDir = ResultPaths.defaultPlotsDirectory(forCSV: csvPath)
-        do {
-            let outcome =
-                CapacityReport.isCapacityCSV(csvPath)
-                ? try CapacityReport.generate(csvPath: csvPath, plotsDir: plotsDir, resultsDir: resultsDir)
-                : try SweepReport.generate(csvPath: csvPath, plotsDir: plotsDir, resultsDir: resultsDir)
-            Console.info("report: " + outcome.filesWritten.joined(separator: ", "))
-            if case .notInstalled(let hint) = outcome.gnuplot { Console.info(hint) }
-            if case .failed(let message) = outcome.gnuplot { Console.info("gnuplot failed: \(message)") }
-            if (resultsDir as NSString).lastPathComponent == "Results" {
-                Console.info("index: \(try SweepReport.writeIndex(resultsDir: resultsDir))")
-            }
-        } catch {
-            Console.info("report failed (the CSV is kept): \(error)")
-        }
-    }
-}
-
 extension String {
     /// Right-aligned in `width` characters (counted as characters, so "–" takes one).
     fileprivate func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }

@@ -188,6 +188,33 @@ import Testing
         }
     }
 
+    /// The whole run as a library caller drives it: every assignor's files appear (rows of each), the metadata
+    /// says what ran and reports the applied properties, and a second run onto the same files is refused before it
+    /// connects anything.
+    @Test(.removesTemporaryFiles) func aRunOfTwoAssignorsWritesEveryFileWithoutTheCommandLine() throws {
+        let dir = try TestSupport.tempDirectory(), csv = dir + "/r.csv"
+        let parsed = try RebalanceScript(parsing: "join@1s", consumers: 1, duration: .seconds(5))
+        var c = RebalanceConfiguration(partitions: 2, consumers: 1, script: parsed, duration: .seconds(5))
+        c.rate = 200
+        c.assignors = [.range, .roundrobin]
+        let cluster = try ClusterConnection(embeddedBrokers: 1)
+        let run = try RebalanceRun(configuration: c, cluster: cluster, csvPath: csv, plotsDir: dir, commandLine: "kbench rebalance (test)", render: false)
+        let outcome = try run.run()
+        #expect(!outcome.interrupted && outcome.analyses.map(\.assignor) == [.range, .roundrobin])
+        #expect(outcome.lost == 0 && outcome.embeddedTimers != nil)
+        let events = try TestSupport.csvRows(dir + "/r-events.csv")
+        #expect(Set(events.map { $0["assignor"] ?? "" }) == ["range", "roundrobin"], "\(events)")
+        #expect(try TestSupport.csvRows(dir + "/r-totals.csv").count == 2)
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/r.meta.json"))) as? [String: Any]
+        #expect(meta?["kind"] as? String == "rebalance" && meta?["status"] as? String == "completed")
+        #expect((meta?["consumer_properties_source"] as? String)?.hasPrefix("applied") == true, "\(meta ?? [:])")
+        #expect((meta?["settings"] as? [String: Any])?["session_timeout"] as? String == "6s")
+        #expect(FileManager.default.fileExists(atPath: dir + "/r-timeline.gp"))
+        #expect(throws: RunError.self) {
+            _ = try RebalanceRun(configuration: c, cluster: cluster, csvPath: csv, plotsDir: dir, commandLine: "again", render: false)
+        }
+    }
+
     /// Under the classic protocol the embedded broker's coordinator ignores group.instance.id: refused with the
     /// reason, before anything starts.
     @Test func staticMembershipIsRefusedOnTheEmbeddedBrokerUnderTheClassicProtocol() throws {

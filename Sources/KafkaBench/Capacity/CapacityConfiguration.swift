@@ -1,6 +1,13 @@
 /// Everything a capacity run needs: the topic's partitions, the consumer counts to try, the open-loop rate and
 /// the lag bound, or a search for the highest rate each consumer count sustains.
-public struct CapacityConfiguration: Sendable {
+public struct CapacityConfiguration: Sendable, PlannedRun {
+    /// The settings every mode shares (events, group, placement, naming); read as `configuration.work` etc.
+    public var plan = RunPlan(work: .sleep(.milliseconds(1)), commit: .auto, keys: 10_000)
+    /// The one group protocol and assignor of every trial (`plan.assignors` holds exactly this one).
+    public var assignor: Assignor {
+        get { plan.assignors[0] }
+        set { plan.assignors = [newValue] }
+    }
     public var partitions: Int
     public var consumers: [Int]
     /// Target events per second (all producers together). With `findMaxRate`, a hint for the first step only
@@ -12,27 +19,12 @@ public struct CapacityConfiguration: Sendable {
     public var duration: DurationValue = .seconds(30)
     /// The start of each trial left out of the lag percentiles and latency (the group's first fetches).
     public var warmup: DurationValue = .seconds(5)
-    public var assignor: Assignor = .range
-    public var work: WorkModel = .sleep(.milliseconds(1))
-    public var commit: CommitMode = .auto
     /// Producer processes sharing the schedule.
     public var producers = 1
-    public var keys = 10_000
-    public var valueBytes = 100
     /// Search, per consumer count, the highest rate that sustains.
     public var findMaxRate = false
     /// The single-consumer rate to use instead of measuring it (nil: measured by a one-consumer sweep trial).
     public var r1: Double?
-    public var joinTimeout: DurationValue = .seconds(30)
-    /// The group's session timeout and heartbeats (`--session-timeout`, `--heartbeat-interval`).
-    public var groupTimers = GroupTimers()
-    public var embeddedBrokers = 1
-    public var userProperties: [String: String] = [:]
-    public var topicPrefix = "kbench"
-    public var createTimeout: DurationValue = .seconds(30)
-    /// `--agents N`: run the consumers on agents on other hosts (nil: on this host). The producers always run on
-    /// this host.
-    public var agents: AgentSettings?
 
     /// Lag growth above this share of the target rate (events/s per event/s) means the group falls behind.
     public static let growthTolerance = 0.01
@@ -50,8 +42,20 @@ public struct CapacityConfiguration: Sendable {
         self.maxLag = maxLag
     }
 
+    /// The one-consumer closed-loop sweep that measures r1 when `--r1` is not given: this run's plan whole (its
+    /// events, group timers, properties, placement and naming: r1 must be measured as the trials run), one
+    /// consumer on the trials' partition count, and its topic deleted afterwards like theirs.
+    public var r1Sweep: SweepConfiguration {
+        var sweep = SweepConfiguration(partitions: [partitions], consumers: [1])
+        sweep.plan = plan
+        sweep.cleanup = true
+        return sweep
+    }
+
     /// Approximate bytes one event occupies in a partition's log (value, `user-<id>` key, record overhead).
-    public var storedBytesPerEvent: Int { SeedPlan(topic: "", partitions: 1, messages: 1, keys: keys, valueBytes: valueBytes).storedBytesPerMessage() }
+    public var storedBytesPerEvent: Int {
+        SeedPlan(topic: "", partitions: 1, messages: 1, keys: self.keys, valueBytes: self.valueBytes).storedBytesPerMessage()
+    }
 
     /// The highest rate whose trial fits the embedded broker's retention (~5 MiB per partition), with a 20%
     /// margin for uneven keys.
@@ -76,7 +80,7 @@ public struct CapacityConfiguration: Sendable {
 
     public func validate() throws(UsageError) {
         guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
-        try groupTimers.validate()
+        try plan.validate()
         guard !consumers.isEmpty, consumers.allSatisfy({ $0 >= 1 }) else { throw UsageError("--consumers needs at least one count of 1 or more") }
         guard consumers.max()! <= 100 else { throw UsageError("--consumers above 100 would start too many processes (got \(consumers.max()!))") }
         if !findMaxRate {
@@ -92,20 +96,12 @@ public struct CapacityConfiguration: Sendable {
         }
         guard maxLag.nanoseconds > 0 else { throw UsageError("--max-lag must be above 0 (got \(maxLag))") }
         guard (1...16).contains(producers) else { throw UsageError("--producers must be between 1 and 16 (got \(producers))") }
-        guard keys > 0 else { throw UsageError("--keys must be at least 1 (got \(keys))") }
-        guard valueBytes >= EventRecord.headerSize, valueBytes <= 1_000_000 else {
-            throw UsageError("--value-bytes must be between \(EventRecord.headerSize) and 1000000 (got \(valueBytes))")
-        }
         if let r1, !(r1 > 0 && r1.isFinite) { throw UsageError("--r1 must be above 0 events/s (got \(r1))") }
-        guard !topicPrefix.isEmpty, topicPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
-            throw UsageError("--topic-prefix '\(topicPrefix)' is not a valid topic name start: use [a-zA-Z0-9._-]")
-        }
-        try ConsumerProperties.checkUserProperties(userProperties, strategies: [assignor])
     }
 
     /// Consumer properties of a capacity trial: small fetch waits (latency is measured) and a fresh topic read
     /// from its start.
     var groupProperties: [String: String] {
-        groupTimers.properties.merging(["fetch.wait.max.ms": "10", "auto.offset.reset": "earliest"]) { $1 }
+        self.groupTimers.properties.merging(["fetch.wait.max.ms": "10", "auto.offset.reset": "earliest"]) { $1 }
     }
 }

@@ -9,15 +9,17 @@ public struct CapacityPaths: Sendable {
     public var metadata: String { ResultPaths.metadata(forCSV: csv) }
 }
 
-/// The capacity run's CSVs, opened before anything runs (an unwritable path fails fast) and appended and
-/// flushed as each trial finishes, so an interrupted run keeps every finished trial.
+/// The capacity run's files (`RunFiles`): the trial CSV and the lag time series, appended and flushed as each
+/// trial finishes, so an interrupted run keeps every finished trial; the r1 sweep's CSV and metadata are reserved
+/// (refused when they exist) and written by that sweep.
 final class CapacityFiles {
     let paths: CapacityPaths
-    private let trials: NewResultsFile
-    private let series: NewResultsFile
-    private(set) var rowsWritten = 0
+    private let files: RunFiles
+
     var metadataPath: String { paths.metadata }
     var r1Path: String { paths.r1 }
+    /// Whether a trial row was written (a run without one removes its files).
+    var hasRows: Bool { files.hasRows }
 
     static let timeseriesSchemaLine = "# kbench capacity timeseries schema 1"
     static let timeseriesColumns = [
@@ -26,20 +28,17 @@ final class CapacityFiles {
 
     init(csvPath: String) throws(RunError) {
         paths = CapacityPaths(csv: csvPath)
-        try NewResultsFile.prepare([paths.csv, paths.timeseries, paths.r1, paths.metadata, ResultPaths.metadata(forCSV: paths.r1)])
-        trials = try NewResultsFile(path: paths.csv)
-        do { series = try NewResultsFile(path: paths.timeseries) } catch {
-            trials.remove()
-            throw error
-        }
-        trials.append(CapacityRow.schemaLine + "\n" + CapacityRow.columns.joined(separator: ",") + "\n")
-        series.append(Self.timeseriesSchemaLine + "\n" + Self.timeseriesColumns.joined(separator: ",") + "\n")
+        files = try RunFiles(
+            tables: [
+                RunFiles.Table(path: paths.csv, schemaLine: CapacityRow.schemaLine, columns: CapacityRow.columns),
+                RunFiles.Table(path: paths.timeseries, schemaLine: Self.timeseriesSchemaLine, columns: Self.timeseriesColumns),
+            ],
+            reserved: [paths.r1, ResultPaths.metadata(forCSV: paths.r1)])
     }
 
     /// Appends a trial's row and its lag series (every partition and the group, `all`).
     func append(_ row: CapacityRow, series lag: LagSeries?, trial: Int) {
-        trials.append(row.cells.joined(separator: ",") + "\n")
-        rowsWritten += 1
+        files.append(row.cells.joined(separator: ",") + "\n")
         guard let lag else { return }
         var text = ""
         let prefix = "\(row.runId),\(trial),\(row.consumers),\(Int(row.targetRate)),\(row.step),"
@@ -51,15 +50,9 @@ final class CapacityFiles {
                 text += prefix + "\(t),\(p),\(s.produced),\(s.consumed),\(s.lagMessages),\(String(format: "%.3f", s.lagSeconds))\n"
             }
         }
-        series.append(text)
+        files.append(text, to: 1)
     }
 
     /// Removes every file of a run that failed before its first trial ended.
-    func discard() {
-        trials.remove()
-        series.remove()
-        for p in [paths.metadata, paths.r1, ResultPaths.metadata(forCSV: paths.r1)] {
-            try? FileManager.default.removeItem(atPath: p)
-        }
-    }
+    func discard() { files.discard() }
 }

@@ -64,7 +64,7 @@ public struct CapacityRow: Sendable {
     ]
 
     public var cells: [String] {
-        func f(_ v: Double, _ digits: Int = 1) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }
+        func f(_ v: Double, _ digits: Int = 1) -> String { CSV.fixed(v, digits) }
         return [
             runId, timestamp, broker, String(partitions), String(consumers), assignor, work, String(producers), search, String(step),
             f(durationS), f(warmupS), f(targetRate, 0), f(achievedRate), f(consumedRate), f(r1), f(modelEven, 0), f(modelAssignment, 0),
@@ -76,44 +76,35 @@ public struct CapacityRow: Sendable {
         ].map(CSV.quote)
     }
 
-    /// Reads the rows of a capacity CSV (written by this version).
+    /// Reads the rows of a capacity CSV strictly (`CSVTable`): a malformed cell is refused with its line and column.
     public static func read(csvPath: String) throws(UsageError) -> [CapacityRow] {
-        let text: String
-        do { text = try String(contentsOfFile: csvPath, encoding: .utf8) } catch {
-            throw UsageError("cannot read \(csvPath): \(error.localizedDescription)")
-        }
-        let lines = text.split(separator: "\n")
-        guard lines.first.map(String.init) == schemaLine, lines.count >= 2 else {
-            throw UsageError("\(csvPath) is not a kbench capacity CSV (its first line must be '\(schemaLine)')")
-        }
-        let header = try CSV.split(lines[1])
+        let table = try CSVTable.read(path: csvPath, kind: "capacity", versions: 1...1)
+        try table.requireColumns(columns, kind: "capacity")
         var rows: [CapacityRow] = []
-        for line in lines.dropFirst(2) {
-            let cells = try CSV.split(line)
-            guard cells.count == header.count else { throw UsageError("\(csvPath): a row has \(cells.count) cells, the header \(header.count)") }
-            var d: [String: String] = [:]
-            for (k, v) in zip(header, cells) { d[k] = v }
+        for d in table.rows {
             var r = CapacityRow()
-            let num = { (k: String) in Double(d[k] ?? "") ?? .nan }
-            r.runId = d["run_id"] ?? ""; r.timestamp = d["timestamp"] ?? ""; r.broker = d["broker"] ?? ""
-            r.partitions = Int(d["partitions"] ?? "") ?? 0; r.consumers = Int(d["consumers"] ?? "") ?? 0
-            r.assignor = d["assignor"] ?? ""; r.work = d["work"] ?? ""; r.producers = Int(d["producers"] ?? "") ?? 1
-            r.search = d["search"] ?? ""; r.step = Int(d["step"] ?? "") ?? 1
-            r.durationS = num("duration_s"); r.warmupS = num("warmup_s"); r.targetRate = num("target_rate")
-            r.achievedRate = num("achieved_rate"); r.consumedRate = num("consumed_rate"); r.r1 = num("r1")
-            r.modelEven = num("model_even"); r.modelAssignment = num("model_assignment")
-            r.maxPartitionsPerConsumer = Int(d["max_partitions_per_consumer"] ?? "") ?? 0
-            r.lagGrowth = num("lag_growth_msgs_per_s"); r.worstPartition = Int(d["worst_partition"] ?? "") ?? -1
-            r.worstPartitionGrowth = num("worst_partition_growth_msgs_per_s")
-            r.lagMessagesEnd = Int(d["lag_msgs_end"] ?? "") ?? 0; r.lagMessagesMax = Int(d["lag_msgs_max"] ?? "") ?? 0
-            r.lagSecondsP50 = num("lag_s_p50"); r.lagSecondsP99 = num("lag_s_p99"); r.lagSecondsMax = num("lag_s_max")
-            r.maxLagS = num("max_lag_s")
-            r.crossesBoundAt = Double(d["crosses_bound_at_s"] ?? ""); r.crossingProjected = d["crossing"] == "projected"
-            r.latencyP50Ms = num("latency_p50_ms"); r.latencyP99Ms = num("latency_p99_ms"); r.latencyMaxMs = num("latency_max_ms")
-            r.producerMaxLateMs = num("producer_max_late_ms"); r.producerLateEvents = Int(d["producer_late_events"] ?? "") ?? 0
-            r.deliveryFailures = Int(d["delivery_failures"] ?? "") ?? 0; r.joinMs = num("join_ms")
-            r.lost = Int(d["lost"] ?? "") ?? 0; r.duplicates = Int(d["duplicates"] ?? "") ?? 0
-            r.verdict = CapacityVerdict.Kind(rawValue: d["verdict"] ?? "") ?? .failed; r.reason = d["reason"] ?? ""
+            r.runId = d.string("run_id"); r.timestamp = d.string("timestamp"); r.broker = d.string("broker")
+            r.partitions = try d.int("partitions", atLeast: 1); r.consumers = try d.int("consumers", atLeast: 1)
+            r.assignor = d.string("assignor"); r.work = d.string("work"); r.producers = try d.int("producers", atLeast: 1)
+            r.search = d.string("search"); r.step = try d.int("step", atLeast: 1)
+            r.durationS = try d.double("duration_s"); r.warmupS = try d.double("warmup_s"); r.targetRate = try d.double("target_rate")
+            r.achievedRate = try d.double("achieved_rate"); r.consumedRate = try d.double("consumed_rate"); r.r1 = try d.double("r1")
+            r.modelEven = try d.double("model_even"); r.modelAssignment = try d.double("model_assignment")
+            r.maxPartitionsPerConsumer = try d.int("max_partitions_per_consumer")
+            r.lagGrowth = try d.double("lag_growth_msgs_per_s", signed: true); r.worstPartition = try d.int("worst_partition", atLeast: -1)
+            r.worstPartitionGrowth = try d.double("worst_partition_growth_msgs_per_s", signed: true)
+            r.lagMessagesEnd = try d.int("lag_msgs_end", atLeast: Int.min); r.lagMessagesMax = try d.int("lag_msgs_max", atLeast: Int.min)
+            r.lagSecondsP50 = try d.double("lag_s_p50", signed: true); r.lagSecondsP99 = try d.double("lag_s_p99", signed: true)
+            r.lagSecondsMax = try d.double("lag_s_max", signed: true); r.maxLagS = try d.double("max_lag_s")
+            let crosses = try d.double("crosses_bound_at_s", signed: true)
+            r.crossesBoundAt = crosses.isNaN ? nil : crosses
+            r.crossingProjected = try d.oneOf("crossing", ["", "projected", "observed"]) == "projected"
+            r.latencyP50Ms = try d.double("latency_p50_ms"); r.latencyP99Ms = try d.double("latency_p99_ms"); r.latencyMaxMs = try d.double("latency_max_ms")
+            r.producerMaxLateMs = try d.double("producer_max_late_ms", signed: true); r.producerLateEvents = try d.int("producer_late_events")
+            r.deliveryFailures = try d.int("delivery_failures"); r.joinMs = try d.double("join_ms")
+            r.lost = try d.int("lost"); r.duplicates = try d.int("duplicates")
+            r.verdict = CapacityVerdict.Kind(rawValue: try d.oneOf("verdict", CapacityVerdict.Kind.allCases.map(\.rawValue)))!
+            r.reason = d.string("reason")
             rows.append(r)
         }
         return rows

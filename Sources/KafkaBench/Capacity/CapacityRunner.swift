@@ -14,6 +14,8 @@ public struct CapacityOutcome: Sendable {
     public var rows: [CapacityRow]
     public var r1: Double
     public var r1Source: String
+    /// Each consumer count's rate search (`--find-max-rate`), by consumer count.
+    public var searches: [Int: RateSearch]
     public var files: CapacityPaths
     public var interrupted: Bool
     public var failedTrials: Int { rows.filter { $0.verdict == .failed }.count }
@@ -25,18 +27,17 @@ public struct CapacityOutcome: Sendable {
 /// the shared trial engine (`OpenLoopMode`); rows and lag series are appended as trials finish.
 public final class CapacityRunner {
     public let configuration: CapacityConfiguration
-    public let cluster: ClusterConnection
-    public let runId: String
-    public let commandLine: String
+    /// What the run shares with every mode (placement, metadata, clean-up), and with its r1 sweep.
+    public let context: RunContext
+    public var cluster: ClusterConnection { context.cluster }
+    public var runId: String { context.runId }
     private let files: CapacityFiles
 
     /// Opens the output files at once, so an unwritable path is refused before anything runs.
     public init(configuration: CapacityConfiguration, cluster: ClusterConnection, csvPath: String, commandLine: String) throws {
         try configuration.validate()
         self.configuration = configuration
-        self.cluster = cluster
-        self.commandLine = commandLine
-        runId = RunMetadata.newRunId()
+        context = try RunContext(kind: .capacity, plan: configuration.plan, cluster: cluster, commandLine: commandLine)
         files = try CapacityFiles(csvPath: csvPath)
     }
 
@@ -44,15 +45,14 @@ public final class CapacityRunner {
         do {
             return try runTrials(progress: progress)
         } catch {
-            if files.rowsWritten == 0 { files.discard() }
+            if !files.hasRows { files.discard() }
             throw error
         }
     }
 
     private func runTrials(progress: @escaping (CapacityProgress) -> Void) throws -> CapacityOutcome {
         let c = configuration
-        let md = try cluster.metadata()
-        let embedded = md.isEmbeddedBroker
+        let embedded = context.embedded
         if embedded && cluster.hostedBroker == nil {
             throw RunError(
                 "kbench capacity creates a fresh topic for every trial, which an embedded broker hosted by another process cannot do "
@@ -62,12 +62,11 @@ public final class CapacityRunner {
         if embedded, let rate = c.rate, !c.findMaxRate { try c.checkEmbeddedRetention(rate: rate) }
         let ceiling = embedded ? c.embeddedRateLimit : .infinity
 
-        var meta = RunMetadata(
-            runId: runId, kind: "capacity", commandLine: commandLine, started: RunMetadata.utcTimestamp(),
-            brokerKind: md.brokerKind, bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap,
-            cluster: md, host: RunMetadata.currentHost(), consumerProperties: [:], settings: settings(), trials: 0, failedTrials: 0,
-            status: "running")
-        meta.consumerPropertiesSource = "planned (no worker has reported yet)"
+        // consumers on this host or on agents (the r1 sweep's too); the producers always run here
+        let placement = try context.placement()
+        defer { context.close() }
+        let producerPlacement = try LocalPlacement()
+        var meta = context.startMetadata(settings: settings(), trials: 0)
         try meta.write(to: files.metadataPath)
 
         // r1: given, or measured as the sweep measures it (a closed-loop window trial of one consumer)
@@ -78,22 +77,7 @@ public final class CapacityRunner {
             r1Source = "given (--r1)"
         } else {
             progress(.note("measuring r1: one consumer, closed loop (a sweep trial), results in \(files.r1Path)"))
-            var sweep = SweepConfiguration(partitions: [c.partitions], consumers: [1])
-            sweep.assignors = [c.assignor]
-            sweep.work = c.work
-            sweep.commit = c.commit
-            sweep.userProperties = c.userProperties
-            sweep.topicPrefix = c.topicPrefix
-            sweep.joinTimeout = c.joinTimeout
-            // measured on the events, placement and group the trials use; its topic is deleted like theirs
-            sweep.valueBytes = c.valueBytes
-            sweep.keys = c.keys
-            sweep.agents = c.agents
-            sweep.embeddedBrokers = c.embeddedBrokers
-            sweep.groupTimers = c.groupTimers
-            sweep.createTimeout = c.createTimeout
-            sweep.cleanup = true
-            let runner = try SweepRunner(configuration: sweep, cluster: cluster, csvPath: files.r1Path, commandLine: commandLine + " (r1 trial)")
+            let runner = try SweepRunner(configuration: c.r1Sweep, partOf: context, label: "r1 trial", csvPath: files.r1Path)
             let outcome = try runner.run()
             if outcome.interrupted { throw TrialFailure.interruption }
             guard let row = outcome.rows.first, row.status == .ok, row.msgsPerS > 0 else {
@@ -107,28 +91,23 @@ public final class CapacityRunner {
         meta.settings["r1_source"] = r1Source
         try meta.write(to: files.metadataPath)
 
-        // consumers on this host or on agents; the producers always run here
-        let producerPlacement = try LocalPlacement()
-        let placement = try Placements.make(agents: c.agents, cluster: cluster, topicPrefix: c.topicPrefix, runId: runId)
-        let agentPlacement = placement as? AgentPlacement
-        defer { agentPlacement?.close() }
-        if let agentPlacement { meta.settings["placement"] = agentPlacement.description }
-        meta.librdkafkaVersion = placement.expectedLibrdkafka ?? LibrdkafkaRuntime.version
         let startNs = MonotonicClock.nanoseconds()
         var rows: [CapacityRow] = []
         var interrupted = false
         var trialIndex = 0
+        var searches: [Int: RateSearch] = [:]
         func trial(consumers: Int, rate: Double, step: Int, role: String) -> CapacityRow {
             trialIndex += 1
-            var row = runTrial(
+            let done = runTrial(
                 consumers: consumers, rate: rate, step: step, role: role, r1: r1, embedded: embedded, placement: placement,
                 producerPlacement: producerPlacement, progress: progress, meta: &meta)
+            var row = done.row
             row.step = step
             row.timestamp = RunMetadata.utcTimestamp()
-            files.append(row, series: lastSeries, trial: trialIndex)
+            files.append(row, series: done.series, trial: trialIndex)
             rows.append(row)
             progress(.trialDone(row, index: trialIndex, elapsedSeconds: Double(MonotonicClock.nanoseconds() - startNs) / 1e9))
-            if row.reason == TrialFailure.interruption.reason || kbench_stop_signal() != 0 { interrupted = true }
+            if done.interrupted || kbench_stop_signal() != 0 { interrupted = true }
             return row
         }
         consumerLoop: for n in c.consumers {
@@ -148,28 +127,30 @@ public final class CapacityRunner {
                 if interrupted { break consumerLoop }
             }
         }
-        meta.finished = RunMetadata.utcTimestamp()
         meta.trials = rows.count
         meta.failedTrials = rows.filter { $0.verdict == .failed }.count
-        meta.status = interrupted ? "interrupted after \(rows.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")
+        context.finish(
+            &meta, status: interrupted ? "interrupted after \(rows.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed"))
         meta.settings["search_conclusions"] = searches.keys.sorted().map { "C=\($0): \(searches[$0]!.conclusion ?? "?")" }.joined(separator: "; ")
         try meta.write(to: files.metadataPath)
-        return CapacityOutcome(rows: rows, r1: r1, r1Source: r1Source, files: files.paths, interrupted: interrupted)
+        return CapacityOutcome(rows: rows, r1: r1, r1Source: r1Source, searches: searches, files: files.paths, interrupted: interrupted)
     }
 
-    /// Each consumer count's search, for the summary.
-    public private(set) var searches: [Int: RateSearch] = [:]
-    private var lastSeries: LagSeries?
+    /// One trial's row, its lag series (nil when the trial never ran traffic) and whether the user interrupted it.
+    private struct TrialOutput {
+        var row: CapacityRow
+        var series: LagSeries? = nil
+        var interrupted = false
+    }
 
     private func runTrial(
         consumers n: Int, rate: Double, step: Int, role: String, r1: Double, embedded: Bool, placement: any WorkerPlacement,
         producerPlacement: LocalPlacement, progress: @escaping (CapacityProgress) -> Void, meta: inout RunMetadata
-    ) -> CapacityRow {
+    ) -> TrialOutput {
         let c = configuration
-        lastSeries = nil
         var row = CapacityRow()
         row.runId = runId
-        row.broker = embedded ? "embedded" : cluster.bootstrap
+        row.broker = context.brokerLabel
         row.partitions = c.partitions
         row.consumers = n
         row.assignor = c.assignor.rawValue
@@ -182,11 +163,11 @@ public final class CapacityRunner {
         row.r1 = r1
         row.modelEven = CapacityModel.evenRate(r1: r1, consumers: n, partitions: c.partitions)
         row.maxLagS = c.maxLag.seconds
-        func failed(_ reason: String) -> CapacityRow {
+        func failed(_ reason: String, interrupted: Bool = false) -> TrialOutput {
             var r = row
             r.verdict = .failed
             r.reason = reason
-            return r
+            return TrialOutput(row: r, interrupted: interrupted)
         }
         if embedded {
             do { try c.checkEmbeddedRetention(rate: rate) } catch { return failed(error.message) }
@@ -194,7 +175,7 @@ public final class CapacityRunner {
         let topic = "\(c.topicPrefix)-capacity-\(runId)-c\(n)-s\(step)"
         let group = "\(c.topicPrefix)-\(runId)-capacity-c\(n)-s\(step)"
         do {
-            try cluster.ensureTopic(topic, partitions: c.partitions, createTimeoutMs: Int32(clamping: Int(c.createTimeout.milliseconds)))
+            try context.ensureTopic(topic, partitions: c.partitions)
         } catch {
             return failed("cannot create topic \(topic): \(error)")
         }
@@ -216,9 +197,7 @@ public final class CapacityRunner {
         let partitions = Set((0..<c.partitions).map { TopicPartition(topic, Int32($0)) })
         let outcome = engine.run(specs, covering: partitions, mode: &mode)
         row.joinMs = outcome.joinMs
-        if meta.consumerPropertiesSource?.hasPrefix("planned") == true, let applied = outcome.members.first?.appliedProperties {
-            meta.consumerProperties = RunMetadata.perTrialKeysMarked(applied)
-            meta.consumerPropertiesSource = "applied, as reported by consumer c01 of the first trial that started"
+        if context.recordApplied(outcome.members.first?.appliedProperties, from: "consumer c01 of the first trial that started", in: &meta) {
             try? meta.write(to: files.metadataPath)
         }
         let maxHeld = outcome.assignmentAtGo.values.map(\.count).max() ?? 0
@@ -226,7 +205,7 @@ public final class CapacityRunner {
         row.modelAssignment = CapacityModel.assignmentRate(r1: r1, partitions: c.partitions, maxPartitions: maxHeld)
         let recording: OpenLoopRecording
         switch outcome.result {
-        case .failure(let f): return failed(f.reason)
+        case .failure(let f): return failed(f.reason, interrupted: f.interrupted)
         case .success(let r): recording = r
         }
         // every consumer's final result carries its audit and latency: without one, neither could be checked
@@ -242,7 +221,6 @@ public final class CapacityRunner {
         let series = LagSeries(
             startNs: recording.startNs, durationNs: c.duration.nanoseconds, partitionCount: c.partitions,
             checkpoints: recording.checkpoints, positions: recording.positions)
-        lastSeries = series
         let verdict = CapacityVerdict.judge(series, rate: rate, maxLagSeconds: c.maxLag.seconds, warmupSeconds: c.warmup.seconds)
         row.lagGrowth = verdict.growthPerSecond
         row.worstPartition = verdict.worstPartition
@@ -316,13 +294,13 @@ public final class CapacityRunner {
             row.reason = verdict.reason
         }
         if !recording.notes.isEmpty { row.reason += " [" + recording.notes.joined(separator: "; ") + "]" }
-        return row
+        return TrialOutput(row: row, series: series)
     }
 
     /// Deletes a trial's topic where the broker can (a real cluster; the embedded broker this process hosts on
     /// librdkafka ≥ 2.15); elsewhere it goes when the embedded broker stops.
     private func dropTopic(_ topic: String) {
-        _ = try? cluster.deleteTopics([topic], timeoutMs: Int32(clamping: Int(configuration.createTimeout.milliseconds)))
+        _ = try? cluster.deleteTopics([topic], timeoutMs: context.createTimeoutMs)
     }
 
     private func settings() -> [String: String] {
@@ -339,6 +317,6 @@ public final class CapacityRunner {
                 + (c.userProperties["linger.ms"] == nil
                     ? " (linger.ms is 1 below \(Int(ProducerWorker.fastRate)) events/s and 5 at or above; per trial rate)" : "")
                 ,
-        ].merging(c.groupTimers.settings) { $1 }
+        ]
     }
 }

@@ -7,7 +7,7 @@
 ///   cross) the bound;
 /// - **invalid**: the producers fell behind their schedule (a harness limit, not a consumer result).
 public struct CapacityVerdict: Sendable, Equatable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
         case sustains
         case fallsBehind = "falls-behind"
         case invalid

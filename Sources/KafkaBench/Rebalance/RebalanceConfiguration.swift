@@ -1,35 +1,31 @@
 /// Everything a rebalance run needs.
-public struct RebalanceConfiguration: Sendable {
+public struct RebalanceConfiguration: Sendable, PlannedRun {
+    /// The settings every mode shares (events, group, placement, naming); read as `configuration.work` etc.
+    public var plan = RunPlan(work: .none, commit: .sync, keys: 10_000)
+    /// The group's session timeout (`plan.groupTimers`): `session.timeout.ms` under the classic protocol, the
+    /// embedded broker's setting under the consumer protocol.
+    public var sessionTimeout: DurationValue {
+        get { plan.groupTimers.sessionTimeout }
+        set { plan.groupTimers.sessionTimeout = newValue }
+    }
+    /// The members' heartbeat interval (`plan.groupTimers`).
+    public var heartbeatInterval: DurationValue {
+        get { plan.groupTimers.heartbeatInterval }
+        set { plan.groupTimers.heartbeatInterval = newValue }
+    }
     public var partitions: Int
     public var consumers: Int
     public var script: RebalanceScript
-    public var assignors: [Assignor] = [.range]
     /// Events per second produced for the whole run.
     public var rate: Double = 2000
     public var duration: DurationValue
-    public var commit: CommitMode = .sync
     /// Hold manual commits while a member rebalances (`CommitGate`); false measures librdkafka without that
     /// workaround (`--no-commit-gate`).
     public var commitGate = true
-    public var work: WorkModel = .none
     /// Reuse `group.instance.id` across restarts (KIP-345); real clusters only.
     public var staticMembership = false
-    /// After each assignor's run, delete the topic and group it created (real clusters, and the embedded broker
-    /// this process hosts on librdkafka ≥ 2.15); a topic that existed before is never deleted.
-    public var cleanup = false
-    public var sessionTimeout: DurationValue = .seconds(6)
-    public var heartbeatInterval: DurationValue = .milliseconds(500)
     public var maxPollInterval: DurationValue = .seconds(300)
-    public var valueBytes = 100
-    public var keys = 10_000
-    /// Bound for the group's first stable assignment, and for the final drain.
-    public var joinTimeout: DurationValue = .seconds(30)
     public var drainTimeout: DurationValue = .seconds(30)
-    public var topicPrefix = "kbench"
-    public var embeddedBrokers = 1
-    public var userProperties: [String: String] = [:]
-    /// `--agents N`: run the consumers on agents on other hosts (nil: on this host). The producer runs here.
-    public var agents: AgentSettings?
     /// `--on-event 'STEP=COMMAND'`: a command run at a script step (what faults a real cluster's broker).
     public var onEvent: [String] = []
 
@@ -51,19 +47,26 @@ public struct RebalanceConfiguration: Sendable {
             throw UsageError("--rate must be above 0 and at most 50000 events/s (every event is reported to the runner) (got \(rate))")
         }
         guard duration.nanoseconds >= 1_000_000_000 else { throw UsageError("--duration must be at least 1s (got \(duration))") }
-        guard heartbeatInterval < sessionTimeout else {
-            throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")
-        }
-        if assignors.contains(where: { $0.groupProtocol == .classic }) {
+        try plan.validate(alsoOwned: ["group.instance.id"])
+        if self.assignors.contains(where: { $0.groupProtocol == .classic }) {
             guard maxPollInterval >= sessionTimeout else {
                 throw UsageError(
                     "--max-poll-interval (\(maxPollInterval)) must be at least --session-timeout (\(sessionTimeout)): librdkafka refuses "
                         + "max.poll.interval.ms below session.timeout.ms under the classic protocol; lower --session-timeout to \(maxPollInterval) or less")
             }
         }
-        guard valueBytes >= EventRecord.headerSize else { throw UsageError("--value-bytes must be at least \(EventRecord.headerSize)") }
         _ = try script.commands(onEvent)
-        try ConsumerProperties.checkUserProperties(userProperties, strategies: assignors, alsoOwned: ["group.instance.id"])
+    }
+
+    /// Refuses `--static-membership` on the embedded broker under the classic protocol: its coordinator parses
+    /// `group.instance.id` but ignores it, so a restart rebalances fully and kbench would report a false result.
+    /// `embedded`: the run's broker is librdkafka's mock (known before connecting when no bootstrap is given).
+    public func checkStaticMembership(embedded: Bool) throws(UsageError) {
+        guard staticMembership, embedded, self.assignors.contains(where: { $0.groupProtocol == .classic }) else { return }
+        throw UsageError(
+            "--static-membership is not supported by the embedded broker under the classic protocol: its coordinator ignores "
+                + "group.instance.id, so a restart would rebalance fully and kbench would report a false result; use "
+                + "--group-protocol consumer (whose embedded coordinator honours it), or a real cluster (--bootstrap HOST:PORT)")
     }
 
     /// Checks the script's broker faults against the cluster: `embeddedBrokers` brokers of a hosted embedded

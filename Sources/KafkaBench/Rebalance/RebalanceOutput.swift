@@ -31,29 +31,50 @@ public enum RebalanceOutput {
         "steady_lag_msgs",
     ]
 
-    static func f(_ v: Double?, _ digits: Int = 1) -> String {
-        guard let v, v.isFinite else { return "" }
-        return String(format: "%.\(digits)f", v)
+    static func f(_ v: Double?, _ digits: Int = 1) -> String { CSV.fixed(v, digits) }
+
+    /// The four tables of a run whose timeline CSV is `csvPath`: timeline, events, partitions and totals, with
+    /// their schema lines and headers.
+    public static func tables(forCSV csvPath: String) -> [RunFiles.Table] {
+        let companions = companionPaths(forCSV: csvPath)
+        return [
+            RunFiles.Table(path: csvPath, schemaLine: "# kbench rebalance timeline schema 2", columns: timelineColumns),
+            RunFiles.Table(path: companions[0], schemaLine: "# kbench rebalance events schema 4", columns: eventColumns),
+            RunFiles.Table(path: companions[1], schemaLine: "# kbench rebalance partitions schema 1", columns: partitionColumns),
+            RunFiles.Table(path: companions[2], schemaLine: "# kbench rebalance totals schema 2", columns: totalsColumns),
+        ]
     }
 
-    public static func timelineCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance timeline schema 2", timelineColumns.joined(separator: ",")]
-        for a in analyses {
-            for p in a.timeline {
-                lines.append(
-                    [
-                        runId, broker, a.assignor.rawValue, f(p.tSeconds, 2), p.consumer, f(p.msgsPerS, 0), String(p.assigned),
-                        f(p.latencyP99Ms, 2), p.consumer == "group" ? String(p.lag) : "",
-                    ].map(CSV.quote).joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+    /// One assignor's rows for each of the four `tables`, in their order, each line newline-ended.
+    public static func rows(_ a: RebalanceAnalysis, runId: String, broker: String) -> [String] {
+        [
+            timelineRows(a, runId: runId, broker: broker), eventRows(a, runId: runId, broker: broker), partitionRows(a, runId: runId),
+            totalsRow(a, runId: runId, broker: broker),
+        ]
     }
 
+    /// The events CSV of `analyses` whole (head and rows), as the run writes it.
     public static func eventsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance events schema 4", eventColumns.joined(separator: ",")]
-        for a in analyses {
-            for e in a.events {
+        tables(forCSV: "x.csv")[1].head + analyses.map { eventRows($0, runId: runId, broker: broker) }.joined()
+    }
+
+    private static func lines(_ rows: [[String]]) -> String {
+        rows.map { $0.map(CSV.quote).joined(separator: ",") + "\n" }.joined()
+    }
+
+    static func timelineRows(_ a: RebalanceAnalysis, runId: String, broker: String) -> String {
+        lines(
+            a.timeline.map { p in
+                [
+                    runId, broker, a.assignor.rawValue, f(p.tSeconds, 2), p.consumer, f(p.msgsPerS, 0), String(p.assigned),
+                    f(p.latencyP99Ms, 2), p.consumer == "group" ? String(p.lag) : "",
+                ]
+            })
+    }
+
+    static func eventRows(_ a: RebalanceAnalysis, runId: String, broker: String) -> String {
+        lines(
+            a.events.map { e in
                 let retries: String = e.produceRetries.map(String.init) ?? ""
                 let base: [String] = [
                     runId, broker, a.assignor.rawValue, e.action, f(e.atSeconds, 2), f(e.windowEndSeconds, 2), e.target,
@@ -68,43 +89,32 @@ public enum RebalanceOutput {
                     f(e.recoveryMs, 0), String(e.orderViolations), String(e.writtenTwice), String(e.produceErrors), retries,
                     f(e.produceP50Ms), f(e.produceP99Ms), f(e.produceMaxMs), e.command, e.commandExit.map(String.init) ?? "", e.commandOutput,
                 ]
-                lines.append((base + faults + [e.part, f(e.rejoinMs, 0)]).map(CSV.quote).joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+                return base + faults + [e.part, f(e.rejoinMs, 0)]
+            })
     }
 
-    public static func partitionsCSV(_ analyses: [RebalanceAnalysis], runId: String) -> String {
-        var lines = ["# kbench rebalance partitions schema 1", partitionColumns.joined(separator: ",")]
-        for a in analyses {
-            for p in a.partitionTimeline {
-                lines.append(
-                    [
-                        runId, a.assignor.rawValue, f(p.tSeconds, 2), String(p.partition), p.owner, String(p.produced),
-                        String(p.consumed), String(p.lag), f(p.stalledMs, 0),
-                    ].map(CSV.quote).joined(separator: ","))
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+    static func partitionRows(_ a: RebalanceAnalysis, runId: String) -> String {
+        lines(
+            a.partitionTimeline.map { p in
+                [
+                    runId, a.assignor.rawValue, f(p.tSeconds, 2), String(p.partition), p.owner, String(p.produced),
+                    String(p.consumed), String(p.lag), f(p.stalledMs, 0),
+                ]
+            })
     }
 
-    public static func totalsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        var lines = ["# kbench rebalance totals schema 2", totalsColumns.joined(separator: ",")]
-        for a in analyses {
-            let retries: String = a.produceRetries.map(String.init) ?? ""
-            let base: [String] = [
-                runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
-                String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, String(a.undrained), a.undrainedRanges,
-                f(a.latencyP50Ms), f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
-            ]
-            let faults: [String] = [
-                String(a.orderViolations), a.orderExamples, String(a.writtenTwice), a.writtenTwiceExamples, retries, f(a.produceP50Ms), f(a.produceP99Ms),
-                f(a.produceMaxMs),
-                a.leadersAtStart, String(a.steadyLagMessages),
-            ]
-            lines.append((base + faults).map(CSV.quote).joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+    static func totalsRow(_ a: RebalanceAnalysis, runId: String, broker: String) -> String {
+        let retries: String = a.produceRetries.map(String.init) ?? ""
+        let base: [String] = [
+            runId, broker, a.assignor.rawValue, String(a.produced), String(a.deliveryFailures), String(a.processedUnique),
+            String(a.duplicates), String(a.lost), String(a.lostBeforeFirstEvent), a.lostRanges, String(a.undrained), a.undrainedRanges,
+            f(a.latencyP50Ms), f(a.latencyP99Ms), f(a.latencyP999Ms), f(a.latencyMaxMs),
+        ]
+        let faults: [String] = [
+            String(a.orderViolations), a.orderExamples, String(a.writtenTwice), a.writtenTwiceExamples, retries, f(a.produceP50Ms), f(a.produceP99Ms),
+            f(a.produceMaxMs), a.leadersAtStart, String(a.steadyLagMessages),
+        ]
+        return lines([base + faults])
     }
 
     /// A terminal table per assignor with the measured numbers (the same as the events and totals CSVs).
@@ -184,9 +194,9 @@ public enum RebalanceOutput {
             # kbench rebalance timeline: group throughput and lag over time, one panel per assignor, events marked.
             # Re-run with: gnuplot \((pngPath as NSString).deletingPathExtension).gp
             set terminal pngcairo size 1400,\(300 * panels + 120) font "Sans,11"
-            set output '\(pngPath)'
+            set output \(Gnuplot.quoted(pngPath))
             set datafile separator ','
-            set multiplot layout \(panels),1 title "\(title)" font "Sans,13"
+            set multiplot layout \(panels),1 title \(Gnuplot.doubleQuoted(title)) font "Sans,13"
             set grid ytics
             set style textbox opaque noborder
             set ylabel 'events/s'
@@ -202,7 +212,7 @@ public enum RebalanceOutput {
             s += "unset arrow\nunset label\nunset object\n"
             // the legend above the first panel only, outside every plot area: it covers no data and no event label
             s += i == 0 ? "set key outside top center horizontal maxrows 1\n" : "unset key\n"
-            s += "set title '\(a.assignor.rawValue)'\n"
+            s += "set title \(Gnuplot.quoted(a.assignor.rawValue))\n"
             s += "set xrange [0:\(String(format: "%.1f", maxT))]\n"
             s += i == analyses.count - 1 ? "set xlabel 'time since traffic started (s)'\n" : "unset xlabel\n"
             // one mark per event: a deploy's turns are in the events CSV, not on the plot
@@ -227,12 +237,12 @@ public enum RebalanceOutput {
                     ? ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); \(conv)"
                     : ": \(e.stalledPartitions) partition(s) stalled, longest \(stall); lag peak \(e.lagPeakMessages), \(back)"
                 s +=
-                    "set label \(k + 1) '\(e.action) \(e.target)\(detail)' at \(x), graph \(0.93 - Double(k % 3) * 0.11) offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'\n"
+                    "set label \(k + 1) \(Gnuplot.quoted("\(e.action) \(e.target)\(detail)")) at \(x), graph \(0.93 - Double(k % 3) * 0.11) offset 0.5,0 front boxed font 'Sans,10' textcolor rgb '#cc3333'\n"
             }
             s +=
-                "plot '\(csvPath)' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):6 "
+                "plot \(Gnuplot.quoted(csvPath)) every ::2 using (strcol(3) eq \(Gnuplot.quoted(a.assignor.rawValue)) && strcol(5) eq 'group' ? $4 : 1/0):6 "
                 + "with lines linewidth 2 linecolor rgb '#1f5fa8' title 'group throughput (100 ms bins; catch-up bursts clipped)', "
-                + "'' every ::2 using (strcol(3) eq '\(a.assignor.rawValue)' && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 "
+                + "'' every ::2 using (strcol(3) eq \(Gnuplot.quoted(a.assignor.rawValue)) && strcol(5) eq 'group' ? $4 : 1/0):9 axes x1y2 "
                 + "with lines linewidth 1.5 linecolor rgb '#e08a00' title 'group lag, right axis (produced, not yet processed)', "
                 + "NaN with boxes fillstyle transparent solid 0.18 noborder linecolor rgb '#f0a040' title 'event until the group converged', "
                 + "NaN with boxes fillstyle transparent solid 0.22 noborder linecolor rgb '#cc3333' title 'event that did not converge'\n"
@@ -243,7 +253,7 @@ public enum RebalanceOutput {
 }
 
 extension RebalanceOutput {
-    /// The files one `write` produced.
+    /// The files of a run (`RebalanceRun`).
     public struct Files: Sendable {
         public var timeline: String
         public var events: String
@@ -253,6 +263,21 @@ extension RebalanceOutput {
         public var script: String
         public var png: String?
         public var gnuplot: GnuplotStatus
+
+        /// The files, a line each, and what became of the plot (rendered, skipped, gnuplot missing or failed).
+        public var listing: String {
+            var lines = [
+                "timeline: \(timeline)", "events: \(events)", "partitions: \(partitions)", "totals: \(totals)", "metadata: \(metadata)",
+                "plot script: \(script)",
+            ]
+            switch gnuplot {
+            case .rendered: lines.append("plot: \(png ?? "")")
+            case .skipped: break
+            case .notInstalled(let hint): lines.append(hint)
+            case .failed(let m): lines.append("gnuplot failed: \(m)")
+            }
+            return lines.joined(separator: "\n")
+        }
     }
 
     /// The CSVs written beside the timeline CSV at `csvPath` (events, partitions, totals).
@@ -260,28 +285,21 @@ extension RebalanceOutput {
         [ResultPaths.events(forCSV: csvPath), ResultPaths.stem(csvPath) + "-partitions.csv", ResultPaths.stem(csvPath) + "-totals.csv"]
     }
 
-    /// Writes (or rewrites, as assignors finish) every file of a run.
-    public static func write(
-        _ analyses: [RebalanceAnalysis], csvPath: String, plotsDir: String, runId: String,
-        broker: String, metadata: RunMetadata, render: Bool = true
-    ) throws -> Files {
-        try timelineCSV(analyses, runId: runId, broker: broker).write(toFile: csvPath, atomically: true, encoding: .utf8)
-        let companions = companionPaths(forCSV: csvPath)
-        let (events, partitionsPath, totalsPath) = (companions[0], companions[1], companions[2])
-        try eventsCSV(analyses, runId: runId, broker: broker).write(toFile: events, atomically: true, encoding: .utf8)
-        try partitionsCSV(analyses, runId: runId).write(toFile: partitionsPath, atomically: true, encoding: .utf8)
-        try totalsCSV(analyses, runId: runId, broker: broker).write(toFile: totalsPath, atomically: true, encoding: .utf8)
-        let meta = ResultPaths.metadata(forCSV: csvPath)
-        try metadata.write(to: meta)
+    /// Writes (or rewrites, as assignors finish) the gnuplot timeline of `analyses` into `plotsDir`, reading the
+    /// timeline CSV at `csvPath`, and runs gnuplot when `render`. Returns the script's path, the PNG's when
+    /// rendered, and what gnuplot did.
+    public static func writePlot(
+        _ analyses: [RebalanceAnalysis], csvPath: String, plotsDir: String, broker: String, brokerKind: String, render: Bool
+    ) throws -> (script: String, png: String?, gnuplot: GnuplotStatus) {
         try FileManager.default.createDirectory(atPath: plotsDir, withIntermediateDirectories: true)
         let name = ResultPaths.name(csvPath)
         let script = RelativePath.join(plotsDir, name + "-timeline.gp")
         let pngName = name + "-timeline.png"
         let title =
             (analyses.contains { $0.events.contains { !$0.detail.isEmpty } }
-                ? "Broker faults: group throughput and lag (\(metadata.brokerKind))"
-                : "Rebalancing: group throughput while consumers join, leave and crash (\(metadata.brokerKind))")
-            + (broker == "embedded" ? "\\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
+                ? "Broker faults: group throughput and lag (\(brokerKind))"
+                : "Rebalancing: group throughput while consumers join, leave and crash (\(brokerKind))")
+            + (broker == "embedded" ? "\nembedded broker: fixed group timers, durations show shape not real-cluster timing" : "")
         // Scale to the steady traffic: three times the median group throughput; catch-up bursts are clipped.
         let steady = Statistics.median(analyses.flatMap { $0.timeline.filter { $0.consumer == "group" && $0.msgsPerS > 0 }.map(\.msgsPerS) })
         try GeneratedFile.write(
@@ -294,7 +312,6 @@ extension RebalanceOutput {
             status = GnuplotRunner.run(executable: GnuplotRunner.locate(), scriptFile: (script as NSString).lastPathComponent, directory: plotsDir)
         }
         let png: String? = if case .rendered = status { RelativePath.join(plotsDir, pngName) } else { nil }
-        return Files(
-            timeline: csvPath, events: events, partitions: partitionsPath, totals: totalsPath, metadata: meta, script: script, png: png, gnuplot: status)
+        return (script, png, status)
     }
 }

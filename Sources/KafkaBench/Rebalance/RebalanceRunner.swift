@@ -3,27 +3,36 @@ import Foundation
 
 /// Runs a rebalance scenario once per assignor on the trial engine: the group forms and passes the barrier,
 /// then `LiveTrafficMode` runs the producer and the script's joins, leaves, kills, restarts and broker faults,
-/// recording everything `RebalanceAnalysis` needs.
+/// recording everything `RebalanceAnalysis` needs. `RebalanceRun` drives it over every assignor and writes the files.
 public final class RebalanceRunner {
     public let configuration: RebalanceConfiguration
-    public let cluster: ClusterConnection
-    public let runId: String
+    /// What the run shares with every mode: run id, placement (this host or agents), clean-up.
+    public let context: RunContext
+    public var cluster: ClusterConnection { context.cluster }
+    public var runId: String { context.runId }
     /// Consumers on this host, or on agents (`--agents N`).
     private let placement: any WorkerPlacement
 
-    public init(configuration: RebalanceConfiguration, cluster: ClusterConnection, runId: String) throws {
-        try configuration.validate()
-        self.configuration = configuration
-        self.cluster = cluster
-        self.runId = runId
-        placement = try Placements.make(agents: configuration.agents, cluster: cluster, topicPrefix: configuration.topicPrefix, runId: runId)
+    /// A runner with a context of its own (for tests and library callers); `close()` releases it.
+    public convenience init(configuration: RebalanceConfiguration, cluster: ClusterConnection, runId: String) throws {
+        try self.init(
+            configuration: configuration,
+            context: RunContext(kind: .rebalance, plan: configuration.plan, cluster: cluster, commandLine: RunMetadata.invokedCommandLine, runId: runId))
     }
 
-    /// Releases the agents, if the consumers ran on agents.
-    /// The librdkafka version every worker of the run reports (the runner's, or the agents').
-    public var clientVersion: String { placement.expectedLibrdkafka ?? LibrdkafkaRuntime.version }
+    /// Validates the configuration and makes the context's placement (with agents: waits for them).
+    public init(configuration: RebalanceConfiguration, context: RunContext) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.context = context
+        placement = try context.placement()
+    }
 
-    public func close() { (placement as? AgentPlacement)?.close() }
+    /// The librdkafka version every worker of the run reports (the runner's, or the agents').
+    public var clientVersion: String { context.clientVersion }
+
+    /// Releases the agents, if the consumers ran on agents.
+    public func close() { context.close() }
 
     /// The live producer's properties for broker faults on the embedded cluster: one produce request in flight
     /// per broker. librdkafka 2.0.2's mock answers a Fetch with at most one producer batch per partition, so with
@@ -42,12 +51,7 @@ public final class RebalanceRunner {
     /// not form or the run is interrupted; problems during the run become notes of the recording.
     public func run(assignor: Assignor, embedded: Bool) throws -> RebalanceRecording {
         let c = configuration
-        if c.staticMembership && embedded && assignor.groupProtocol == .classic {
-            throw RunError(
-                "--static-membership is not supported by the embedded broker under the classic protocol: its coordinator parses "
-                    + "group.instance.id but ignores it (a restart causes a full rebalance), so kbench would report a false result; use "
-                    + "--group-protocol consumer or a real cluster")
-        }
+        if assignor.groupProtocol == .classic { try c.checkStaticMembership(embedded: embedded) }
         let topic =
             cluster.hostedBroker != nil
             ? "\(c.topicPrefix)-rebalance-\(assignor.rawValue)"
@@ -58,9 +62,11 @@ public final class RebalanceRunner {
             hosted.setConsumerGroupTimers(
                 sessionTimeoutMs: Int(c.sessionTimeout.milliseconds), heartbeatIntervalMs: Int(c.heartbeatInterval.milliseconds))
         }
-        let created = try cluster.ensureTopic(topic, partitions: c.partitions) == .created
+        let created = try context.ensureTopic(topic, partitions: c.partitions) == .created
         let group = "\(c.topicPrefix)-\(runId)-rebalance-\(assignor.rawValue)"
-        defer { if c.cleanup { cleanUp(topic: created ? topic : nil, group: group) } }
+        defer {
+            if c.cleanup { for note in context.cleanUp(topics: created ? [topic] : [], groups: [group]) { onProgress(note) } }
+        }
         let admin = try KafkaAdmin(config: cluster.baseConfig)
         var lows: [Int64] = []
         for p in 0..<c.partitions { lows.append(try admin.watermarks(TopicPartition(topic, Int32(p))).low) }
@@ -115,25 +121,6 @@ public final class RebalanceRunner {
         switch outcome.result {
         case .success(let recorded): return recorded
         case .failure(let failure): throw failure
-        }
-    }
-
-    /// `--cleanup`: deletes the run's group, and its topic when this run created it; says what it did or why not.
-    private func cleanUp(topic: String?, group: String) {
-        do {
-            if let topic {
-                let deleted = try cluster.deleteTopics([topic], timeoutMs: 30_000)
-                onProgress(
-                    deleted
-                        ? "--cleanup: deleted topic \(topic)"
-                        : "--cleanup: this embedded broker cannot delete topics; \(topic) goes away when the broker stops")
-            }
-            if cluster.hostedBroker == nil, try !cluster.metadata().isEmbeddedBroker {
-                try KafkaAdmin(config: cluster.baseConfig).deleteGroups([group])
-                onProgress("--cleanup: deleted group \(group)")
-            }
-        } catch {
-            onProgress("--cleanup failed: \(error)")
         }
     }
 }

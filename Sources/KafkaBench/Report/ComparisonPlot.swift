@@ -82,10 +82,6 @@ struct ComparisonPlot {
         "P=\(k.partitions)" + (k.topics > 1 ? "×\(k.topics)" : "") + " \(k.assignor) \(k.mode) \(k.work)"
     }
 
-    private func quote(_ s: String) -> String { ReportText.gnuplotString(s) }
-
-    private func number(_ v: Double) -> String {
-        guard v.isFinite else { return "NaN" }
-        return v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(format: "%.6g", v)
-    }
+    private func quote(_ s: String) -> String { Gnuplot.quoted(s) }
+    private func number(_ v: Double) -> String { Gnuplot.number(v) }
 }

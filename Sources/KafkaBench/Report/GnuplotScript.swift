@@ -56,10 +56,10 @@ struct GnuplotScript {
             out += "# index \(i): \(describe(s.key))\n"
             for p in s.points {
                 let cells: [String] = [
-                    String(p.consumers), num(p.throughputMedian), num(p.throughputMin), num(p.throughputMax),
-                    num(p.consumerRateMedian), num(p.consumerRateMin), num(p.consumerRateMax),
+                    String(p.consumers), Gnuplot.number(p.throughputMedian), Gnuplot.number(p.throughputMin), Gnuplot.number(p.throughputMax),
+                    Gnuplot.number(p.consumerRateMedian), Gnuplot.number(p.consumerRateMin), Gnuplot.number(p.consumerRateMax),
                     String(p.minPartitionsPerConsumer), String(p.maxPartitionsPerConsumer),
-                    num(s.modelAt(p)), String(p.trials), p.measuresHost ? "1" : "0",
+                    Gnuplot.number(s.modelAt(p)), String(p.trials), p.measuresHost ? "1" : "0",
                 ]
                 out += cells.joined(separator: ",") + "\n"
             }
@@ -98,7 +98,7 @@ struct GnuplotScript {
             "set title \(qq(title(plot) + "\n" + subtitle(plot))) font 'Sans,19'",
             "set xlabel 'consumers in the group'", "set border 3", "set tics nomirror",
             "set grid lc rgb '#e0e0e0'", "set samples 2000", "set bars 1.5", "set tmargin 5",
-            "set xrange [\(num(frame.xMin)):\(num(frame.xMax))]",
+            "set xrange [\(Gnuplot.number(frame.xMin)):\(Gnuplot.number(frame.xMax))]",
             "set label 99 \(q("kbench sweep \(name)")) at screen 0.008, screen 0.015 left font 'Sans,11' tc rgb '#888888'",
         ]
         if frame.xMax <= 24 { l.append("set xtics 1") }
@@ -109,7 +109,7 @@ struct GnuplotScript {
             let scale = Scale(maximum: Statistics.maximum(top))
             l += [
                 "set ylabel \(q(plot == .drain ? "drain throughput (\(scale.unit), backlog / makespan)" : "throughput (\(scale.unit))"))",
-                "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
+                "set yrange [0:\(Gnuplot.number(scale.axisTop))]", "scale = \(Gnuplot.real(scale.divisor))",
                 key(inside: "top left", shown: shown),
             ]
         case .balance:
@@ -124,7 +124,7 @@ struct GnuplotScript {
             let scale = Scale(maximum: Statistics.maximum(top))
             l += [
                 "set ylabel \(q("events/s per active consumer (\(scale.unit))"))",
-                "set yrange [0:\(num(scale.axisTop))]", "scale = \(real(scale.divisor))",
+                "set yrange [0:\(Gnuplot.number(scale.axisTop))]", "scale = \(Gnuplot.real(scale.divisor))",
                 key(inside: "top right", shown: shown),
             ]
         }
@@ -201,12 +201,12 @@ struct GnuplotScript {
         switch plot {
         case .throughput where primaryMode == "window":
             return modelGroups(shown).enumerated().map { i, g in
-                "model\(i)(x) = (\(ScalingModel.gnuplot(.window, r1: real(g.r1), slots: g.pt))) / scale"
+                "model\(i)(x) = (\(ScalingModel.gnuplot(.window, r1: Gnuplot.real(g.r1), slots: g.pt))) / scale"
             }
         case .throughput, .drain:
             return []  // drawn from each series' model column (the real partition sizes), see plotElements
         case .balance:
-            return slotValues(shown).enumerated().map { i, pt in "even\(i)(x) = x < 1 ? NaN : \(real(Double(pt))) / x" }
+            return slotValues(shown).enumerated().map { i, pt in "even\(i)(x) = x < 1 ? NaN : \(Gnuplot.real(Double(pt))) / x" }
         case .perConsumer:
             return []
         }
@@ -224,7 +224,7 @@ struct GnuplotScript {
             let s = series[i]
             let (colour, point) = style(s, among: shown)
             let title = titled.insert(colourKey(s.key)).inserted ? "title \(q(label(s.key)))" : "notitle"
-            let off = num(frame.offset(s.key.assignor))
+            let off = Gnuplot.number(frame.offset(s.key.assignor))
             let x = "(\(col("consumers")) + \(off))"
             let block = "dat index \(i) using "
             switch plot {
@@ -285,7 +285,7 @@ struct GnuplotScript {
         case .perConsumer:
             var drawn = Set<String>()
             for g in groups where drawn.insert(ReportText.rate(g.r1)).inserted {
-                e.append("\(real(g.r1)) / scale \(modelStyle) " + (drawn.count == 1 ? "title \(q("one consumer alone (r1)\(r1Text)"))" : "notitle"))
+                e.append("\(Gnuplot.real(g.r1)) / scale \(modelStyle) " + (drawn.count == 1 ? "title \(q("one consumer alone (r1)\(r1Text)"))" : "notitle"))
             }
         }
         return e
@@ -330,12 +330,8 @@ struct GnuplotScript {
         "work=\(k.work) mode=\(k.mode) topics=\(k.topics) partitions=\(k.partitions) assignor=\(k.assignor)"
     }
 
-    private func q(_ s: String) -> String { ReportText.gnuplotString(s) }
-
-    /// A gnuplot double-quoted string, so "\n" breaks the line.
-    private func qq(_ s: String) -> String {
-        "\"" + s.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"").replacing("\n", with: "\\n") + "\""
-    }
+    private func q(_ s: String) -> String { Gnuplot.quoted(s) }
+    private func qq(_ s: String) -> String { Gnuplot.doubleQuoted(s) }
 }
 
 /// The x axis of a plot and where its series' points sit: dodged sideways per assignor so error bars do not hide
@@ -378,13 +374,13 @@ private struct Frame {
                 text = "P·T = \(s.pt) partitions (\(s.partitions) × \(s.topics) topics)"
             }
             l.append("set arrow \(i + 1) from \(s.pt), graph 0 to \(s.pt), graph 1 nohead dt 4 lw 1.5 lc rgb '#555555' back")
-            l.append("set label \(2 * i + 1) \(ReportText.gnuplotString(text)) at \(s.pt), graph 1 center offset 0,0.7 tc rgb '#333333' front")
+            l.append("set label \(2 * i + 1) \(Gnuplot.quoted(text)) at \(s.pt), graph 1 center offset 0,0.7 tc rgb '#333333' front")
             if Double(s.pt) < Double(consumers.last ?? 0) {
                 let end = slots.dropFirst(i + 1).first.map { min(Double($0.pt), xMax) } ?? xMax
                 let label = slots.count == 1 ? "idle consumers" : "idle consumers (\(s.topics == 1 ? "P" : "P·T") = \(s.pt))"
                 l.append("set object \(i + 1) rect from \(s.pt), graph 0 to graph 1, graph 1 behind fc rgb '#000000' fs transparent solid 0.07 noborder")
                 l.append(
-                    "set label \(2 * i + 2) \(ReportText.gnuplotString(label)) at \(num((Double(s.pt) + end) / 2)), graph \(num(idleLabelY + 0.05 * Double(i))) center tc rgb '#555555' back"
+                    "set label \(2 * i + 2) \(Gnuplot.quoted(label)) at \(Gnuplot.number((Double(s.pt) + end) / 2)), graph \(Gnuplot.number(idleLabelY + 0.05 * Double(i))) center tc rgb '#555555' back"
                 )
             }
         }
@@ -409,17 +405,4 @@ private struct Scale {
         }
         axisTop = m * 1.4 / divisor
     }
-}
-
-/// A number gnuplot computes with in floating point (an integer literal would make `/` divide integers).
-private func real(_ v: Double) -> String {
-    let s = num(v)
-    return s.contains(where: { ".eEN".contains($0) }) ? s : s + ".0"
-}
-
-/// A number as gnuplot reads it (NaN for an unmeasured value).
-private func num(_ v: Double) -> String {
-    guard v.isFinite else { return "NaN" }
-    if v == v.rounded() && abs(v) < 1e15 { return String(Int(v)) }
-    return String(format: "%.6g", v)
 }

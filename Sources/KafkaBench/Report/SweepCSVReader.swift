@@ -10,165 +10,28 @@ import Foundation
 public enum SweepCSVReader {
     /// Reads and parses the CSV at `path`.
     public static func read(path: String) throws(UsageError) -> [TrialRow] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw UsageError("cannot read sweep CSV \(path): \(error.localizedDescription)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw UsageError("\(path) is not UTF-8 text, so it is not a kbench sweep CSV")
-        }
-        return try parse(text, source: path)
+        try rows(of: CSVTable.read(path: path, kind: "sweep", versions: 1...TrialRow.schemaVersion))
     }
 
     /// Parses CSV text; `source` names the file in error messages.
     public static func parse(_ text: String, source: String) throws(UsageError) -> [TrialRow] {
-        let records = logicalRecords(text)
-        guard let first = records.first, !(records.count == 1 && first.text.trimmingWhitespace().isEmpty) else {
-            throw UsageError("\(source) is empty: a sweep CSV starts with '\(TrialRow.schemaLine)'")
-        }
-        let schema = try checkSchemaLine(first.text, source: source)
-        guard records.count > 1, !records[1].text.trimmingWhitespace().isEmpty else {
-            throw UsageError("\(source) line 2: missing the header line (the column names \(TrialRow.columns.first!),\(TrialRow.columns[1]),…)")
-        }
-        let header = try columnIndex(records[1], schema: schema, source: source)
+        try rows(of: CSVTable.parse(text, source: source, kind: "sweep", versions: 1...TrialRow.schemaVersion))
+    }
+
+    /// The trial rows of a table whose header holds every column of its schema (a renamed column is read under its
+    /// old name).
+    private static func rows(of read: CSVTable) throws(UsageError) -> [TrialRow] {
+        let table = read.renaming(TrialRow.formerNames.map { ($0.key, $0.value) })
+        try table.requireColumns(TrialRow.columns(schema: table.schema), kind: "sweep")
         var rows: [TrialRow] = []
-        for record in records.dropFirst(2) where !record.text.trimmingWhitespace().isEmpty {
-            let cells: [String]
-            do { cells = try CSV.split(Substring(record.text)) } catch {
-                throw UsageError("\(source) line \(record.line): \(error.message)")
-            }
-            guard cells.count == header.count else {
-                throw UsageError("\(source) line \(record.line): \(cells.count) cells, but the header (line 2) has \(header.count) columns")
-            }
-            rows.append(try RowCells(cells: cells, index: header.index, source: source, line: record.line).trialRow())
-        }
+        for row in table.rows { rows.append(try row.trialRow()) }
         return rows
-    }
-
-    /// A CSV record with the 1-based line it starts on; quoted cells may span lines.
-    struct Record {
-        var line: Int
-        var text: String
-    }
-
-    static func logicalRecords(_ text: String) -> [Record] {
-        var records: [Record] = []
-        var pending: Record? = nil
-        var quotes = 0
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
-            if var p = pending {
-                p.text += "\n" + line
-                pending = p
-            } else {
-                pending = Record(line: i + 1, text: line)
-            }
-            quotes += line.reduce(0) { $0 + ($1 == "\"" ? 1 : 0) }
-            if quotes % 2 == 0, let p = pending {
-                records.append(p)
-                pending = nil
-                quotes = 0
-            }
-        }
-        if let p = pending { records.append(p) }
-        while records.count > 1, let last = records.last, last.text.isEmpty { records.removeLast() }
-        return records
-    }
-
-    /// The file's schema version, if this kbench reads it.
-    private static func checkSchemaLine(_ line: String, source: String) throws(UsageError) -> Int {
-        let found = line.trimmingWhitespace()
-        let prefix = "# kbench sweep schema "
-        if found.hasPrefix(prefix) {
-            let version = found.dropFirst(prefix.count)
-            if let v = Int(version), (1...TrialRow.schemaVersion).contains(v) { return v }
-            throw UsageError(
-                "\(source) line 1: sweep schema \(version), but this kbench reads schemas 1 to \(TrialRow.schemaVersion); use the kbench version that wrote it")
-        }
-        throw UsageError("\(source) line 1: expected '\(TrialRow.schemaLine)', found '\(found.prefix(60))': is this a kbench sweep CSV?")
-    }
-
-    private static func columnIndex(_ record: Record, schema: Int, source: String) throws(UsageError) -> (index: [String: Int], count: Int) {
-        let names: [String]
-        do { names = try CSV.split(Substring(record.text)).map { $0.trimmingWhitespace() } } catch {
-            throw UsageError("\(source) line \(record.line): \(error.message)")
-        }
-        var index: [String: Int] = [:]
-        for (i, name) in names.enumerated() {
-            if index[name] != nil {
-                throw UsageError("\(source) line \(record.line), column \(i + 1): column '\(name)' appears twice in the header")
-            }
-            index[name] = i
-        }
-        // A renamed column is read under its old name.
-        for (name, former) in TrialRow.formerNames where index[name] == nil {
-            if let i = index[former] { index[name] = i }
-        }
-        let expected = TrialRow.columns(schema: schema)
-        let missing = expected.filter { index[$0] == nil }
-        if missing.count > 5 {
-            throw UsageError(
-                "\(source) line \(record.line): missing \(missing.count) of the \(expected.count) columns (\(missing.prefix(3).joined(separator: ", ")), …): is this the header of a kbench sweep CSV?"
-            )
-        }
-        if !missing.isEmpty {
-            throw UsageError("\(source) line \(record.line): missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) in the header")
-        }
-        return (index, names.count)
     }
 }
 
-/// One data row's cells with typed, position-reporting accessors.
-private struct RowCells {
-    let cells: [String]
-    let index: [String: Int]
-    let source: String
-    let line: Int
-
-    /// An absent column (added after the file's schema) reads as an empty cell.
-    private func cell(_ name: String) -> (text: String, column: Int) {
-        guard let i = index[name] else { return ("", 0) }
-        return (cells[i].trimmingWhitespace(), i + 1)
-    }
-
-    private func fail(_ name: String, _ column: Int, _ why: String) -> UsageError {
-        UsageError("\(source) line \(line), column \(column) (\(name)): \(why)")
-    }
-
-    func string(_ name: String) -> String { index[name].map { cells[$0] } ?? "" }
-
-    func int(_ name: String, atLeast minimum: Int = 0) throws(UsageError) -> Int {
-        let (text, column) = cell(name)
-        guard let v = Int(text) else {
-            throw fail(name, column, text.isEmpty ? "empty, expected a whole number" : "'\(text)' is not a whole number")
-        }
-        guard v >= minimum else { throw fail(name, column, "\(v) is below the minimum \(minimum)") }
-        return v
-    }
-
-    /// An empty cell is a value the sweep could not compute (written as empty): NaN.
-    func double(_ name: String, required: Bool = false) throws(UsageError) -> Double {
-        let (text, column) = cell(name)
-        if text.isEmpty {
-            if required { throw fail(name, column, "empty, expected a number") }
-            return .nan
-        }
-        guard let v = Double(text), v.isFinite, text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }) else {
-            throw fail(name, column, "'\(text)' is not a number")
-        }
-        guard v >= 0 else { throw fail(name, column, "\(text) is negative") }
-        return v
-    }
-
-    func oneOf(_ name: String, _ accepted: [String]) throws(UsageError) -> String {
-        let (text, column) = cell(name)
-        guard accepted.contains(text) else {
-            throw fail(name, column, "'\(text)' is not one of \(accepted.joined(separator: ", "))")
-        }
-        return text
-    }
-
-    func trialRow() throws(UsageError) -> TrialRow {
+extension CSVTable.Row {
+    /// The row as a sweep trial.
+    fileprivate func trialRow() throws(UsageError) -> TrialRow {
         let status = TrialStatus(rawValue: try oneOf("status", TrialStatus.allCases.map(\.rawValue)))!
         return TrialRow(
             runId: string("run_id"), timestamp: string("timestamp"), broker: string("broker"),

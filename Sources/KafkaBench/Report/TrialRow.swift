@@ -125,10 +125,11 @@ public struct TrialRow: Sendable, Equatable {
         [
             runId, timestamp, broker, librdkafka, String(topics), String(partitions), String(consumers), assignor, work, mode,
             String(messages), String(`repeat`), String(activeConsumers), String(idleConsumers), idleNames,
-            String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), fmt(joinMs, 0), fmt(goSkewMs, 1), fmt(teardownMs, 0),
-            fmt(seconds, 3), fmt(msgsPerS, 1), fmt(mbPerS, 3), fmt(consumerRateMin, 1), fmt(consumerRateMedian, 1),
-            fmt(consumerRateMax, 1), fmt(r1, 1), fmt(modelWindow, 1), fmt(modelDrain, 1), fmt(efficiency, 4), baseline,
-            String(consumed), String(duplicates), String(lost), fmt(workerCpuS, 3), fmt(hostCpuPct, 1), fmt(hostStealPct, 1), fmt(maxWorkerRssMib, 1),
+            String(minPartitionsPerConsumer), String(maxPartitionsPerConsumer), CSV.rounded(joinMs, 0), CSV.rounded(goSkewMs, 1), CSV.rounded(teardownMs, 0),
+            CSV.rounded(seconds, 3), CSV.rounded(msgsPerS, 1), CSV.rounded(mbPerS, 3), CSV.rounded(consumerRateMin, 1), CSV.rounded(consumerRateMedian, 1),
+            CSV.rounded(consumerRateMax, 1), CSV.rounded(r1, 1), CSV.rounded(modelWindow, 1), CSV.rounded(modelDrain, 1), CSV.rounded(efficiency, 4), baseline,
+            String(consumed), String(duplicates), String(lost), CSV.rounded(workerCpuS, 3), CSV.rounded(hostCpuPct, 1), CSV.rounded(hostStealPct, 1),
+            CSV.rounded(maxWorkerRssMib, 1),
             status.rawValue, reason,
         ]
     }
@@ -137,17 +138,26 @@ public struct TrialRow: Sendable, Equatable {
     public var csvLine: String { cells.map(CSV.quote).joined(separator: ",") }
 }
 
-private func fmt(_ v: Double, _ digits: Int) -> String {
-    guard v.isFinite else { return "" }
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let r = (v * scale).rounded() / scale
-    if digits == 0 { return String(Int(r)) }
-    return String(r)
-}
-
 /// Minimal RFC 4180 CSV helpers.
 public enum CSV {
+    /// A number rounded to `digits` decimals in its shortest form (`12.5`, `3.0`, `7`): the sweep CSV's format
+    /// since schema 1, kept so that its files stay byte-comparable. Empty for a value that could not be measured.
+    public static func rounded(_ v: Double, _ digits: Int) -> String {
+        guard v.isFinite else { return "" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let r = (v * scale).rounded() / scale
+        if digits == 0 { return String(Int(r)) }
+        return String(r)
+    }
+
+    /// A number with exactly `digits` decimals (`12.50`): the capacity and rebalance CSVs' format. Empty for a
+    /// value that could not be measured (nil or not finite).
+    public static func fixed(_ v: Double?, _ digits: Int = 1) -> String {
+        guard let v, v.isFinite else { return "" }
+        return String(format: "%.\(digits)f", v)
+    }
+
     public static func quote(_ cell: String) -> String {
         if cell.contains(",") || cell.contains("\"") || cell.contains("\n") {
             return "\"" + cell.replacing("\"", with: "\"\"") + "\""

@@ -1,40 +1,42 @@
 import Foundation
 
-/// A sweep CSV opened before any trial runs (so an unwritable path fails fast), appended and flushed one
-/// row per finished trial, so an interrupted sweep keeps every finished row.
+/// A sweep's files (`RunFiles`): the trial CSV, appended and flushed one row per finished trial, and with agents
+/// the placement CSV beside it (which agent ran each consumer).
 public final class ResultsFile {
     public let path: String
-    private let file: NewResultsFile
+    private let files: RunFiles
     /// Trial rows appended so far.
     public private(set) var rowsWritten = 0
+
     /// `X.meta.json` beside `X.csv`.
-    public var metadataPath: String { ResultPaths.metadata(forCSV: path) }
+    public var metadataPath: String { files.metadataPath }
 
     /// Refuses a path (or a companion of it) that exists or cannot be written (creating its directory), leaving
     /// no file behind.
     public static func checkWritable(_ path: String, companions: [String] = []) throws(RunError) {
-        let file = try ResultsFile(path: path, companions: companions)
-        file.discard()
+        try RunFiles.check([path, ResultPaths.metadata(forCSV: path)] + companions)
     }
 
-    /// Creates the file (and its directory) and writes the schema and header lines. Refuses to overwrite it or
-    /// any of the `companions` the run will write beside it.
-    public init(path: String, companions: [String] = []) throws(RunError) {
+    /// Creates the CSV (and its directory) with its schema and header lines, and the placement CSV when the
+    /// consumers run on agents. Refuses to overwrite either or the metadata.
+    public init(path: String, agents: Bool) throws(RunError) {
         self.path = path
-        try NewResultsFile.prepare([path, ResultPaths.metadata(forCSV: path)] + companions)
-        file = try NewResultsFile(path: path)
-        file.append(TrialRow.schemaLine + "\n" + TrialRow.columns.joined(separator: ",") + "\n")
+        var tables = [RunFiles.Table(path: path, schemaLine: TrialRow.schemaLine, columns: TrialRow.columns)]
+        if agents { tables.append(AgentAssignmentsFile.table(forCSV: path)) }
+        files = try RunFiles(tables: tables)
     }
 
     public func append(_ row: TrialRow) {
-        file.append(row.csvLine + "\n")
+        files.append(row.csvLine + "\n")
         rowsWritten += 1
     }
 
-    /// Removes the CSV and its metadata: for a run that failed before its first trial ended, so that no empty
-    /// result is left behind.
-    public func discard() {
-        file.remove()
-        try? FileManager.default.removeItem(atPath: metadataPath)
+    /// Appends one trial's consumers to the placement CSV (a sweep on agents only).
+    public func appendPlacement(runId: String, point: TrialPoint, status: String, _ assignments: [AgentAssignment]) {
+        files.append(AgentAssignmentsFile.rows(runId: runId, point: point, status: status, assignments), to: 1)
     }
+
+    /// Removes the CSVs and the metadata: for a run that failed before its first trial ended, so that no empty
+    /// result is left behind.
+    public func discard() { files.discard() }
 }

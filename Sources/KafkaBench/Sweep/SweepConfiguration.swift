@@ -7,52 +7,33 @@ public enum SweepMode: String, Sendable, Codable, CaseIterable {
 }
 
 /// Everything a sweep needs, validated: the trial points and how each trial runs.
-public struct SweepConfiguration: Sendable {
+public struct SweepConfiguration: Sendable, PlannedRun {
+    /// The settings every mode shares (events, group, placement, naming); read as `configuration.work` etc.
+    public var plan = RunPlan(work: .sleep(.milliseconds(1)), commit: .auto, keys: 100_000)
     public var partitions: [Int]
     public var consumers: [Int]
     /// `--baseline K`: the consumer count the model is scaled from (nil: the smallest consumer count). Set it with
     /// `setBaseline(_:)`, which adds K to `consumers` when missing.
     public private(set) var baseline: Int?
-    public var assignors: [Assignor] = [.range]
     public var topics = 1
-    public var work: WorkModel = .sleep(.milliseconds(1))
     /// Messages per topic; nil sizes the backlog automatically (see `messagesPerTopic(partitions:)`).
     public var messages: Int?
-    public var keys = 100_000
     public var keyDistribution: KeyDistribution = .uniform
-    public var valueBytes = 100
     public var mode: SweepMode = .window
     public var duration: DurationValue = .seconds(4)
     public var warmup: DurationValue = .milliseconds(500)
     public var repeats = 1
-    public var commit: CommitMode = .auto
     public var failFast = false
-    /// Bound for the group to become stable (all consumers assigned, every partition held once).
-    public var joinTimeout: DurationValue = .seconds(30)
-    /// The group's session timeout and heartbeats (`--session-timeout`, `--heartbeat-interval`).
-    public var groupTimers = GroupTimers()
     /// Bound for one trial's measurement (drain mode: the whole drain).
     public var trialTimeout: DurationValue = .seconds(600)
-    /// Brokers of the embedded cluster when no bootstrap is given.
-    public var embeddedBrokers = 1
-    /// Librdkafka properties from the user (-X, --config); applied on top of kbench's consumer defaults.
-    public var userProperties: [String: String] = [:]
-    /// Topic and group name prefix: topics are `<prefix>-p<P>-t<i>`.
-    public var topicPrefix = "kbench"
     /// Delete and recreate existing kbench topics instead of refusing a mismatch (real clusters).
     public var recreate = false
     /// Replication factor of created topics (default min(3, brokers)).
     public var replicationFactor: Int?
-    /// Delete at the end the topics and groups this run created (where the broker supports it).
-    public var cleanup = false
-    /// Bound for creating (or deleting) a topic.
-    public var createTimeout: DurationValue = .seconds(30)
-    /// `--agents N`: run the consumers on agents on other hosts (nil: on this host).
-    public var agents: AgentSettings?
 
     /// The topics of one partition count.
     public func topicNames(partitions p: Int) -> [String] {
-        (0..<topics).map { "\(topicPrefix)-p\(p)-t\($0)" }
+        (0..<topics).map { "\(self.topicPrefix)-p\(p)-t\($0)" }
     }
 
     /// Every default in one place: the command's options start from these.
@@ -83,7 +64,7 @@ public struct SweepConfiguration: Sendable {
         var out: [TrialPoint] = []
         for p in partitions {
             for c in consumers.sorted() {
-                for a in assignors {
+                for a in self.assignors {
                     for r in 1...repeats { out.append(TrialPoint(partitions: p, consumers: c, assignor: a, repeat: r)) }
                 }
             }
@@ -95,10 +76,10 @@ public struct SweepConfiguration: Sendable {
     /// cannot drain a partition within warm-up + window (×1.5), bounded by what the embedded broker retains.
     public func messagesPerTopic(partitions p: Int) -> Int {
         if let messages { return messages }
-        let perMessageBytes = SeedPlan(topic: "", partitions: p, messages: 1, keys: keys, valueBytes: valueBytes).storedBytesPerMessage()
+        let perMessageBytes = SeedPlan(topic: "", partitions: p, messages: 1, keys: self.keys, valueBytes: self.valueBytes).storedBytesPerMessage()
         let retained = EmbeddedBroker.retainedBytesPerPartition * 9 / 10 / perMessageBytes
         let perPartition: Int
-        switch (mode, work.perMessage) {
+        switch (mode, self.work.perMessage) {
         case (.window, let d?):
             perPartition = min(retained, max(1000, Int((warmup.seconds + duration.seconds) / d.seconds * 1.5)))
         case (.drain, let d?):
@@ -118,7 +99,7 @@ public struct SweepConfiguration: Sendable {
     /// four partitions, ~9% of a core per idle consumer; the embedded broker 0.19 ms). A long wait changes no
     /// figure: a fetch is answered as soon as it has data. Drain keeps 10 ms, which bounds how late it sees the end.
     public var consumerModeProperties: [String: String] {
-        var p = groupTimers.properties
+        var p = self.groupTimers.properties
         if mode == .window { p["fetch.wait.max.ms"] = "500" }
         return p
     }
@@ -128,15 +109,15 @@ public struct SweepConfiguration: Sendable {
     /// consumer of 20 partitions at 1 ms per message reached some of them only after 10 s and more, and they
     /// stalled in the window. Batches of at most ~50 ms of work give every partition a turn early in the window.
     public var seedBatchMessages: Int {
-        guard let d = work.perMessage, d.nanoseconds > 0 else { return 10_000 }
+        guard let d = self.work.perMessage, d.nanoseconds > 0 else { return 10_000 }
         return max(20, min(10_000, Int(50_000_000 / d.nanoseconds)))
     }
 
     public func validate() throws(UsageError) {
-        guard !partitions.isEmpty, !consumers.isEmpty, !assignors.isEmpty else { throw UsageError("nothing to run") }
+        guard !partitions.isEmpty, !consumers.isEmpty, !self.assignors.isEmpty else { throw UsageError("nothing to run") }
+        try plan.validate()
         guard (1...20).contains(topics) else { throw UsageError("--topics must be between 1 and 20 (got \(topics))") }
         guard (1...100).contains(repeats) else { throw UsageError("--repeat must be between 1 and 100 (got \(repeats))") }
-        try groupTimers.validate()
         if let k = baseline {
             guard k >= 1 else { throw UsageError("--baseline must be at least 1 (got \(k))") }
             guard k == consumers.min() else {
@@ -148,15 +129,7 @@ public struct SweepConfiguration: Sendable {
         guard consumers.max()! <= 200 else { throw UsageError("--consumers above 200 would start too many processes (got \(consumers.max()!))") }
         guard duration.nanoseconds >= 100_000_000 else { throw UsageError("--duration must be at least 100ms (got \(duration))") }
         if let m = messages, m < 1 { throw UsageError("--messages must be at least 1 (got \(m))") }
-        guard keys > 0 else { throw UsageError("--keys must be at least 1 (got \(keys))") }
-        guard valueBytes >= EventRecord.headerSize, valueBytes <= 1_000_000 else {
-            throw UsageError("--value-bytes must be between \(EventRecord.headerSize) and 1000000 (got \(valueBytes))")
-        }
-        guard !topicPrefix.isEmpty, topicPrefix.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }) else {
-            throw UsageError("--topic-prefix '\(topicPrefix)' is not a valid topic name start: use [a-zA-Z0-9._-]")
-        }
         if let rf = replicationFactor, rf < 1 { throw UsageError("--replication-factor must be at least 1 (got \(rf))") }
-        try ConsumerProperties.checkUserProperties(userProperties, strategies: assignors)
     }
 }
 

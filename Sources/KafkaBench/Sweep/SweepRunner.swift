@@ -25,21 +25,39 @@ public struct SweepOutcome: Sendable {
 /// the model and efficiency, and appends each row to the CSV as it finishes.
 public final class SweepRunner {
     public let configuration: SweepConfiguration
-    public let cluster: ClusterConnection
-    public let runId: String
+    /// What the run shares with every mode (placement, metadata, clean-up); shared with a parent run when this
+    /// sweep is one of its parts (capacity's r1 trial).
+    public let context: RunContext
+    public var cluster: ClusterConnection { context.cluster }
+    public var runId: String { context.runId }
     public let csvPath: String
-    public let commandLine: String
     private let results: ResultsFile
+    /// Whether this runner made `context` (and so closes it when the sweep ends).
+    private let ownsContext: Bool
+    /// What this sweep is within the run it is part of ("r1 trial"); nil for a sweep of its own.
+    private let partLabel: String?
 
     /// Opens the output file at once, so an unwritable path is refused before anything runs.
-    public init(configuration: SweepConfiguration, cluster: ClusterConnection, csvPath: String, commandLine: String) throws {
+    public convenience init(configuration: SweepConfiguration, cluster: ClusterConnection, csvPath: String, commandLine: String) throws {
         try configuration.validate()
+        let context = try RunContext(kind: .sweep, plan: configuration.plan, cluster: cluster, commandLine: commandLine)
+        try self.init(configuration: configuration, context: context, csvPath: csvPath, partLabel: nil)
+    }
+
+    /// A sweep that is part of another run (`label`: what it is there, "r1 trial"): it uses that run's `context`
+    /// (its run id and placement) and leaves it open.
+    public convenience init(configuration: SweepConfiguration, partOf context: RunContext, label: String, csvPath: String) throws {
+        try configuration.validate()
+        try self.init(configuration: configuration, context: context, csvPath: csvPath, partLabel: label)
+    }
+
+    private init(configuration: SweepConfiguration, context: RunContext, csvPath: String, partLabel: String?) throws {
         self.configuration = configuration
-        self.cluster = cluster
+        self.context = context
         self.csvPath = csvPath
-        self.commandLine = commandLine
-        runId = RunMetadata.newRunId()
-        results = try ResultsFile(path: csvPath, companions: configuration.agents == nil ? [] : [AgentAssignmentsFile.path(forCSV: csvPath)])
+        self.partLabel = partLabel
+        ownsContext = partLabel == nil
+        results = try ResultsFile(path: csvPath, agents: configuration.agents != nil)
     }
 
     /// Runs every trial. A failure before the first trial ends removes the (empty) CSV and metadata again.
@@ -53,30 +71,19 @@ public final class SweepRunner {
     }
 
     private func runTrials(progress: @escaping (SweepProgress) -> Void) throws -> SweepOutcome {
-        let md = try cluster.metadata()
-        let placement = try Placements.make(agents: configuration.agents, cluster: cluster, topicPrefix: configuration.topicPrefix, runId: runId)
-        let agentPlacement = placement as? AgentPlacement
-        defer { agentPlacement?.close() }
-        let placementFile = agentPlacement.map { _ in AgentAssignmentsFile(forCSV: csvPath) }
-        let embedded = md.isEmbeddedBroker
+        let placement = try context.placement()
+        defer { if ownsContext { context.close() } }
+        let agentPlacement = context.agentPlacement
+        let embedded = context.embedded
         let properties = ConsumerProperties(
             cluster: cluster.baseConfig, embedded: embedded, mode: configuration.consumerModeProperties, commit: configuration.commit)
 
         let metadataPath = results.metadataPath
-        var meta = RunMetadata(
-            runId: runId, kind: "sweep", commandLine: commandLine, started: RunMetadata.utcTimestamp(),
-            brokerKind: md.brokerKind, bootstrap: cluster.hostedBroker != nil ? "embedded (hosted by the runner)" : cluster.bootstrap,
-            cluster: md, host: RunMetadata.currentHost(),
-            consumerProperties: KafkaConfig(properties.base).redacted,
-            settings: settings(), trials: configuration.points.count, failedTrials: 0, status: "running")
-        meta.consumerPropertiesSource = "planned (no worker has reported yet)"
+        var meta = context.startMetadata(
+            settings: settings(), trials: configuration.points.count, plannedProperties: properties.base, part: partLabel.map { (.sweep, $0) })
         // What every worker must report (WorkerGroup fails one that reports another).
-        let clientVersion = placement.expectedLibrdkafka ?? LibrdkafkaRuntime.version
-        meta.librdkafkaVersion = clientVersion
-        if let agentPlacement, let placementFile {
-            meta.settings["placement"] = agentPlacement.description
-            meta.settings["placement_file"] = placementFile.path
-        }
+        let clientVersion = context.clientVersion
+        if agentPlacement != nil { meta.settings["placement_file"] = AgentAssignmentsFile.path(forCSV: csvPath) }
         if let hosted = cluster.hostedBroker {
             let note = EmbeddedBrokerTimers.firstRebalanceNote(hosted)
             meta.settings["embedded_first_rebalance"] = note
@@ -92,7 +99,11 @@ public final class SweepRunner {
         var interrupted = false
         var index = 0
         var groupsUsed: [String] = []
-        defer { cleanUp(groups: groupsUsed, embedded: embedded, progress: progress) }
+        defer {
+            if configuration.cleanup && cluster.hostedBroker == nil {
+                for note in context.cleanUp(topics: createdTopics, groups: groupsUsed) { progress(.note(note)) }
+            }
+        }
 
         partitionLoop: for p in configuration.partitions {
             let topics = configuration.topicNames(partitions: p)
@@ -111,12 +122,10 @@ public final class SweepRunner {
                     topicNames: topics, lowWatermarks: low, highWatermarks: high)
                 let result = trial.run(point)
                 groupsUsed.append(trial.groupId(point))
-                if let agentPlacement, let placementFile {
-                    placementFile.append(runId: runId, point: point, status: result.ok ? "ok" : "failed", agentPlacement.takeAssignments())
+                if let agentPlacement {
+                    results.appendPlacement(runId: runId, point: point, status: result.ok ? "ok" : "failed", agentPlacement.takeAssignments())
                 }
-                if meta.consumerPropertiesSource?.hasPrefix("planned") == true, let applied = result.appliedProperties {
-                    meta.consumerProperties = RunMetadata.perTrialKeysMarked(applied)
-                    meta.consumerPropertiesSource = "applied, as reported by consumer c01 of the first trial that started"
+                if context.recordApplied(result.appliedProperties, from: "consumer c01 of the first trial that started", in: &meta) {
                     try meta.write(to: metadataPath)
                 }
                 if result.interrupted || kbench_stop_signal() != 0 { interrupted = true; break partitionLoop }
@@ -136,7 +145,7 @@ public final class SweepRunner {
                     : (point.consumers == k && result.ok ? Baseline.isBaseline : Baseline.scaledFrom(k))
                 let row = Self.row(
                     result, r1: r1, baseline: baselineCell, configuration: configuration, runId: runId,
-                    broker: embedded ? "embedded" : cluster.bootstrap, librdkafka: clientVersion,
+                    broker: context.brokerLabel, librdkafka: clientVersion,
                     messages: configuration.messagesPerTopic(partitions: p))
                 results.append(row)
                 rows.append(row)
@@ -151,12 +160,11 @@ public final class SweepRunner {
                 progress(.note("deleted \(topics.joined(separator: ", ")) from the embedded broker (librdkafka \(LibrdkafkaRuntime.version)'s mock can)"))
             }
         }
-        meta.cluster = (try? cluster.metadata()) ?? meta.cluster
-        meta.finished = RunMetadata.utcTimestamp()
-        if let lost = agentPlacement?.lostAgents, !lost.isEmpty { meta.settings["agents_lost"] = lost.joined(separator: ",") }
         meta.failedTrials = rows.filter { $0.status != .ok }.count
-        meta.status =
-            interrupted ? "interrupted after \(rows.count) of \(points.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed")
+        context.finish(
+            &meta,
+            status: interrupted
+                ? "interrupted after \(rows.count) of \(points.count) trials" : (meta.failedTrials > 0 ? "completed with failures" : "completed"))
         try meta.write(to: metadataPath)
         return SweepOutcome(rows: rows, csvPath: csvPath, metadataPath: metadataPath, interrupted: interrupted)
     }
@@ -173,37 +181,11 @@ public final class SweepRunner {
             "value_bytes": String(c.valueBytes), "baseline": "C=\(c.baselineConsumers)",
             "messages_per_topic": c.partitions.map { "P=\($0): \(c.messagesPerTopic(partitions: $0))" }.joined(separator: ", "),
             "window_order": "each worker hands its queued messages to the work one partition at a time in turn",
-        ].merging(c.groupTimers.settings) { $1 }
+        ]
     }
 
     /// Topics this run created (the only ones `--cleanup` may delete).
     public private(set) var createdTopics: [String] = []
-
-    /// With `--cleanup`: deletes the topics and groups this run created, where the broker supports it.
-    private func cleanUp(groups: [String], embedded: Bool, progress: (SweepProgress) -> Void) {
-        guard configuration.cleanup, cluster.hostedBroker == nil else { return }
-        if embedded {
-            progress(
-                .note(
-                    "--cleanup: an embedded broker in another process cannot delete topics or groups (the mock answers no DeleteTopics/DeleteGroups requests); "
-                        + "\(createdTopics.isEmpty ? "its topics" : createdTopics.joined(separator: ", ")) go away when 'kbench broker' stops"))
-            return
-        }
-        do {
-            let admin = try KafkaAdmin(config: cluster.baseConfig)
-            let timeout = Int32(clamping: Int(configuration.createTimeout.milliseconds))
-            try admin.deleteTopics(createdTopics, timeoutMs: timeout)
-            if !createdTopics.isEmpty { progress(.note("--cleanup: deleted topics \(createdTopics.joined(separator: ", "))")) }
-            do {
-                try admin.deleteGroups(groups, timeoutMs: timeout)
-                progress(.note("--cleanup: deleted \(groups.count) consumer group(s)"))
-            } catch {
-                progress(.note("--cleanup: could not delete the consumer groups: \(error)"))
-            }
-        } catch {
-            progress(.note("--cleanup failed: \(error)"))
-        }
-    }
 
     /// Creates (or checks) and seeds the topics for one partition count; returns their watermarks.
     /// An existing topic is reused only with the same partition count and either empty (it is seeded) or holding
@@ -214,7 +196,6 @@ public final class SweepRunner {
         let messages = configuration.messagesPerTopic(partitions: partitions)
         var low: [TopicPartition: Int64] = [:], high: [TopicPartition: Int64] = [:]
         let admin = try KafkaAdmin(config: cluster.baseConfig)
-        let timeout = Int32(clamping: Int(configuration.createTimeout.milliseconds))
         func watermarks(_ topic: String) throws -> Int64 {
             var total: Int64 = 0
             for p in 0..<partitions {
@@ -236,9 +217,8 @@ public final class SweepRunner {
             if embedded {
                 try plan.checkEmbeddedRetention(partitionCounts: SeedPlan.partitionCounts(userIds: ids, partitions: partitions))
             }
-            let outcome = try cluster.ensureTopic(
-                topic, partitions: partitions, replicationFactor: configuration.replicationFactor,
-                recreate: configuration.recreate, createTimeoutMs: timeout)
+            let outcome = try context.ensureTopic(
+                topic, partitions: partitions, replicationFactor: configuration.replicationFactor, recreate: configuration.recreate)
             if outcome == .created { createdTopics.append(topic) }
             if outcome == .reused {
                 let existing = try watermarks(topic)
