@@ -115,6 +115,22 @@ import Testing
         #expect(WorkerSpecPolicy.problem(with: s) != nil, "\(key) was accepted")
     }
 
+    /// Properties outside the `sasl.`/`ssl.`/`plugin.` prefixes that still name a file or a callback: only the
+    /// suffix rule stops them, so none of these may pass while a harmless property does.
+    @Test(arguments: [
+        "offset.store.path", "https.ca.location", "log.file", "offset.store.directory", "interceptor.library.paths", "kinit.cmd",
+        "oauth.keytab", "rebalance_cb",
+    ])
+    func propertiesNamingFilesBySuffixAreRefusedByName(key: String) {
+        var s = WorkerSpecPolicy.stripped(Self.spec())
+        s.properties["fetch.wait.max.ms"] = "50"
+        #expect(WorkerSpecPolicy.problem(with: s) == nil, "a harmless property was refused")
+        s.properties[key] = "/tmp/x"
+        let problem = WorkerSpecPolicy.problem(with: s)
+        #expect(problem?.contains("property \(key) may not come from the control topic") == true, "\(key): \(problem ?? "accepted")")
+        #expect(WorkerSpecPolicy.stripped(s).properties[key] == nil, "the runner would send \(key)")
+    }
+
     @Test func badNamesTopicsAndValuesAreRefused() {
         var s = WorkerSpecPolicy.stripped(Self.spec())
         s.name = "../../bin/sh"
