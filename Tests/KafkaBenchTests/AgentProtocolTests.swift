@@ -10,19 +10,46 @@ import Testing
 @Suite struct AgentProtocolTests {
     static let key = try! AgentKey(text: "0123456789abcdef-test-key", source: "test")
 
-    @Test func sha256AndHMACMatchThePublishedVectors() {
-        #expect(HMACSHA256.hex(HMACSHA256.sha256(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(HMACSHA256.hex(HMACSHA256.sha256([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        let twoBlocks = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-        #expect(HMACSHA256.hex(HMACSHA256.sha256(twoBlocks)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    @Test func theTagIsHMACSHA256MatchingThePublishedVectors() {
         // RFC 4231 test cases 1, 2 and 6 (a key longer than the block).
-        let t1 = HMACSHA256.authenticate(Array("Hi There".utf8), key: [UInt8](repeating: 0x0b, count: 20))
-        #expect(HMACSHA256.hex(t1) == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
-        let t2 = HMACSHA256.authenticate(Array("what do ya want for nothing?".utf8), key: Array("Jefe".utf8))
-        #expect(HMACSHA256.hex(t2) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
-        let t6 = HMACSHA256.authenticate(
-            Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8), key: [UInt8](repeating: 0xaa, count: 131))
-        #expect(HMACSHA256.hex(t6) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+        let cases: [(key: [UInt8], message: String, tag: String)] = [
+            ([UInt8](repeating: 0x0b, count: 20), "Hi There", "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"),
+            (Array("Jefe".utf8), "what do ya want for nothing?", "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"),
+            (
+                [UInt8](repeating: 0xaa, count: 131), "Test Using Larger Than Block-Size Key - Hash Key First",
+                "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+            ),
+        ]
+        for c in cases {
+            let message = Array(c.message.utf8)
+            let tag = AgentMAC.tag(message, key: c.key)
+            #expect(ControlCodec.hex(tag) == c.tag)
+            #expect(AgentMAC.isValid(tag, for: message, key: c.key))
+            var flipped = tag
+            flipped[31] ^= 0x01
+            #expect(!AgentMAC.isValid(flipped, for: message, key: c.key), "a tag with its last bit flipped was accepted")
+            #expect(!AgentMAC.isValid(Array(tag.prefix(16)), for: message, key: c.key), "a truncated tag was accepted")
+            #expect(!AgentMAC.isValid(tag, for: message + [0x20], key: c.key), "the tag of another message was accepted")
+        }
+    }
+
+    /// A lease as an agent of an earlier version puts it on the wire; its tag was computed independently of kbench
+    /// (any HMAC-SHA256 implementation over the JSON bytes with the test key gives it).
+    static let recordedLease =
+        "98b76d75b8fd7956a358c1235527b67c57a3a554385d609f290f221b28690ca3."
+        + #"{"expiresAtMs":1700000030000,"from":"runner","issuedAtMs":1700000000000,"kind":"lease","leaseMs":5000,"#
+        + #""nonce":"00112233445566778899aabbccddeeff","run":"r1","to":"a1"}"#
+
+    @Test func theWireFormatIsUnchanged() throws {
+        var m = ControlMessage(
+            kind: .lease, run: "r1", from: "runner", to: "a1", nonce: "00112233445566778899aabbccddeeff", issuedAtMs: 1_700_000_000_000,
+            expiresAtMs: 1_700_000_030_000)
+        m.leaseMs = 5_000
+        let codec = ControlCodec(key: Self.key)
+        #expect(String(decoding: codec.encode(m), as: UTF8.self) == Self.recordedLease)
+        codec.nowMs = { 1_700_000_001_000 }
+        let read = try codec.decode(Array(Self.recordedLease.utf8)).get()
+        #expect(read.kind == .lease && read.leaseMs == 5_000 && read.to == "a1" && read.issuedAtMs == 1_700_000_000_000)
     }
 
     static func lease(_ codec: ControlCodec) -> ControlMessage {
@@ -60,7 +87,7 @@ import Testing
         #expect(reason(codec.encode(Self.lease(codec))).contains("future"))
         #expect(reason(Array("{\"kind\":\"spawn\"}".utf8)).contains("malformed"))
         let json = Array("{\"kind\":\"spawn\",\"run\":\"r1\"".utf8)
-        #expect(reason(Array(HMACSHA256.hex(Self.key.tag(json)).utf8) + [0x2e] + json).contains("malformed"))
+        #expect(reason(Array(ControlCodec.hex(Self.key.tag(json)).utf8) + [0x2e] + json).contains("malformed"))
     }
 
     static func spec(_ properties: [String: String] = [:]) -> WorkerSpec {
@@ -86,6 +113,22 @@ import Testing
         var s = WorkerSpecPolicy.stripped(Self.spec())
         s.properties[key] = "/tmp/evil.so"
         #expect(WorkerSpecPolicy.problem(with: s) != nil, "\(key) was accepted")
+    }
+
+    /// Properties outside the `sasl.`/`ssl.`/`plugin.` prefixes that still name a file or a callback: only the
+    /// suffix rule stops them, so none of these may pass while a harmless property does.
+    @Test(arguments: [
+        "offset.store.path", "https.ca.location", "log.file", "offset.store.directory", "interceptor.library.paths", "kinit.cmd",
+        "oauth.keytab", "rebalance_cb",
+    ])
+    func propertiesNamingFilesBySuffixAreRefusedByName(key: String) {
+        var s = WorkerSpecPolicy.stripped(Self.spec())
+        s.properties["fetch.wait.max.ms"] = "50"
+        #expect(WorkerSpecPolicy.problem(with: s) == nil, "a harmless property was refused")
+        s.properties[key] = "/tmp/x"
+        let problem = WorkerSpecPolicy.problem(with: s)
+        #expect(problem?.contains("property \(key) may not come from the control topic") == true, "\(key): \(problem ?? "accepted")")
+        #expect(WorkerSpecPolicy.stripped(s).properties[key] == nil, "the runner would send \(key)")
     }
 
     @Test func badNamesTopicsAndValuesAreRefused() {

@@ -95,7 +95,7 @@ import Testing
         let forger = ControlCodec(key: try AgentKey(text: "not-the-shared-key-at-all", source: "test"))
         try channel.send(spawn(forger, "forged"))
         let json = Array("{\"kind\":\"spawn\",\"run\":\"run1\",\"to\":\"a1\"}".utf8)
-        try channel.send(Array(HMACSHA256.hex(key.tag(json)).utf8) + [0x2e] + json)
+        try channel.send(Array(ControlCodec.hex(key.tag(json)).utf8) + [0x2e] + json)
         try channel.send(spawn(codec, "evil", ["plugin.library.paths": "/tmp/evil.so"]))
         let valid = spawn(codec, "valid")
         try channel.send(valid)

@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func rangeLeavingConsumersIdleIsTheAssignmentBound() throws {
-        let analysis = SweepAnalysis(name: "two-topics", rows: Self.twoTopicRows(), meta: SweepMeta(hostCores: 2))
+        let analysis = SweepAnalysis(name: "two-topics", rows: Self.twoTopicRows(), meta: RunMetadata.Recorded(hostCores: 2))
         let range = try #require(analysis.series.first { $0.key.assignor == "range" })
         let knee = try #require(analysis.knees[range.key])
         #expect(knee.consumers == 10 && knee.bound == .assignment)

@@ -59,7 +59,7 @@ import Testing
         // the summary says it too, from the rows' baseline cells
         var rows = ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 10)) }.filter { $0.consumers >= 4 }
         for i in rows.indices { rows[i].baseline = rows[i].consumers == 4 ? Baseline.isBaseline : Baseline.scaledFrom(4) }
-        let analysis = SweepAnalysis(name: "t", rows: rows, meta: SweepMeta())
+        let analysis = SweepAnalysis(name: "t", rows: rows, meta: RunMetadata.Recorded())
         #expect(analysis.series.first?.baselineConsumers == 4)
         #expect(analysis.findings.contains("The model is scaled from C = 4. Warning: the model is scaled from C = 4, not from one consumer"))
     }
@@ -74,7 +74,7 @@ import Testing
         late.setBaseline(4)
         #expect(throws: UsageError.self) { try late.validate() }
         // old files: no baseline column, the smallest consumer count was the rule
-        let analysis = SweepAnalysis(name: "t", rows: ReportFixtures.linearThenFlat(), meta: SweepMeta())
+        let analysis = SweepAnalysis(name: "t", rows: ReportFixtures.linearThenFlat(), meta: RunMetadata.Recorded())
         #expect(analysis.series.allSatisfy { $0.baselineConsumers == 1 })
     }
 }

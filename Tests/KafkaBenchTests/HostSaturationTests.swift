@@ -106,7 +106,7 @@ import Testing
     @Test func aSaturatedKneeIsBoundByTheHost() {
         var rows = ReportFixtures.sweep(assignors: ["range"]) { 950 * Double(min($0, 4)) }
         for i in rows.indices { rows[i].hostCpuPct = rows[i].consumers >= 4 ? 97 : 25 * Double(rows[i].consumers) }
-        let analysis = SweepAnalysis(name: "t", rows: rows, meta: SweepMeta())
+        let analysis = SweepAnalysis(name: "t", rows: rows, meta: RunMetadata.Recorded())
         let knee = analysis.knees.values.first
         #expect(knee?.consumers == 4 && knee?.bound == .hostCPU)
         #expect(analysis.findings.contains("host's CPU was saturated") && analysis.findings.contains(HostCPU.advice))
@@ -116,7 +116,7 @@ import Testing
             name: "t",
             rows: rows.map {
                 var r = $0; r.hostCpuPct = .nan; return r
-            }, meta: SweepMeta())
+            }, meta: RunMetadata.Recorded())
         #expect(unmeasured.knees.values.first?.bound != .hostCPU && unmeasured.hostBoundSentence == nil)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// point a peak only when it stands above the repeats' spread, and says when one run per point cannot separate
 /// noise.
 @Suite struct NoiseAwareHeadlineTests {
-    static func analysis(_ rows: [TrialRow]) -> SweepAnalysis { SweepAnalysis(name: "t", rows: rows, meta: SweepMeta(hostCores: 2)) }
+    static func analysis(_ rows: [TrialRow]) -> SweepAnalysis { SweepAnalysis(name: "t", rows: rows, meta: RunMetadata.Recorded(hostCores: 2)) }
 
     /// 950/consumer up to 10 partitions, then flat with a bump at 12 that is inside the ±2% repeat spread.
     @Test func aBumpInsideTheNoiseIsNotAPeak() throws {

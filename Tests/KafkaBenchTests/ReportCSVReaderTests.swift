@@ -82,17 +82,4 @@ import Testing
         let message = try #require(parseError(ReportFixtures.csv([]) + cells.joined(separator: ",") + "\n"))
         #expect(message.contains("line 3") && message.contains("(msgs_per_s): empty"))
     }
-
-    @Test func metaJSONReadsTopLevelAndSettings() throws {
-        let meta = try SweepMeta.parse(Data(ReportFixtures.meta.utf8), source: "m.json")
-        #expect(meta.brokerKind == "embedded" && meta.hostCores == 2 && meta.hostMemoryGiB == 7.8)
-        #expect(meta.work == "none" && meta.keyDistribution == "uniform" && !meta.keysSkewed)
-        let skewed = try SweepMeta.parse(Data(#"{"command_line": "kbench sweep --key-distribution zipf:1.2"}"#.utf8), source: "m.json")
-        #expect(skewed.keysSkewed && skewed.brokerKind == nil)
-        // RunMetadata writes memoryGib; files written before the rename say memoryGb for the same GiB figure.
-        let host = RunMetadata.currentHost()
-        let written = try JSONEncoder().encode(["host": host])
-        #expect(try SweepMeta.parse(written, source: "m.json").hostMemoryGiB == host.memoryGib)
-        #expect(throws: UsageError.self) { try SweepMeta.parse(Data("not json".utf8), source: "m.json") }
-    }
 }

@@ -26,24 +26,24 @@ import Testing
 
     @Test func partitionBound() throws {
         let series = try #require(ScalingSeries.group(ReportFixtures.linearThenFlat()).first)
-        let knee = try #require(Knee.detect(in: series, meta: SweepMeta(hostCores: 2)))
+        let knee = try #require(Knee.detect(in: series, meta: RunMetadata.Recorded(hostCores: 2)))
         #expect(knee.consumers == 10 && knee.bound == .partitions)
     }
 
     @Test func cpuBound() throws {
         let rows = ReportFixtures.sweep(work: "spin:1ms") { 950 * Double(min($0, 2)) }
         let series = try #require(ScalingSeries.group(rows).first)
-        let knee = try #require(Knee.detect(in: series, meta: SweepMeta(hostCores: 2)))
+        let knee = try #require(Knee.detect(in: series, meta: RunMetadata.Recorded(hostCores: 2)))
         #expect(knee.consumers == 2 && knee.bound == .cpuCores)
         // the same curve without CPU-bound work is the broker's limit
         let plain = try #require(ScalingSeries.group(ReportFixtures.sweep { 950 * Double(min($0, 2)) }).first)
-        #expect(Knee.detect(in: plain, meta: SweepMeta(hostCores: 2))?.bound == .broker)
+        #expect(Knee.detect(in: plain, meta: RunMetadata.Recorded(hostCores: 2))?.bound == .broker)
     }
 
     @Test func skewedKeys() throws {
         let rows = ReportFixtures.sweep { 950 * Double(min($0, 3)) }
         let series = try #require(ScalingSeries.group(rows).first)
-        let zipf = try #require(Knee.detect(in: series, meta: SweepMeta(keyDistribution: "zipf:1.2")))
+        let zipf = try #require(Knee.detect(in: series, meta: RunMetadata.Recorded(keyDistribution: "zipf:1.2")))
         #expect(zipf.consumers == 3 && zipf.bound == .keySkew)
         // uniform keys but one consumer far busier than the rest: a hot partition too
         let uneven = rows.map { r in
@@ -53,7 +53,7 @@ import Testing
             return r
         }
         let unevenSeries = try #require(ScalingSeries.group(uneven).first)
-        #expect(Knee.detect(in: unevenSeries, meta: SweepMeta())?.bound == .keySkew)
+        #expect(Knee.detect(in: unevenSeries, meta: RunMetadata.Recorded())?.bound == .keySkew)
     }
 
     @Test func boundRules() {

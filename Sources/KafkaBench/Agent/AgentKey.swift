@@ -42,5 +42,8 @@ public struct AgentKey: Sendable {
     }
 
     /// The HMAC-SHA256 tag of `message`.
-    func tag(_ message: [UInt8]) -> [UInt8] { HMACSHA256.authenticate(message, key: bytes) }
+    func tag(_ message: [UInt8]) -> [UInt8] { AgentMAC.tag(message, key: bytes) }
+
+    /// True when `tag` is `message`'s tag under this key (compared in constant time).
+    func isValidTag(_ tag: [UInt8], for message: [UInt8]) -> Bool { AgentMAC.isValid(tag, for: message, key: bytes) }
 }

@@ -39,7 +39,7 @@ public final class ControlCodec {
     /// The wire form: `<tag hex>.<JSON>`.
     public func encode(_ message: ControlMessage) -> [UInt8] {
         let json = Array((try? encoder.encode(message)) ?? Data())
-        return Array(HMACSHA256.hex(key.tag(json)).utf8) + [0x2e] + json
+        return Array(Self.hex(key.tag(json)).utf8) + [0x2e] + json
     }
 
     /// Why a message was refused.
@@ -51,10 +51,11 @@ public final class ControlCodec {
     /// The message in `wire` if it is authentic, well-formed, fresh and new; else why not. Accepting records
     /// its nonce, so the same bytes are refused the next time.
     public func decode(_ wire: [UInt8]) -> Result<ControlMessage, Refusal> {
-        guard wire.count > 65, wire[64] == 0x2e else { return .failure(Refusal(reason: "malformed: no authentication tag")) }
-        let tagText = String(decoding: wire[0..<64], as: UTF8.self)
-        let json = Array(wire[65...])
-        guard let tag = Self.unhex(tagText), HMACSHA256.constantTimeEqual(tag, key.tag(json)) else {
+        let tagDigits = AgentMAC.byteCount * 2
+        guard wire.count > tagDigits + 1, wire[tagDigits] == 0x2e else { return .failure(Refusal(reason: "malformed: no authentication tag")) }
+        let tagText = String(decoding: wire[0..<tagDigits], as: UTF8.self)
+        let json = Array(wire[(tagDigits + 1)...])
+        guard let tag = Self.unhex(tagText), key.isValidTag(tag, for: json) else {
             return .failure(Refusal(reason: "forged or corrupted: the authentication tag does not match the shared key"))
         }
         let message: ControlMessage
@@ -82,9 +83,22 @@ public final class ControlCodec {
 
     static func nonce() -> String {
         var g = SystemRandomNumberGenerator()
-        return HMACSHA256.hex((0..<16).map { _ in UInt8.random(in: 0...255, using: &g) })
+        return hex((0..<16).map { _ in UInt8.random(in: 0...255, using: &g) })
     }
 
+    /// Lower-case hexadecimal of `bytes`: how tags and nonces travel.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The bytes of lower-case hexadecimal `text`; nil for an odd length or any other character.
     static func unhex(_ text: String) -> [UInt8]? {
         let chars = Array(text.utf8)
         guard chars.count % 2 == 0 else { return nil }

@@ -121,7 +121,7 @@ public enum CapacityReport {
         let rows = try CapacityRow.read(csvPath: csvPath)
         guard let first = rows.first else { throw UsageError("\(csvPath) has no trial rows") }
         let name = ResultPaths.name(csvPath)
-        let meta = try? SweepMeta.load(csvPath: csvPath)
+        let meta = try? RunMetadata.Recorded.load(csvPath: csvPath)
         do {
             try FileManager.default.createDirectory(atPath: plotsDir, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: resultsDir, withIntermediateDirectories: true)

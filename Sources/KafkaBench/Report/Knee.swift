@@ -76,7 +76,7 @@ public struct Knee: Sendable, Equatable {
     }
 
     /// The knee of `series` and its bound, or nil when the series never stops gaining.
-    public static func detect(in series: ScalingSeries, meta: SweepMeta) -> Knee? {
+    public static func detect(in series: ScalingSeries, meta: RunMetadata.Recorded) -> Knee? {
         let samples = series.points.map { (consumers: $0.consumers, throughput: $0.throughputMedian) }
         guard let c = consumers(in: samples), let p = series.points.first(where: { $0.consumers == c }) else { return nil }
         let spread = p.consumerRateMax > 0 && p.consumerRateMin.isFinite ? 1 - p.consumerRateMin / p.consumerRateMax : 0

@@ -55,7 +55,7 @@ enum ReportText {
     }
 
     /// The broker as a title shows it: the meta's broker kind, else "embedded" or the bootstrap servers.
-    static func brokerKind(meta: SweepMeta, rows: [TrialRow]) -> String {
+    static func brokerKind(meta: RunMetadata.Recorded, rows: [TrialRow]) -> String {
         if let kind = meta.brokerKind { return kind }
         let brokers = Set(rows.map(\.broker)).sorted()
         if brokers == ["embedded"] { return "embedded" }

@@ -50,7 +50,7 @@ struct ResultsIndex {
 
     /// A capacity run: its trials CSV, with the time series, the r1 trial, the summary and the plots.
     private static func capacityEntry(file: String, name: String, in dir: String) -> Entry {
-        let meta = try? SweepMeta.load(csvPath: RelativePath.join(dir, file))
+        let meta = try? RunMetadata.Recorded.load(csvPath: RelativePath.join(dir, file))
         var links = ["[CSV](\(file))"]
         for (label, companion) in [("time series", name + "-timeseries.csv"), ("r1 trial", name + "-r1.csv"), ("summary", name + ".md")]
         where FileManager.default.fileExists(atPath: RelativePath.join(dir, companion)) {
@@ -78,7 +78,7 @@ struct ResultsIndex {
 
     /// A rebalance run: its timeline CSV, with the events CSV and the timeline plot beside it.
     private static func rebalanceEntry(file: String, name: String, in dir: String) -> Entry {
-        let meta = try? SweepMeta.load(csvPath: RelativePath.join(dir, file))
+        let meta = try? RunMetadata.Recorded.load(csvPath: RelativePath.join(dir, file))
         var links = ["[timeline CSV](\(file))"]
         let events = name + "-events.csv"
         var headline = "rebalance run"
@@ -136,7 +136,7 @@ struct ResultsIndex {
                 client: Self.client(a.meta.librdkafkaVersion ?? a.rows.first?.librdkafka), commandLine: a.meta.commandLine,
                 headline: a.headline, links: links)
         } catch {
-            let meta = try? SweepMeta.load(csvPath: RelativePath.join(dir, file))
+            let meta = try? RunMetadata.Recorded.load(csvPath: RelativePath.join(dir, file))
             return Entry(
                 name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?", client: Self.client(meta?.librdkafkaVersion),
                 commandLine: meta?.commandLine, headline: "not readable: \(error.message)", links: links)

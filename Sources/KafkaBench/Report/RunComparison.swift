@@ -7,7 +7,7 @@ public struct RunComparison: Sendable {
     public struct Run: Sendable {
         public var name: String
         public var csvPath: String
-        public var meta: SweepMeta
+        public var meta: RunMetadata.Recorded
         public var series: [ScalingSeries]
     }
 
@@ -53,7 +53,7 @@ public struct RunComparison: Sendable {
         var runs: [Run] = []
         for path in csvPaths {
             let rows = try SweepCSVReader.read(path: path)
-            let meta = FileManager.default.fileExists(atPath: SweepMeta.path(forCSV: path)) ? try SweepMeta.load(csvPath: path) : SweepMeta()
+            let meta = try RunMetadata.Recorded.load(csvPath: path)
             let series = ScalingSeries.group(rows)
             if series.isEmpty { throw UsageError("\(path) has no trial with status ok, so there is nothing to compare") }
             runs.append(Run(name: ResultPaths.name(path), csvPath: path, meta: meta, series: series))
@@ -99,7 +99,7 @@ public struct RunComparison: Sendable {
 
     /// Settings whose values differ between the runs (from their metadata), as (setting, one value per run).
     public var settingDifferences: [(setting: String, values: [String])] {
-        var fields: [(String, (SweepMeta) -> String?)] = [
+        var fields: [(String, (RunMetadata.Recorded) -> String?)] = [
             ("broker", { $0.brokerKind }), ("host cores", { $0.hostCores.map(String.init) }),
             ("host memory (GiB)", { $0.hostMemoryGiB.map { String(format: "%.1f", $0) } }),
             ("kbench", { $0.kbenchVersion }), ("librdkafka", { $0.librdkafkaVersion }),

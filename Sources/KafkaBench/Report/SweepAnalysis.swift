@@ -5,12 +5,12 @@ public struct SweepAnalysis: Sendable {
     /// The CSV's base name, without `.csv`.
     public let name: String
     public let rows: [TrialRow]
-    public let meta: SweepMeta
+    public let meta: RunMetadata.Recorded
     public let series: [ScalingSeries]
     /// The knee of each series that stops scaling within the sweep.
     public let knees: [ScalingSeries.Key: Knee]
 
-    public init(name: String, rows: [TrialRow], meta: SweepMeta) {
+    public init(name: String, rows: [TrialRow], meta: RunMetadata.Recorded) {
         self.name = name; self.rows = rows; self.meta = meta
         series = ScalingSeries.group(rows)
         var k: [ScalingSeries.Key: Knee] = [:]
@@ -21,7 +21,7 @@ public struct SweepAnalysis: Sendable {
     /// Reads `X.csv` and `X.meta.json` and analyses them; a sweep without a single ok trial is an error.
     public static func load(csvPath: String) throws(UsageError) -> SweepAnalysis {
         let rows = try SweepCSVReader.read(path: csvPath)
-        let meta = try SweepMeta.load(csvPath: csvPath)
+        let meta = try RunMetadata.Recorded.load(csvPath: csvPath)
         let name = ResultPaths.name(csvPath)
         let analysis = SweepAnalysis(name: name, rows: rows, meta: meta)
         if analysis.series.isEmpty {

@@ -1,13 +1,19 @@
 import Foundation
 
 /// The metadata JSON written beside every results CSV: how to reproduce the run and what it ran on.
-/// Secrets are masked before anything reaches it.
-public struct RunMetadata: Codable, Sendable {
-    public struct Host: Codable, Sendable {
+/// Secrets are masked before anything reaches it. `CodingKeys` is its schema; reading a file back, including the
+/// shapes earlier versions wrote, is `init(from:)` (RunMetadataDecoding.swift), and what reports show of it is
+/// `RunMetadata.Recorded`.
+public struct RunMetadata: Encodable, Sendable {
+    public struct Host: Encodable, Sendable {
         public var cores: Int
         public var memoryGib: Double
         public var os: String
         public var hostname: String
+
+        enum CodingKeys: String, CodingKey {
+            case cores, memoryGib, os, hostname
+        }
     }
     public var runId: String
     public var kind: String
