@@ -165,8 +165,8 @@ public enum CapacityReport {
             set key top left opaque box
             set grid
 
-            set output '\(name)-lag.png'
-            set title "Lag in time (worst partition) over the run: \(goal)\\n\(subtitle)"
+            set output \(Gnuplot.quoted(name + "-lag.png"))
+            set title \(Gnuplot.doubleQuoted("Lag in time (worst partition) over the run: \(goal)\n\(subtitle)"))
             set xlabel 'seconds since the traffic started'
             set ylabel 'age of the oldest unconsumed event (s)'
             set yrange [0:\(yTop)]
@@ -181,15 +181,15 @@ public enum CapacityReport {
         gp +=
             "plot "
             + titles.enumerated().map { i, t in
-                "'\(lagFile)' index \(i) using 1:2 with lines lw 2 lc rgb '\(colors[i % colors.count])' dt \(i / colors.count + 1) title '\(t)'"
+                "\(Gnuplot.quoted(lagFile)) index \(i) using 1:2 with lines lw 2 lc rgb '\(colors[i % colors.count])' dt \(i / colors.count + 1) title \(Gnuplot.quoted(t))"
             }.joined(separator: ", \\\n     ")
         gp += "\n\nunset arrow 1\nunset arrow 2\nunset label 1\nunset label 2\n"
         let shown = Self.plotAnswer(rows)
         gp += """
-            set output '\(name)-capacity.png'
-            set title "\(fixed.isEmpty ? "Highest sustainable rate" : "Consumed rate") against consumers: \(goal)\\n\(subtitle)"
+            set output \(Gnuplot.quoted(name + "-capacity.png"))
+            set title \(Gnuplot.doubleQuoted("\(fixed.isEmpty ? "Highest sustainable rate" : "Consumed rate") against consumers: \(goal)\n\(subtitle)"))
             set tmargin 6
-            set label 10 "\(shown.text)" at screen 0.5, screen 0.95 center font ',14' textcolor rgb '\(shown.color)'
+            set label 10 \(Gnuplot.doubleQuoted(shown.text)) at screen 0.5, screen 0.95 center font ',14' textcolor rgb '\(shown.color)'
             \(shown.consumers.map { "set object 10 rect from \(Double($0) - 0.4), graph 0 to \(Double($0) + 0.4), graph 1 fillcolor rgb '#008000' fillstyle transparent solid 0.12 noborder behind" } ?? "")
             set xlabel 'consumers'
             set ylabel 'events/s'
@@ -199,19 +199,20 @@ public enum CapacityReport {
 
             """
         if fixed.isEmpty {
-            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'r1 · C (rate ÷ r1 sizing)', \\\n"
+            gp += "plot \(Gnuplot.quoted(capFile)) using 1:3 with lines dt 2 lw 2 title 'r1 · C (rate ÷ r1 sizing)', \\\n"
             gp +=
-                "     '\(capFile)' using 1:4 with linespoints pt 1 lw 1 lc rgb '#808080' title 'model: r1 · P / ceil(P/C) (the busiest consumer keeps up)', \\\n"
+                "     \(Gnuplot.quoted(capFile)) using 1:4 with linespoints pt 1 lw 1 lc rgb '#808080' title 'model: r1 · P / ceil(P/C) (the busiest consumer keeps up)', \\\n"
             gp +=
-                "     '\(capFile)' using 1:2:2:7 with yerrorbars pt 7 ps 1.5 lw 2 title 'measured: highest rate that sustains (bar: up to the lowest that fell behind)'\n"
+                "     \(Gnuplot.quoted(capFile)) using 1:2:2:7 with yerrorbars pt 7 ps 1.5 lw 2 title 'measured: highest rate that sustains (bar: up to the lowest that fell behind)'\n"
         } else {
-            gp += "plot '\(capFile)' using 1:3 with lines dt 2 lw 2 title 'r1 · min(C, P): every consumer busy (rate ÷ r1 sizing)', \\\n"
-            gp += "     '\(capFile)' using 1:4 with linespoints pt 1 lw 1 lc rgb '#808080' title 'model: highest sustainable rate r1 · P / ceil(P/C)', \\\n"
-            gp += "     '\(capFile)' using 1:5 with lines lw 2 lc rgb '#c00000' title 'target rate', \\\n"
-            gp += "     '\(capFile)' using 1:($6 == 1 ? $2 : 1/0) with points pt 7 ps 1.6 lc rgb '#008000' title 'consumed: sustains', \\\n"
-            gp += "     '\(capFile)' using 1:($6 == 0 ? $2 : 1/0) with points pt 6 ps 1.6 lw 2 lc rgb '#c00000' title 'consumed: falls behind'"
+            gp += "plot \(Gnuplot.quoted(capFile)) using 1:3 with lines dt 2 lw 2 title 'r1 · min(C, P): every consumer busy (rate ÷ r1 sizing)', \\\n"
+            gp +=
+                "     \(Gnuplot.quoted(capFile)) using 1:4 with linespoints pt 1 lw 1 lc rgb '#808080' title 'model: highest sustainable rate r1 · P / ceil(P/C)', \\\n"
+            gp += "     \(Gnuplot.quoted(capFile)) using 1:5 with lines lw 2 lc rgb '#c00000' title 'target rate', \\\n"
+            gp += "     \(Gnuplot.quoted(capFile)) using 1:($6 == 1 ? $2 : 1/0) with points pt 7 ps 1.6 lc rgb '#008000' title 'consumed: sustains', \\\n"
+            gp += "     \(Gnuplot.quoted(capFile)) using 1:($6 == 0 ? $2 : 1/0) with points pt 6 ps 1.6 lw 2 lc rgb '#c00000' title 'consumed: falls behind'"
             if let c = shown.consumers {
-                gp += ", \\\n     '\(capFile)' using 1:($1 == \(c) ? $2 : 1/0) with points pt 6 ps 4.5 lw 3 lc rgb '#008000' title 'the answer'"
+                gp += ", \\\n     \(Gnuplot.quoted(capFile)) using 1:($1 == \(c) ? $2 : 1/0) with points pt 6 ps 4.5 lw 3 lc rgb '#008000' title 'the answer'"
             }
             gp += "\n"
         }
@@ -312,16 +313,16 @@ public enum CapacityReport {
         return out
     }
 
-    /// The group's lag in time per trial, from the time series CSV.
+    /// The group's lag in time per trial (`t_s`, `lag_s`), from the time series CSV; none when the file is absent
+    /// (the plot then has no lag panel). A malformed file is refused with its line and column.
     static func readGroupLag(_ path: String) throws(UsageError) -> [Int: [(Double, Double)]] {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        let table = try CSVTable.read(path: path, kind: "capacity timeseries", versions: 1...1)
+        try table.requireColumns(CapacityFiles.timeseriesColumns, kind: "capacity timeseries")
         var out: [Int: [(Double, Double)]] = [:]
-        for line in text.split(separator: "\n").dropFirst(2) {
-            let c = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard c.count == CapacityFiles.timeseriesColumns.count, c[6] == "all", let trial = Int(c[1]), let t = Double(c[5]), let lag = Double(c[10]) else {
-                continue
-            }
-            out[trial, default: []].append((t, lag))
+        for row in table.rows where row.string("partition") == "all" {
+            out[try row.int("trial", atLeast: 1), default: []].append(
+                (try row.double("t_s", required: true), try row.double("lag_s", required: true, signed: true)))
         }
         return out
     }

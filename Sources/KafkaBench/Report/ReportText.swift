@@ -49,11 +49,6 @@ enum ReportText {
         return fence + pad + text + pad + fence
     }
 
-    /// A gnuplot single-quoted string literal (no escapes are interpreted; a quote is doubled).
-    static func gnuplotString(_ text: String) -> String {
-        "'" + text.replacing("'", with: "''") + "'"
-    }
-
     /// The broker as a title shows it: the meta's broker kind, else "embedded" or the bootstrap servers.
     static func brokerKind(meta: RunMetadata.Recorded, rows: [TrialRow]) -> String {
         if let kind = meta.brokerKind { return kind }
