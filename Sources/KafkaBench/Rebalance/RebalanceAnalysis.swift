@@ -16,7 +16,7 @@ public struct RebalanceAnalysis: Sendable {
     public var timeline: [RebalanceTimelinePoint] = []
     /// Partition-major: every interval of partition 0, then of partition 1, …
     public var partitionTimeline: [PartitionTimelinePoint] = []
-    /// Messages the live producer produced over the run, as it counted them (`RebalanceRecording.produced`).
+    /// Messages the live producer delivered over the run (successful delivery reports, `RebalanceRecording.produced`).
     public var produced = 0
     /// The live producer's failed delivery reports over the run.
     public var deliveryFailures = 0
