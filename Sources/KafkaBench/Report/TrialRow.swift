@@ -8,19 +8,29 @@ public enum TrialStatus: String, Sendable, Equatable, CaseIterable {
 /// The CSV's first line is `# kbench sweep schema N`, its second the header of `TrialRow.columns`.
 /// Every column is documented in docs/sweep.md ("Sweep CSV columns").
 public struct TrialRow: Sendable, Equatable {
+    /// The schema this version writes; the reader accepts 1 through this, filling columns added since as unknown.
+    /// Raise it whenever a column is added or renamed (and record it in `addedInSchema` or `formerNames`).
     public static let schemaVersion = 3
+    /// The file's first line; a file without it is not read as a sweep CSV.
     public static let schemaLine = "# kbench sweep schema \(schemaVersion)"
 
+    /// The sweep's identifier, shared by every row it wrote.
     public var runId: String
     /// UTC ISO-8601 time the trial finished.
     public var timestamp: String
     /// "embedded" or the bootstrap servers.
     public var broker: String
+    /// The librdkafka version the workers ran (the agents' expected version, else the runner's own).
     public var librdkafka: String
+    /// Topics the group subscribes to (T).
     public var topics: Int
+    /// Partitions per topic (P).
     public var partitions: Int
+    /// Consumer processes in the group (C).
     public var consumers: Int
+    /// The assignor's label: a classic assignor, or the consumer protocol's (`Assignor.rawValue`).
     public var assignor: String
+    /// The per-message work model, as given (`WorkModel`).
     public var work: String
     /// "window" or "drain".
     public var mode: String
@@ -28,10 +38,13 @@ public struct TrialRow: Sendable, Equatable {
     public var messages: Int
     /// 1-based repeat index.
     public var `repeat`: Int
+    /// Consumers that got at least one partition at the barrier.
     public var activeConsumers: Int
+    /// Consumers that got none (C − active).
     public var idleConsumers: Int
     /// Names of the idle consumers, space-separated (e.g. "c11 c12").
     public var idleNames: String
+    /// Assignment balance at the barrier: fewest and most partitions one consumer held.
     public var minPartitionsPerConsumer: Int
     public var maxPartitionsPerConsumer: Int
     /// From spawning the first worker to the stable-group barrier.
@@ -42,7 +55,9 @@ public struct TrialRow: Sendable, Equatable {
     public var teardownMs: Double
     /// Measured seconds: the window (window mode) or the makespan (drain mode).
     public var seconds: Double
+    /// Aggregate throughput, messages per second over `seconds`.
     public var msgsPerS: Double
+    /// Aggregate throughput in MB/s, MB = 10^6 bytes of key + value.
     public var mbPerS: Double
     /// Per active consumer events/s: min, median, max.
     public var consumerRateMin: Double
@@ -52,7 +67,8 @@ public struct TrialRow: Sendable, Equatable {
     public var r1: Double
     /// r1 × min(C, P·T)
     public var modelWindow: Double
-    /// r1 × P·T / ceil(P·T / C)
+    /// r1 × the total backlog ÷ the largest backlog any consumer held (the trial's real assignment and partition sizes);
+    /// r1 × P·T / ceil(P·T / C) for equal partitions split evenly, and when the trial never reached an assignment.
     public var modelDrain: Double
     /// measured / model of this row's mode
     public var efficiency: Double
@@ -61,7 +77,9 @@ public struct TrialRow: Sendable, Equatable {
     public var baseline: String = ""
     /// Messages consumed in the trial (whole trial, including warm-up).
     public var consumed: Int
+    /// Offsets processed twice.
     public var duplicates: Int
+    /// Offsets skipped, or (drain mode) never reached.
     public var lost: Int
     /// Sum of worker CPU seconds (user + system).
     public var workerCpuS: Double
@@ -78,6 +96,7 @@ public struct TrialRow: Sendable, Equatable {
     /// Why a trial failed (empty when ok).
     public var reason: String
 
+    /// The header in today's schema, in `cells` order.
     public static let columns = [
         "run_id", "timestamp", "broker", "librdkafka", "topics", "partitions", "consumers", "assignor", "work", "mode",
         "messages", "repeat", "active_consumers", "idle_consumers", "idle_names", "min_partitions_per_consumer",
@@ -97,6 +116,8 @@ public struct TrialRow: Sendable, Equatable {
     /// Renamed columns: today's name → the name older files use.
     public static let formerNames: [String: String] = ["max_worker_rss_mib": "max_worker_rss_mb"]
 
+    /// Every column; `goSkewMs`, `baseline`, `hostCpuPct` and `hostStealPct` default to unknown, as a schema 1 file
+    /// leaves them.
     public init(
         runId: String, timestamp: String, broker: String, librdkafka: String, topics: Int, partitions: Int,
         consumers: Int, assignor: String, work: String, mode: String, messages: Int, repeat: Int,
@@ -137,6 +158,7 @@ public struct TrialRow: Sendable, Equatable {
     public var csvLine: String { cells.map(CSV.quote).joined(separator: ",") }
 }
 
+/// A number cell rounded to `digits` decimals (an integer when 0); NaN and infinities are written as an empty cell.
 private func fmt(_ v: Double, _ digits: Int) -> String {
     guard v.isFinite else { return "" }
     var scale = 1.0
@@ -148,6 +170,7 @@ private func fmt(_ v: Double, _ digits: Int) -> String {
 
 /// Minimal RFC 4180 CSV helpers.
 public enum CSV {
+    /// A cell as written: in double quotes, inner quotes doubled, when it holds a comma, a quote or a newline.
     public static func quote(_ cell: String) -> String {
         if cell.contains(",") || cell.contains("\"") || cell.contains("\n") {
             return "\"" + cell.replacing("\"", with: "\"\"") + "\""
