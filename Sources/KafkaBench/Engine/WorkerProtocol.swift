@@ -13,7 +13,9 @@ public struct WorkerSpec: Codable, Sendable {
     public var topics: [String]
     /// The complete librdkafka configuration, built by `ConsumerProperties` and applied as it is.
     public var properties: [String: String]
+    /// The per-message work the consumer does before a message counts as processed.
     public var work: WorkModel
+    /// How and when the consumer commits offsets.
     public var commit: CommitMode
     /// How the loop runs; see `ConsumerLoopMode`.
     public var mode: ConsumerLoopMode
@@ -26,6 +28,7 @@ public struct WorkerSpec: Codable, Sendable {
     /// false: manual commits are sent even while the member rebalances (`CommitGate` off; nil means on).
     public var commitGate: Bool?
 
+    /// The consumer fields; `production` and `commitGate` are set afterwards by the modes that use them.
     public init(
         name: String, topics: [String], properties: [String: String], work: WorkModel, commit: CommitMode,
         mode: ConsumerLoopMode, assign: [TopicPartition]? = nil, maxMessages: Int? = nil
@@ -57,6 +60,8 @@ public enum ConsumerLoopMode: String, Codable, Sendable {
 /// A command from the runner.
 public struct RunnerCommand: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
+        /// `go`: resume the paused partitions and start measuring (window mode carries the window); `stop`: stop measuring,
+        /// send the final totals and exit.
         case go, stop
         /// Live mode (a `stall` script step): stop polling for `durationNs`, keeping the assignment; see
         /// `ConsumerLoop`.
@@ -76,7 +81,9 @@ public struct RunnerCommand: Codable, Sendable, Equatable {
 
 /// A worker's totals, sent once when it stops measuring.
 public struct WorkerFinal: Codable, Sendable {
+    /// Messages processed over the worker's life, duplicates included.
     public var consumed: Int
+    /// Bytes of key + value processed over the worker's life.
     public var bytes: Int
     /// Window mode: messages and bytes processed inside the window.
     public var windowMessages = 0
@@ -88,9 +95,11 @@ public struct WorkerFinal: Codable, Sendable {
     public var goNs: UInt64
     /// Drain mode: when the last of its partitions reached its end (goNs when it had none).
     public var doneNs: UInt64?
+    /// User + system CPU seconds of the worker process.
     public var cpuSeconds: Double
     /// The worker's own peak RSS (VmHWM), MiB; nil when unknown.
     public var peakRssMib: Double?
+    /// Per partition: the offsets it processed, as ranges, for the loss and duplicate audit.
     public var audits: [PartitionAuditReport]
     /// Capacity mode: end-to-end latency (intended send time to processed) of the messages processed inside the
     /// window, microseconds.
@@ -102,6 +111,7 @@ public struct WorkerFinal: Codable, Sendable {
     /// Assignment changes seen after "go" (a stable trial has none).
     public var rebalancesAfterGo: Int
 
+    /// Every field a consumer always reports; the mode-specific ones are set afterwards.
     public init(
         consumed: Int, bytes: Int, goNs: UInt64, doneNs: UInt64?, cpuSeconds: Double, peakRssMib: Double?,
         audits: [PartitionAuditReport], rebalancesAfterGo: Int
@@ -161,11 +171,13 @@ public struct WorkerEvent: Codable, Sendable {
     public var positions: [Int64]?
     /// `progress` in produce mode: the producer's deliveries so far.
     public var production: ProductionReport?
+    /// `final`: the totals.
     public var final: WorkerFinal?
     /// `error`: what went wrong; `fatal` when the worker is giving up.
     public var message: String?
     public var fatal: Bool?
 
+    /// An event of `kind` stamped now (CLOCK_MONOTONIC of the worker's host); the caller sets the kind's fields.
     public init(event: Kind, t: UInt64 = MonotonicClock.nanoseconds()) {
         self.event = event
         self.t = t
@@ -181,8 +193,10 @@ public enum LiveSampleLayout {
     /// Processing end, CLOCK_MONOTONIC microseconds of the host that ran the worker (an agent moves it to the
     /// runner's clock).
     public static let atMicros = 2
+    /// End-to-end latency, µs: the event's intended send time to the end of its processing.
     public static let latencyMicros = 3
     /// userId << 32 | the low 32 bits of the producer sequence.
     public static let userAndSequence = 4
+    /// Values per message; `samples.count` is a multiple of it.
     public static let width = 5
 }
