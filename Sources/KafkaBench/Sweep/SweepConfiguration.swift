@@ -8,24 +8,35 @@ public enum SweepMode: String, Sendable, Codable, CaseIterable {
 
 /// Everything a sweep needs, validated: the trial points and how each trial runs.
 public struct SweepConfiguration: Sendable {
+    /// Partition counts per topic (P) to sweep; each gets its own topics.
     public var partitions: [Int]
+    /// Consumer counts (C) to sweep; run ascending so the baseline count comes first.
     public var consumers: [Int]
     /// `--baseline K`: the consumer count the model is scaled from (nil: the smallest consumer count). Set it with
     /// `setBaseline(_:)`, which adds K to `consumers` when missing.
     public private(set) var baseline: Int?
+    /// Assignors to compare; every point runs once per assignor.
     public var assignors: [Assignor] = [.range]
+    /// Topics the group subscribes to (T, 1 to 20); each has P partitions and `messagesPerTopic` messages.
     public var topics = 1
+    /// Per-message work of every consumer (default: sleep 1 ms, so the broker is not the limit).
     public var work: WorkModel = .sleep(.milliseconds(1))
     /// Messages per topic; nil sizes the backlog automatically (see `messagesPerTopic(partitions:)`).
     public var messages: Int?
+    /// Distinct keys (users) the seeded events spread over, and how they are drawn.
     public var keys = 100_000
     public var keyDistribution: KeyDistribution = .uniform
+    /// Bytes of each message's value, the event header included (at least `EventRecord.headerSize`).
     public var valueBytes = 100
     public var mode: SweepMode = .window
+    /// Window mode: the measured window's length (at least 100 ms).
     public var duration: DurationValue = .seconds(4)
+    /// Window mode: time from "go" to the window's start, left out of the figures.
     public var warmup: DurationValue = .milliseconds(500)
+    /// Times each point runs (1 to 100); the report takes the median.
     public var repeats = 1
     public var commit: CommitMode = .auto
+    /// Stop the sweep at the first failed trial instead of recording it and going on.
     public var failFast = false
     /// Bound for the group to become stable (all consumers assigned, every partition held once).
     public var joinTimeout: DurationValue = .seconds(30)
@@ -58,6 +69,7 @@ public struct SweepConfiguration: Sendable {
     /// Every default in one place: the command's options start from these.
     public static let standard = SweepConfiguration(partitions: [], consumers: [])
 
+    /// The trial points; everything else starts at its default, so set fields and call `validate()`.
     public init(partitions: [Int], consumers: [Int]) {
         self.partitions = partitions
         self.consumers = consumers
@@ -132,6 +144,8 @@ public struct SweepConfiguration: Sendable {
         return max(20, min(10_000, Int(50_000_000 / d.nanoseconds)))
     }
 
+    /// Refuses out-of-range options with a message naming the flag, including a `--baseline` that is not the smallest
+    /// consumer count (each row's model is computed as the trial finishes, so the baseline must run first).
     public func validate() throws(UsageError) {
         guard !partitions.isEmpty, !consumers.isEmpty, !assignors.isEmpty else { throw UsageError("nothing to run") }
         guard (1...20).contains(topics) else { throw UsageError("--topics must be between 1 and 20 (got \(topics))") }
@@ -165,7 +179,9 @@ public struct TrialPoint: Sendable, Equatable, CustomStringConvertible {
     public var partitions: Int
     public var consumers: Int
     public var assignor: Assignor
+    /// 1-based repeat index.
     public var `repeat`: Int
+    /// "P=10 C=4 range", with " #2" from the second repeat on.
     public var description: String {
         "P=\(partitions) C=\(consumers) \(assignor.rawValue)" + (`repeat` > 1 ? " #\(`repeat`)" : "")
     }
