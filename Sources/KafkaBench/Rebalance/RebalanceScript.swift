@@ -1,6 +1,8 @@
 /// What happens to the group and the cluster during a rebalance run, e.g.
 /// `join@5s, kill@12s, failover@15s:2, rtt@20s:200ms, restart@26s`: consumer steps and broker faults on one timeline.
 public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
+    /// A step's action; the raw value is how the script writes it. `leave` and `kill` take the live consumer with the
+    /// lowest slot name, so a script acts on the same consumers in every run.
     public enum Action: String, Sendable, Codable, CaseIterable {
         /// Start a new consumer.
         case join
@@ -41,15 +43,20 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
 
     /// `errors` step: which request type, which error, how many times.
     public struct RequestErrors: Sendable, Equatable {
+        /// The Kafka request type, by API key and by the name the script used ("Fetch").
         public var apiKey: Int16
         public var apiName: String
+        /// The Kafka error to answer with, by code and by name ("NOT_LEADER_FOR_PARTITION").
         public var errorCode: Int32
         public var errorName: String
+        /// How many of the next such requests fail.
         public var count: Int
     }
 
+    /// One step of the script: an action at a time after the start of traffic, with its argument parsed.
     public struct Step: Sendable, Equatable {
         public var action: Action
+        /// When it happens, after the start of traffic (steps are strictly increasing, and before the run's end).
         public var at: DurationValue
         /// The broker the step acts on; nil for "all brokers" (rtt) or a real cluster's step left to `--on-event`.
         public var broker: Int32?
@@ -65,6 +72,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         /// The text after `ACTION@TIME:` as written ("2", "2:200ms", "Fetch:NOT_LEADER_FOR_PARTITION:5"), or "".
         public var argument: String
 
+        /// A step without consumer or gap fields (set them afterwards); `argument` is the text as written.
         public init(
             action: Action, at: DurationValue, broker: Int32? = nil, rtt: DurationValue? = nil, requestErrors: RequestErrors? = nil, argument: String = ""
         ) {
@@ -80,9 +88,12 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         public var text: String { "\(action.rawValue)@\(at)" + (argument.isEmpty ? "" : ":\(argument)") }
     }
 
+    /// The steps in time order, checked against the consumers live at each one.
     public let steps: [Step]
+    /// The script as given on the command line.
     public let text: String
 
+    /// Every accepted step form, for usage errors.
     public static let acceptedForms =
         "comma-separated steps in time order: consumer steps join@TIME, leave@TIME, kill@TIME, restart@TIME, rolling-restart@TIME[:GAP], "
         + "stall@TIME:CONSUMER:DURATION (CONSUMER a slot such as c01, running at TIME; DURATION above 0); broker faults "
@@ -272,5 +283,6 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
+    /// The parsed steps, normalised: "join@5s, kill@12s".
     public var description: String { steps.map(\.text).joined(separator: ", ") }
 }

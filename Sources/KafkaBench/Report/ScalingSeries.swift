@@ -1,5 +1,6 @@
 /// One consumer count of a series: its trials with status ok aggregated over repeats.
 public struct ScalingPoint: Sendable, Equatable {
+    /// The consumer count (C).
     public var consumers: Int
     /// Trials with status ok behind this point.
     public var trials: Int
@@ -44,10 +45,14 @@ public struct ScalingPoint: Sendable, Equatable {
 public struct ScalingSeries: Sendable, Equatable {
     /// What the trials of a series share.
     public struct Key: Hashable, Sendable, Comparable {
+        /// The per-message work model, as the CSV writes it.
         public var work: String
+        /// "window" or "drain".
         public var mode: String
+        /// Topics (T) and partitions per topic (P).
         public var topics: Int
         public var partitions: Int
+        /// The assignor's label.
         public var assignor: String
 
         /// Window series first, then drain; within a mode by work, topics, partitions, assignor.
@@ -111,6 +116,7 @@ public struct ScalingSeries: Sendable, Equatable {
         }
     }
 
+    /// Aggregates one consumer count's ok rows (`t` is never empty). The host CPU and steal medians skip unknown cells.
     private static func point(consumers: Int, trials t: [TrialRow]) -> ScalingPoint {
         let rates = t.map(\.msgsPerS)
         return ScalingPoint(
