@@ -1,7 +1,9 @@
 /// Everything a capacity run needs: the topic's partitions, the consumer counts to try, the open-loop rate and
 /// the lag bound, or a search for the highest rate each consumer count sustains.
 public struct CapacityConfiguration: Sendable {
+    /// Partitions of the one topic (P).
     public var partitions: Int
+    /// Consumer counts to give a verdict for, each in its own trial (or search).
     public var consumers: [Int]
     /// Target events per second (all producers together). With `findMaxRate`, a hint for the first step only
     /// (nil: start from the model).
@@ -13,22 +15,29 @@ public struct CapacityConfiguration: Sendable {
     /// The start of each trial left out of the lag percentiles and latency (the group's first fetches).
     public var warmup: DurationValue = .seconds(5)
     public var assignor: Assignor = .range
+    /// Per-message work of every consumer; with r1 it sets how many consumers a rate needs.
     public var work: WorkModel = .sleep(.milliseconds(1))
     public var commit: CommitMode = .auto
     /// Producer processes sharing the schedule.
     public var producers = 1
+    /// Distinct keys (users) of the traffic, and bytes of each value (event header included).
     public var keys = 10_000
     public var valueBytes = 100
     /// Search, per consumer count, the highest rate that sustains.
     public var findMaxRate = false
     /// The single-consumer rate to use instead of measuring it (nil: measured by a one-consumer sweep trial).
     public var r1: Double?
+    /// Bound for the group to become stable before each trial's traffic.
     public var joinTimeout: DurationValue = .seconds(30)
     /// The group's session timeout and heartbeats (`--session-timeout`, `--heartbeat-interval`).
     public var groupTimers = GroupTimers()
+    /// Brokers of the embedded cluster this run hosts when no bootstrap is given.
     public var embeddedBrokers = 1
+    /// librdkafka properties from the user (-X, --config), applied on top of kbench's consumer defaults.
     public var userProperties: [String: String] = [:]
+    /// Prefix of the topic and group names.
     public var topicPrefix = "kbench"
+    /// Bound for creating the topic.
     public var createTimeout: DurationValue = .seconds(30)
     /// `--agents N`: run the consumers on agents on other hosts (nil: on this host). The producers always run on
     /// this host.
@@ -43,6 +52,7 @@ public struct CapacityConfiguration: Sendable {
     /// Every default in one place: the command's options start from these.
     public static let standard = CapacityConfiguration(partitions: 1, consumers: [1], rate: 1, maxLag: .seconds(10))
 
+    /// The required figures; everything else starts at its default, so set fields and call `validate()`.
     public init(partitions: Int, consumers: [Int], rate: Double?, maxLag: DurationValue) {
         self.partitions = partitions
         self.consumers = consumers
