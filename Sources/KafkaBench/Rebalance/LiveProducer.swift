@@ -5,17 +5,24 @@ import Synchronization
 ///
 /// Sendable: its only mutable state is behind a `Mutex`; the rest is immutable.
 final class LiveProducer: Sendable {
+    /// What the producer did, read by the runner after `finish()`.
     struct Outcome: Sendable {
+        /// Successful and failed deliveries after the final flush.
         var delivered = 0
         var failed = 0
+        /// The first delivery failure's error, or why the producer could not run or flush.
         var error: String?
+        /// Every delivery report, for produce latency per event window.
         var deliveries: [DeliveryReport] = []
+        /// Cumulative request retries every 250 ms (statistics).
         var retries: [RetryCount] = []
     }
+    /// Shared with the producer thread: the runner's stop request, whether the thread is done, and its outcome.
     private let state = Mutex<(stop: Bool, done: Bool, outcome: Outcome)>((false, false, Outcome()))
     private let config: KafkaConfig
     private let topic: String
     private let configuration: RebalanceConfiguration
+    /// When the traffic ends (CLOCK_MONOTONIC ns): the producer sends its schedule until then.
     private let deadlineNs: UInt64
 
     /// - Parameter config: the cluster's client properties; kbench's producer defaults go under them.
@@ -26,6 +33,8 @@ final class LiveProducer: Sendable {
         self.deadlineNs = deadlineNs
     }
 
+    /// Starts the producer thread: an idempotent producer paced at the configured rate until the deadline (or `stop`),
+    /// keys drawn uniformly, then a flush of up to 30 s. Call once.
     func start() {
         let t = Thread { [self] in
             var outcome = Outcome()
@@ -67,6 +76,7 @@ final class LiveProducer: Sendable {
         return state.withLock { $0.outcome }
     }
 
+    /// Asks the thread to stop sending early and waits for it (its flush included).
     func stop() {
         state.withLock { $0.stop = true }
         _ = finish()
