@@ -48,9 +48,12 @@ public enum SweepCSVReader {
     /// A CSV record with the 1-based line it starts on; quoted cells may span lines.
     struct Record {
         var line: Int
+        /// The record's text, its lines joined by "\n" (a trailing "\r" of each removed).
         var text: String
     }
 
+    /// Splits `text` into CSV records: a record goes on past a line end while its count of double quotes is odd (an open
+    /// quoted cell). Trailing empty records are dropped; an unterminated quote makes the rest one record.
     static func logicalRecords(_ text: String) -> [Record] {
         var records: [Record] = []
         var pending: Record? = nil
@@ -88,6 +91,9 @@ public enum SweepCSVReader {
         throw UsageError("\(source) line 1: expected '\(TrialRow.schemaLine)', found '\(found.prefix(60))': is this a kbench sweep CSV?")
     }
 
+    /// Maps each header name to its cell index (a renamed column also under its new name) and checks that every column
+    /// of `schema` is present; extra columns are allowed. Returns the index and the header's cell count, which every row
+    /// must match.
     private static func columnIndex(_ record: Record, schema: Int, source: String) throws(UsageError) -> (index: [String: Int], count: Int) {
         let names: [String]
         do { names = try CSV.split(Substring(record.text)).map { $0.trimmingWhitespace() } } catch {
@@ -121,7 +127,9 @@ public enum SweepCSVReader {
 /// One data row's cells with typed, position-reporting accessors.
 private struct RowCells {
     let cells: [String]
+    /// Column name → cell index, from `columnIndex`.
     let index: [String: Int]
+    /// The file and 1-based line the row starts on, for error messages.
     let source: String
     let line: Int
 
@@ -131,12 +139,15 @@ private struct RowCells {
         return (cells[i].trimmingWhitespace(), i + 1)
     }
 
+    /// An error naming the file, line, 1-based column and column name.
     private func fail(_ name: String, _ column: Int, _ why: String) -> UsageError {
         UsageError("\(source) line \(line), column \(column) (\(name)): \(why)")
     }
 
+    /// A text cell as written (untrimmed); "" for a column the file lacks.
     func string(_ name: String) -> String { index[name].map { cells[$0] } ?? "" }
 
+    /// A whole-number cell, at least `minimum`; an empty cell is an error.
     func int(_ name: String, atLeast minimum: Int = 0) throws(UsageError) -> Int {
         let (text, column) = cell(name)
         guard let v = Int(text) else {
@@ -160,6 +171,7 @@ private struct RowCells {
         return v
     }
 
+    /// A cell that must be one of `accepted` exactly (after trimming).
     func oneOf(_ name: String, _ accepted: [String]) throws(UsageError) -> String {
         let (text, column) = cell(name)
         guard accepted.contains(text) else {
@@ -168,6 +180,7 @@ private struct RowCells {
         return text
     }
 
+    /// The row, every column checked; `msgs_per_s` is required only of ok rows (a failed trial may have none).
     func trialRow() throws(UsageError) -> TrialRow {
         let status = TrialStatus(rawValue: try oneOf("status", TrialStatus.allCases.map(\.rawValue)))!
         return TrialRow(
