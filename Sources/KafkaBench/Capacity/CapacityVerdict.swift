@@ -7,10 +7,15 @@
 ///   cross) the bound;
 /// - **invalid**: the producers fell behind their schedule (a harness limit, not a consumer result).
 public struct CapacityVerdict: Sendable, Equatable {
+    /// The verdict's word; the raw value is the CSV's `verdict` cell.
     public enum Kind: String, Sendable, Codable {
         case sustains
         case fallsBehind = "falls-behind"
+        /// The producers fell behind their schedule (or a delivery failed): the harness was the limit, the trial says
+        /// nothing about the group.
         case invalid
+        /// The trial cannot be judged: it did not run, its audit found a loss or duplicate, or the group rebalanced
+        /// during the traffic. Also what an unknown CSV word reads as.
         case failed
     }
 
