@@ -14,6 +14,8 @@
 /// - `slow-producer:R`: a capacity trial's producer processes send at most R events/s each (a producer that
 ///   cannot keep up).
 public enum InjectedFault: Sendable, Equatable {
+    /// `lose:N`, `duplicate:N`, `lose-offset:P:O`, `hang:N`, `delay-go:CONSUMER:MS`, `stall:P`, `fail-group:TEXT` and
+    /// `slow-producer:R`, as listed above.
     case lose(Int)
     case duplicate(Int)
     case loseOffset(partition: Int32, offset: Int64)
@@ -23,6 +25,7 @@ public enum InjectedFault: Sendable, Equatable {
     case failGroup(containing: String)
     case slowProducer(eventsPerSecond: Int)
 
+    /// The variable a test sets (workers inherit it); kbench itself never sets it.
     public static let environmentVariable = "KBENCH_INJECT_FAULT"
 
     /// Parses one of the forms above (N ≥ 1, MS ≥ 1, P ≥ 0); nil for anything else.
