@@ -12,7 +12,9 @@ public struct AgentSettings: Sendable {
     public var count: Int
     /// Bound for `count` agents to announce themselves.
     public var timeout: DurationValue = Self.defaultTimeout
+    /// How consumers are placed on the agents (`--agent-strategy`).
     public var strategy: Strategy = Self.defaultStrategy
+    /// The shared key that signs the control messages; agents started with another key refuse the runner.
     public var key: AgentKey
     /// Agents end their workers when the runner has not renewed its lease for this long.
     public var leaseMs = 5_000
@@ -27,6 +29,7 @@ public struct AgentSettings: Sendable {
     public static let defaultStrategy = Strategy.spread
     public static let defaultGoBound = DurationValue.milliseconds(200)
 
+    /// The settings for `count` agents with every bound at its default.
     public init(count: Int, key: AgentKey) {
         self.count = count
         self.key = key
@@ -35,7 +38,9 @@ public struct AgentSettings: Sendable {
 
 /// Where one consumer of one trial ran, for results.
 public struct AgentAssignment: Sendable, Equatable {
+    /// The consumer's name ("c03").
     public var consumer: String
+    /// The agent that ran it, and that agent's host.
     public var agent: String
     public var host: String
     /// Round trip from sending "go" to the agent's confirmation that the worker got it (ms; nil: not reached).
