@@ -39,9 +39,9 @@ public final class ClusterConnection: Sendable {
     /// Makes sure `name` exists with exactly `partitions` partitions: reuses a matching topic, creates a
     /// missing one (hosted embedded broker: directly; real cluster: through the admin API), and refuses a topic
     /// with another partition count or a missing topic on an embedded broker hosted elsewhere.
-    @discardableResult
     /// - Parameter recreate: delete an existing topic first (real clusters only; callers pass it only for
     ///   topics named with kbench's prefix, so kbench never deletes a topic it did not create).
+    @discardableResult
     public func ensureTopic(
         _ name: String, partitions: Int, replicationFactor: Int? = nil, recreate: Bool = false,
         createTimeoutMs: Int32 = 30_000
