@@ -17,7 +17,7 @@ struct CompareCommand: ParsableCommand {
             modes are refused unless --force.
             """)
 
-    /// `--librdkafka`: accepted like every command's, though a comparison loads no client.
+    /// `--librdkafka`, declared so the command accepts it like every other (`KBench.main` applies the selection).
     @OptionGroup var library: LibraryOptions
 
     /// Two or more sweep CSVs; the first is the reference for ratios and verdicts.

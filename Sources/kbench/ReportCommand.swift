@@ -18,7 +18,7 @@ struct ReportCommand: ParsableCommand {
             kbench report --index Results/ regenerates only the index.
             """)
 
-    /// `--librdkafka`: accepted like every command's, though a report loads no client.
+    /// `--librdkafka`, declared so the command accepts it like every other (`KBench.main` applies the selection).
     @OptionGroup var library: LibraryOptions
 
     /// The sweep or capacity CSV to report on; nil only with `--index`.
