@@ -3,12 +3,16 @@ import Foundation
 /// A set of positive integers as users write them: `10`, `6,10,20`, `1...15`, `1..<16`, `2...16:2`
 /// (and comma-separated mixes of those). Values come out sorted and without repeats.
 public struct IntegerSet: Equatable, Sendable, CustomStringConvertible {
+    /// The values, ascending, each once.
     public let values: [Int]
+    /// The text as given, for messages and metadata.
     public let text: String
 
+    /// The accepted syntax, for help texts and usage errors.
     public static let acceptedForms =
         "a number (10), a list (6,10,20), a closed range (1...15), a half-open range (1..<16) or a stepped range (2...16:2), all of positive integers"
 
+    /// Parses `text`; `name` is the option as usage errors call it, and every value must be between 1 and `limit`.
     public init(parsing text: String, name: String = "value", limit: Int = 10_000) throws(UsageError) {
         self.text = text
         var out = Set<Int>()
@@ -48,5 +52,6 @@ public struct IntegerSet: Equatable, Sendable, CustomStringConvertible {
         values = out.sorted()
     }
 
+    /// The text as given (not normalised).
     public var description: String { text }
 }
