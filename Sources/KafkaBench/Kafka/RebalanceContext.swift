@@ -11,12 +11,15 @@ public enum RebalanceProtocol: String, Sendable, Codable {
 /// One assignment change, recorded by the rebalance callback after librdkafka has applied it and handed to the
 /// consumer's owner by `KafkaConsumer.takeAssignmentChanges()` once the poll that served it has returned.
 public struct AssignmentChange: Sendable {
+    /// `assigned` and `revoked` as librdkafka reports them; `lost` is a revocation after the member lost its membership
+    /// (`rd_kafka_assignment_lost`, e.g. a session timeout): its partitions may already belong to someone else.
     public enum Kind: String, Sendable, Codable { case assigned, revoked, lost }
     public var kind: Kind
     /// CLOCK_MONOTONIC nanoseconds when the callback applied the change.
     public var atNs: UInt64
     /// The partitions this change added or removed.
     public var partitions: [TopicPartition]
+    /// The protocol librdkafka negotiated, which decided how the change was applied.
     public var rebalanceProtocol: RebalanceProtocol
     /// The consumer's whole assignment after the change.
     public var assignment: Set<TopicPartition>
@@ -33,7 +36,9 @@ public struct AssignmentChange: Sendable {
 /// releasing this object. Thread: touched only on the consumer's polling thread (the callback runs inside poll),
 /// so it is not Sendable.
 final class RebalanceContext: ClientContext {
+    /// The assignment as the callback last applied it (the consumer reads it as its current assignment).
     var assignment: Set<TopicPartition> = []
+    /// Changes recorded and not yet taken by `KafkaConsumer.takeAssignmentChanges()`, oldest first.
     var pending: [AssignmentChange] = []
     /// The group join state from the last statistics report ("steady", "wait-join", …) and the changes not yet
     /// taken by the owner, as (CLOCK_MONOTONIC ns, new state).
