@@ -5,9 +5,13 @@ import Foundation
 ///
 /// Its first line, `# kbench sweep placement`, marks it as a companion of the sweep CSV, not a sweep of its own.
 public final class AgentAssignmentsFile {
+    /// The first line, which tells this companion file from a sweep CSV.
     public static let marker = "# kbench sweep placement"
+    /// The column names, written once as the second line.
     public static let header = "run_id,partitions,consumers,assignor,repeat,consumer,agent,host,go_round_trip_ms,trial_status"
+    /// `X.placement.csv` beside the sweep's `X.csv`.
     public let path: String
+    /// Whether this object already wrote the marker and header; the first `append` writes them.
     private var wroteHeader = false
 
     /// The placement file beside the results CSV at `csvPath` (the sweep refuses to start when it exists).
@@ -15,6 +19,7 @@ public final class AgentAssignmentsFile {
         path = Self.path(forCSV: csvPath)
     }
 
+    /// The placement file's path for results CSV `csvPath`.
     public static func path(forCSV csvPath: String) -> String { ResultPaths.stem(csvPath) + ".placement.csv" }
 
     /// Appends one trial's consumers.
@@ -38,6 +43,7 @@ public final class AgentAssignmentsFile {
         }
     }
 
+    /// A CSV cell, quoted (inner quotes doubled) when it holds a comma or a quote.
     private static func cell(_ s: String) -> String {
         s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }

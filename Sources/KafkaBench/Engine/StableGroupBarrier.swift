@@ -10,10 +10,13 @@ public struct StableGroupBarrier: Sendable, Equatable {
     public enum State: Sendable, Equatable {
         /// Not yet; the text says what is missing.
         case waiting(String)
+        /// Whole and settled: "go" may be sent.
         case stable
     }
 
+    /// Every partition the group must hold, exactly once.
     public let partitions: Set<TopicPartition>
+    /// How long no assignment may change before the barrier releases, ns.
     public let settleNs: UInt64
     /// The broker assigns (the consumer protocol, KIP-848): a member that gets no partition is never told so (its
     /// rebalance callback is not called, and its statistics show the same `init` join state as before it joined),
