@@ -19,15 +19,18 @@ public struct LocalPlacement: WorkerPlacement {
     /// The kbench binary the workers run.
     public let executable: String
 
+    /// Workers running `executable` (tests pass a built binary).
     public init(executable: String) { self.executable = executable }
 
     /// Finds the kbench binary (see `WorkerLauncher`).
     public init() throws(RunError) { executable = try WorkerLauncher.executablePath() }
 
+    /// Spawns `executable worker --run-id RUN` as a child; the spec follows on its stdin (`WorkerGroup.spawn`).
     public func launch(name: String, runId: String) throws(RunError) -> WorkerProcess {
         try WorkerProcess(name: name, executable: executable, arguments: ["worker", "--run-id", runId])
     }
 
+    /// "local": every worker on this host.
     public var description: String { "local" }
 
     /// The runner's own: local workers inherit its environment and so its library.
