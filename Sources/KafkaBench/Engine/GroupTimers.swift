@@ -24,7 +24,7 @@ public struct GroupTimers: Sendable, Equatable {
     /// For the metadata's settings.
     public var settings: [String: String] { ["session_timeout": sessionTimeout.description, "heartbeat_interval": heartbeatInterval.description] }
 
-    /// Refuses a heartbeat interval that is not below the session timeout (librdkafka refuses it too, less clearly).
+    /// Refuses a heartbeat interval that is not below the session timeout: a member would miss its session.
     public func validate() throws(UsageError) {
         guard heartbeatInterval < sessionTimeout else {
             throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")
