@@ -4,9 +4,11 @@ import Foundation
 /// (kbench never overwrites results), and every append is flushed, so an interrupted run keeps what it wrote.
 final class NewResultsFile {
     let path: String
+    /// Open for writing from creation until `deinit` or `remove()`.
     private let handle: FileHandle
 
-    /// Creates the directory of `paths` and refuses the run if any of them exists; nothing is created then.
+    /// Creates the directories of `paths`, then refuses the run if any of the files exists (no file is created
+    /// then, though the directories stay).
     static func prepare(_ paths: [String]) throws(RunError) {
         let fm = FileManager.default
         for dir in Set(paths.map { ($0 as NSString).deletingLastPathComponent }) where !dir.isEmpty {
@@ -30,6 +32,7 @@ final class NewResultsFile {
 
     deinit { try? handle.close() }
 
+    /// Appends `text` and flushes it to disk (fsync), so a crash or Ctrl-C loses nothing already appended.
     func append(_ text: String) {
         handle.write(Data(text.utf8))
         try? handle.synchronize()
