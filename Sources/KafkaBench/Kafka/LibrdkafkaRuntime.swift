@@ -52,8 +52,10 @@ public enum LibrdkafkaRuntime {
         /// The number rd_kafka_version() would return for this release (pre-release byte 0xff).
         public var number: Int { major << 24 | minor << 16 | revision << 8 | 0xff }
 
+        /// "2.16.0".
         public var description: String { "\(major).\(minor).\(revision)" }
 
+        /// By release number: 2.9.0 < 2.10.0 (not by text).
         public static func < (a: Version, b: Version) -> Bool { a.number < b.number }
     }
 }

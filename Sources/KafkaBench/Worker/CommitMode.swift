@@ -16,6 +16,7 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     /// Never commit.
     case none
 
+    /// What `--commit` accepts where `batch:N` is allowed (rebalance, consume).
     public static let acceptedForms = "auto, auto-store, sync, async, batch:N or none"
     /// What the commands without `batch:N` (sweep, capacity) accept.
     public static let acceptedFormsWithoutBatch = "auto, auto-store, sync, async or none"
@@ -34,6 +35,7 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
         self = mode
     }
 
+    /// Parses any form, `batch:N` included (N ≥ 1), case-insensitively; the command-specific check is the other `init`.
     public init(parsing text: String) throws(UsageError) {
         let t = text.trimmingWhitespace().lowercased()
         switch t {
@@ -48,6 +50,7 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The canonical text, as it is parsed back ("batch:100"): also how it crosses the pipe to workers.
     public var description: String {
         switch self {
         case .auto: return "auto"
