@@ -98,6 +98,7 @@ public struct CapacityRow: Sendable {
     /// The row's cells in `columns` order, CSV-quoted. Non-finite figures are written as empty cells; rates with no
     /// decimals, lag in time with three, the rest with one.
     public var cells: [String] {
+        /// A number with `digits` decimals; "" for NaN or infinity (an unknown figure).
         func f(_ v: Double, _ digits: Int = 1) -> String { v.isFinite ? String(format: "%.\(digits)f", v) : "" }
         return [
             runId, timestamp, broker, String(partitions), String(consumers), assignor, work, String(producers), search, String(step),

@@ -59,6 +59,8 @@ public struct ProducerWorker {
         var reported: [Int64] = []
         var report = ProductionReport()
         var flushFailure: String?
+        /// Brings `report` up to date: counts, lateness and the checkpoints of partitions delivered to since the last report
+        /// (intended times turned from wall-clock ns into monotonic µs).
         func fill(_ stats: ProducerLoop.Stats) {
             report.sent = stats.enqueued
             report.delivered = producer.delivered
@@ -75,6 +77,7 @@ public struct ProducerWorker {
                 report.checkpoints += [Int64(p), c.offset, intendedMono / 1000]
             }
         }
+        /// Emits the report as a `progress` event, or as the `final` one with this process's CPU and memory.
         func send(_ kind: WorkerEvent.Kind, stats: ProducerLoop.Stats) {
             fill(stats)
             var ev = WorkerEvent(event: kind)

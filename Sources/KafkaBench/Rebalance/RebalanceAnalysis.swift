@@ -156,6 +156,8 @@ public struct RebalanceAnalysis: Sendable {
             + Int((Double(r.produced) / max(seconds, 1) * 0.1).rounded())
         a.steadyLagMessages = steadyLag
 
+        /// One row: the event window's own figures (`analyzeEvent`) plus those that need run-wide inputs: order and
+        /// written-twice findings, the producer's figures and retries in [tE, tN), the lag figures and the command.
         func row(_ event: RebalanceRecording.Event, from tE: UInt64, to tN: UInt64, previousConverged: Bool, isLast: Bool) -> RebalanceEventResult {
             var e = analyzeEvent(
                 event, from: tE, to: tN, previousConverged: previousConverged, recording: r,

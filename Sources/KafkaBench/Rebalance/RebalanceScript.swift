@@ -113,6 +113,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         let tokens = text.split(separator: ",", omittingEmptySubsequences: false)
         for raw in tokens {
             let token = raw.trimmingWhitespace()
+            /// A usage error quoting the step, why it is refused and every accepted form.
             func fail(_ why: String) -> UsageError { UsageError("invalid --script step '\(token)': \(why). Accepted: \(Self.acceptedForms)") }
             if token.isEmpty {
                 if tokens.count == 1 { break }
@@ -164,6 +165,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         let at = try DurationValue(parsing: fields[0])
         let args = Array(fields.dropFirst())
         var step = Step(action: action, at: at, argument: args.joined(separator: ":"))
+        /// A broker id: a whole number from 1 (the mock numbers its brokers from 1).
         func broker(_ text: String) throws(UsageError) -> Int32 {
             guard let b = Int32(text), b >= 1 else { throw UsageError("'\(text)' is not a broker id (a whole number from 1)") }
             return b
@@ -226,6 +228,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
                 }
                 continue
             }
+            /// A usage error quoting the step and why the cluster cannot carry it out.
             func fail(_ why: String) -> UsageError { UsageError("invalid --script step '\(step.text)': \(why)") }
             switch step.action {
             case .brokerDown, .brokerUp, .failover, .coordinator:

@@ -236,6 +236,7 @@ struct GnuplotScript {
     private func plotElements(_ plot: Plot, shown: [Int], frame: Frame) -> [String] {
         var e: [String] = []
         let c = Self.dataColumns
+        /// A data-file column as gnuplot's `$N` (1-based), by its name in `dataColumns`.
         func col(_ name: String) -> String { "$\(c.firstIndex(of: name)! + 1)" }
         var titled = Set<ColourKey>()
         var ringed = false

@@ -123,6 +123,7 @@ public final class ConsumerLoop {
             measurement.start(nil, at: goNs)
         }
 
+        /// The worker's totals now: counts, go and done times, CPU and peak memory, the audit, and the mode's own figures.
         func makeFinal() -> WorkerFinal {
             let usage = ResourceUsage.current()
             var f = WorkerFinal(
@@ -132,6 +133,7 @@ public final class ConsumerLoop {
             measurement.complete(&f, topicNames: consumer.topicNames)
             return f
         }
+        /// Reports a non-fatal error to the runner (the worker goes on).
         func reportError(_ text: String) {
             var ev = WorkerEvent(event: .error)
             ev.message = text

@@ -19,10 +19,12 @@ public struct IntegerSet: Equatable, Sendable, CustomStringConvertible {
         let items = text.split(separator: ",", omittingEmptySubsequences: false)
         for raw in items {
             let item = raw.trimmingWhitespace()
+            /// A usage error quoting the whole text, why it is refused and the accepted forms.
             func fail(_ why: String) -> UsageError {
                 UsageError("invalid \(name) '\(text)': \(why). Accepted: \(Self.acceptedForms)")
             }
             if item.isEmpty { throw fail("empty item") }
+            /// One whole number from 1 to `limit`.
             func number(_ s: Substring) throws(UsageError) -> Int {
                 let t = s.trimmingWhitespace()
                 guard let v = Int(t) else { throw fail("'\(t)' is not a whole number") }
