@@ -42,8 +42,10 @@ class ClientContext {
     /// Set when librdkafka reports a fatal error (e.g. the idempotent producer lost its guarantees).
     var fatalError: String?
 
+    /// The pointer librdkafka hands back to callbacks: unretained, so the owner must keep the context alive.
     var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
+    /// The context behind a callback's opaque (unretained); nil when librdkafka passed none.
     static func from(_ opaque: UnsafeMutableRawPointer?) -> ClientContext? {
         guard let opaque else { return nil }
         return Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue()

@@ -10,6 +10,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong, in words.
     public let message: String
 
+    /// An error with librdkafka code `code` (its name looked up now) or none, and the message as it is to be printed.
     public init(code: Int32?, message: String) {
         self.code = code
         if let code {
@@ -39,6 +40,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
         return KafkaError(code: code.rawValue, message: "\(context): \(text)")
     }
 
+    /// The message, followed by the code's name in brackets when there is a code ("… [_TRANSPORT]").
     public var description: String {
         if code != nil { return "\(message) [\(codeName)]" }
         return message
