@@ -5,8 +5,11 @@ import Foundation
 public enum ComparisonReport {
     /// What was written.
     public struct Outcome: Sendable {
+        /// Every file written, in order, for the command to print.
         public var filesWritten: [String]
+        /// Whether the images were rendered, and if not why.
         public var gnuplot: GnuplotStatus
+        /// The Markdown report's path.
         public var markdownPath: String
     }
 

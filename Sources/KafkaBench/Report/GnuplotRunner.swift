@@ -14,6 +14,7 @@ public enum GnuplotStatus: Sendable, Equatable {
 
 /// Finds gnuplot and runs a script with it in the script's directory.
 enum GnuplotRunner {
+    /// What a report prints when gnuplot is missing: how to install it and re-render.
     static let installHint =
         "gnuplot is not installed, so only the script was written: install it with 'apt-get install gnuplot-nox' (Debian/Ubuntu) or 'brew install gnuplot' (macOS), then run 'gnuplot <script>' in the plots directory"
 

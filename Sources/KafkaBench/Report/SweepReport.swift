@@ -4,6 +4,7 @@ import Foundation
 public struct ReportOutcome: Sendable, Equatable {
     /// Every file written, in order: data file, script, images (when rendered), summary.
     public var filesWritten: [String]
+    /// Whether the images were rendered, and if not why.
     public var gnuplot: GnuplotStatus
     /// `plots/<name>-throughput.png`, the headline figure (present only when rendered).
     public var headlinePlot: String
@@ -92,6 +93,7 @@ public enum SweepReport {
         return path
     }
 
+    /// A plot's title as the summary's links show it (without the mode the image's own title names).
     static func plotTitle(_ plot: GnuplotScript.Plot) -> String {
         switch plot {
         case .throughput: return "Group throughput vs consumers"
@@ -101,6 +103,7 @@ public enum SweepReport {
         }
     }
 
+    /// Creates `path` and its parents, as a usage error naming the directory when that fails.
     private static func makeDirectory(_ path: String) throws(UsageError) {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw UsageError("cannot create directory \(path): \(error.localizedDescription)")
