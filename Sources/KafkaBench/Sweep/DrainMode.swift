@@ -9,6 +9,8 @@ public struct DrainMode: TrialMode {
 
     public init(timeout: DurationValue) { self.timeout = timeout }
 
+    /// Sends "go" (no window: each worker drains until its partitions end), samples the host's CPU at "go" and when the
+    /// last result arrives, and collects every worker's final result; the trial fails when the drain outlasts `timeout`.
     public mutating func measure(_ group: WorkerGroup, goNs: UInt64, engine: TrialEngine) throws(TrialFailure) -> [WorkerFinal] {
         group.broadcast(RunnerCommand(cmd: .go))
         engine.onPhase("draining")

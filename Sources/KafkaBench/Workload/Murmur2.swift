@@ -38,6 +38,7 @@ public enum Murmur2 {
         return Int32(bitPattern: h)
     }
 
+    /// The same hash of a byte array.
     public static func hash(_ bytes: [UInt8]) -> Int32 {
         bytes.withUnsafeBytes { hash($0) }
     }
@@ -47,6 +48,7 @@ public enum Murmur2 {
         Int32((Int(hash(key)) & 0x7fff_ffff) % partitions)
     }
 
+    /// The partition of a key given as text (its UTF-8 bytes), e.g. "user-17".
     public static func partition(forKey key: String, partitions: Int) -> Int32 {
         var key = key
         return key.withUTF8 { partition(forKey: UnsafeRawBufferPointer($0), partitions: partitions) }
