@@ -11,6 +11,7 @@ public final class ClusterConnection: Sendable {
     /// Bound for connecting and metadata requests.
     public let connectTimeoutMs: Int32
 
+    /// The bootstrap servers every client uses ("" only if the configuration lacks them).
     public var bootstrap: String { baseConfig["bootstrap.servers"] ?? "" }
 
     /// Connects to `bootstrap` with the user's properties.
@@ -102,6 +103,8 @@ public final class ClusterConnection: Sendable {
         return true
     }
 
+    /// Waits, polling metadata every 200 ms, until `name` is no longer listed (deletion propagates asynchronously);
+    /// throws after `timeoutMs`.
     private func waitForTopicGone(_ name: String, timeoutMs: Int32) throws(KafkaError) {
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
         while try metadata().topics[name] != nil {

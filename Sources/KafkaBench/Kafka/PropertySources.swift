@@ -43,6 +43,7 @@ public enum PropertySources {
         return properties
     }
 
+    /// Reads and parses the file, refusing a missing, unreadable or non-UTF-8 one with the path in the message.
     private static func read(path: String) throws(UsageError) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("cannot read --config file \(path): it does not exist or is not readable")
