@@ -23,54 +23,77 @@ public struct CapacityRow: Sendable {
     /// 1-based trial number within the consumer count (search steps).
     public var step = 1
     /// The traffic's length, seconds.
+    /// Column `duration_s`, written with 1 decimal (empty when unknown).
     public var durationS = 0.0
     /// Seconds at the start left out of the lag and latency percentiles.
+    /// Column `warmup_s`, written with 1 decimal (empty when unknown).
     public var warmupS = 0.0
     /// Events per second scheduled, all producers together.
+    /// Column `target_rate`, written with 0 decimals (empty when unknown).
     public var targetRate = 0.0
     /// Events delivered per second over the run, all producers together.
+    /// Column `achieved_rate`, written with 1 decimal (empty when unknown).
     public var achievedRate = 0.0
     /// Events consumed per second after the warm-up.
+    /// Column `consumed_rate`, written with 1 decimal (empty when unknown).
     public var consumedRate = 0.0
     /// One consumer's closed-loop rate, events/s (measured by a one-consumer window trial, or `--r1`); NaN when unknown.
+    /// Column `r1`, written with 1 decimal (empty when unknown).
     public var r1 = Double.nan
     /// r1 · min(C, P): the model when consumers share partitions evenly.
+    /// Column `model_even`, written with 0 decimals (empty when unknown).
     public var modelEven = Double.nan
     /// r1 · P / (most partitions one consumer held): the model for this trial's real assignment, when each
     /// partition carries 1/P of the traffic.
+    /// Column `model_assignment`, written with 0 decimals (empty when unknown).
     public var modelAssignment = Double.nan
     /// Partitions held by the busiest consumer when traffic started ("go").
     public var maxPartitionsPerConsumer = 0
     /// Rise of the group's lag floor, messages per second, over the trial's second half; a group that sustains keeps it
     /// near 0.
+    /// Column `lag_growth_msgs_per_s`, written with 1 decimal (empty when unknown).
     public var lagGrowth = 0.0
     /// The partition whose lag floor rose fastest (-1 when none was measured), and how fast (messages/s).
     public var worstPartition = -1
+    /// Column `worst_partition_growth_msgs_per_s`, written with 1 decimal (empty when unknown).
     public var worstPartitionGrowth = 0.0
     /// Group lag in messages, summed over partitions, at the end of traffic and at its highest.
+    /// Column `lag_msgs_end`.
     public var lagMessagesEnd = 0
+    /// Column `lag_msgs_max`.
     public var lagMessagesMax = 0
     /// Lag in time (seconds) of the worst partition after the warm-up: p50, p99 and maximum.
+    /// Column `lag_s_p50`, written with 3 decimals (empty when unknown).
     public var lagSecondsP50 = 0.0
+    /// Column `lag_s_p99`, written with 3 decimals (empty when unknown).
     public var lagSecondsP99 = 0.0
+    /// Column `lag_s_max`, written with 3 decimals (empty when unknown).
     public var lagSecondsMax = 0.0
     /// The bound the verdict judges against (`--max-lag`), seconds.
+    /// Column `max_lag_s`, written with 3 decimals (empty when unknown).
     public var maxLagS = 0.0
     /// Seconds from the start when the lag in time exceeded the bound, or would at its growth; nil when neither.
+    /// Column `crosses_bound_at_s`, written with 1 decimal (empty when nil).
     public var crossesBoundAt: Double?
-    /// Whether `crossesBoundAt` is projected from the growth rather than observed; written as `crossing`.
+    /// Whether `crossesBoundAt` is projected from the growth rather than observed; written as `crossing`
+    /// (`projected` or `observed`, empty without a crossing).
     public var crossingProjected = false
     /// End-to-end latency (ms, from intended send time) of the events processed after the warm-up; NaN when none.
+    /// Column `latency_p50_ms`, written with 1 decimal (empty when unknown).
     public var latencyP50Ms = Double.nan
+    /// Column `latency_p99_ms`, written with 1 decimal (empty when unknown).
     public var latencyP99Ms = Double.nan
+    /// Column `latency_max_ms`, written with 1 decimal (empty when unknown).
     public var latencyMaxMs = Double.nan
     /// The producers' worst lateness against the schedule (ms), and the events sent over 100 ms late; too many make the
     /// trial `invalid`.
+    /// Column `producer_max_late_ms`, written with 1 decimal (empty when unknown).
     public var producerMaxLateMs = 0.0
     public var producerLateEvents = 0
     /// Failed deliveries of the producers; any one makes the trial `invalid`.
     public var deliveryFailures = 0
     /// Milliseconds from spawning the consumers to "go", when the group had passed the stable-group barrier.
+    /// Column `join_ms`, written with 0 decimals (empty when unknown).
     public var joinMs = 0.0
     /// The audit: messages never processed and messages processed again; either fails the trial.
     public var lost = 0

@@ -48,29 +48,42 @@ public struct TrialRow: Sendable, Equatable {
     public var minPartitionsPerConsumer: Int
     public var maxPartitionsPerConsumer: Int
     /// From spawning the first worker to the stable-group barrier.
+    /// Column `join_ms`, rounded to a whole number (empty when unknown).
     public var joinMs: Double
     /// Spread of the workers' "go" times, ms (NaN: unknown, e.g. schema 1 files or a trial that never started).
+    /// Column `go_skew_ms`, rounded to 1 decimal (empty when unknown).
     public var goSkewMs: Double = .nan
     /// From the end of measurement to the last worker's exit.
+    /// Column `teardown_ms`, rounded to a whole number (empty when unknown).
     public var teardownMs: Double
     /// Measured seconds: the window (window mode) or the makespan (drain mode).
+    /// Column `seconds`, rounded to 3 decimals (empty when unknown).
     public var seconds: Double
     /// Aggregate throughput, messages per second over `seconds`.
+    /// Column `msgs_per_s`, rounded to 1 decimal (empty when unknown).
     public var msgsPerS: Double
     /// Aggregate throughput in MB/s, MB = 10^6 bytes of key + value.
+    /// Column `mb_per_s`, rounded to 3 decimals (empty when unknown).
     public var mbPerS: Double
     /// Per active consumer events/s: min, median, max.
+    /// Column `consumer_rate_min`, rounded to 1 decimal (empty when unknown).
     public var consumerRateMin: Double
+    /// Column `consumer_rate_median`, rounded to 1 decimal (empty when unknown).
     public var consumerRateMedian: Double
+    /// Column `consumer_rate_max`, rounded to 1 decimal (empty when unknown).
     public var consumerRateMax: Double
     /// The single-consumer rate the model scales (events/s).
+    /// Column `r1`, rounded to 1 decimal (empty when unknown).
     public var r1: Double
     /// r1 × min(C, P·T)
+    /// Column `model_window`, rounded to 1 decimal (empty when unknown).
     public var modelWindow: Double
     /// r1 × the total backlog ÷ the largest backlog any consumer held (the trial's real assignment and partition sizes);
     /// r1 × P·T / ceil(P·T / C) for equal partitions split evenly, and when the trial never reached an assignment.
+    /// Column `model_drain`, rounded to 1 decimal (empty when unknown).
     public var modelDrain: Double
     /// measured / model of this row's mode
+    /// Column `efficiency`, rounded to 4 decimals (empty when unknown).
     public var efficiency: Double
     /// Which trials the model is scaled from: `self` (this ok trial is a baseline), `C=k`, or `none: …` with
     /// why no baseline succeeded (the model columns are then empty). Empty in schema 1 files.
@@ -82,15 +95,19 @@ public struct TrialRow: Sendable, Equatable {
     /// Offsets skipped, or (drain mode) never reached.
     public var lost: Int
     /// Sum of worker CPU seconds (user + system).
+    /// Column `worker_cpu_s`, rounded to 3 decimals (empty when unknown).
     public var workerCpuS: Double
     /// The host's CPU use while measuring (every process), percent of all cores; NaN when unknown. At or above
     /// `HostCPU.hostBoundPercent` the trial is host-bound.
+    /// Column `host_cpu_pct`, rounded to 1 decimal (empty when unknown).
     public var hostCpuPct: Double = .nan
     /// The share of all cores the hypervisor ran something else while measuring (steal time), percent; NaN when
     /// unknown (and in files before schema 3). At or above `HostCPU.stolenPercent` the trial measured the host's
     /// neighbours.
+    /// Column `host_steal_pct`, rounded to 1 decimal (empty when unknown).
     public var hostStealPct: Double = .nan
     /// Largest peak RSS (VmHWM) of any worker, MiB (2^20 bytes); NaN when unknown.
+    /// Column `max_worker_rss_mib`, rounded to 1 decimal (empty when unknown).
     public var maxWorkerRssMib: Double
     public var status: TrialStatus
     /// Why a trial failed (empty when ok).
