@@ -3,6 +3,7 @@
 /// `RebalanceAnalysis.analyze` (100 ms by default); `RebalanceAnalysis.partitionTimeline` is partition-major.
 public struct PartitionTimelinePoint: Sendable, Equatable {
     /// The interval's start, seconds after the start of traffic.
+    /// Partitions CSV column `t_s`, 2 decimals (empty when absent or not finite).
     public var tSeconds: Double
     public var partition: Int32
     /// The live owner at the end of the interval ("" when none; "c01+c02" when held twice).
@@ -15,5 +16,6 @@ public struct PartitionTimelinePoint: Sendable, Equatable {
     /// Messages produced and not yet consumed at the end of the interval: the running sum of produced − consumed.
     public var lag: Int
     /// Milliseconds of the interval the partition spent stalled.
+    /// Partitions CSV column `stalled_ms`, 0 decimals (empty when absent or not finite).
     public var stalledMs: Double
 }

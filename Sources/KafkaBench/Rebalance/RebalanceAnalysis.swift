@@ -38,9 +38,13 @@ public struct RebalanceAnalysis: Sendable {
     public var undrainedRanges = ""
     /// End-to-end latency (intended send time to processing end) of every processing in the run, duplicates
     /// included, in ms; 0 when nothing was processed.
+    /// Totals CSV column `latency_p50_ms`, 1 decimal (empty when absent or not finite).
     public var latencyP50Ms = 0.0
+    /// Totals CSV column `latency_p99_ms`, 1 decimal (empty when absent or not finite).
     public var latencyP99Ms = 0.0
+    /// Totals CSV column `latency_p999_ms`, 1 decimal (empty when absent or not finite).
     public var latencyP999Ms = 0.0
+    /// Totals CSV column `latency_max_ms`, 1 decimal (empty when absent or not finite).
     public var latencyMaxMs = 0.0
     /// Messages processed (first time) after a later event of the same user: per-key order broken; up to five
     /// examples ("p3 user 17: seq 1204 after 1210").
@@ -54,13 +58,18 @@ public struct RebalanceAnalysis: Sendable {
     public var writtenTwiceExamples = ""
     /// The live producer over the whole run: request retries (nil without statistics) and produce latency from
     /// delivery reports.
+    /// Totals CSV column `produce_retries`, empty when nil.
     public var produceRetries: Int?
     /// Produce latency percentiles of the run's successful deliveries, ms (0 when there were none).
+    /// Totals CSV column `produce_p50_ms`, 1 decimal (empty when absent or not finite).
     public var produceP50Ms = 0.0
+    /// Totals CSV column `produce_p99_ms`, 1 decimal (empty when absent or not finite).
     public var produceP99Ms = 0.0
+    /// Totals CSV column `produce_max_ms`, 1 decimal (empty when absent or not finite).
     public var produceMaxMs = 0.0
     /// The group's lag in steady traffic: its highest value in the second before the first event, plus 100 ms of
     /// traffic (the run's produced messages per second × 0.1 s), so that noise does not count as a rise.
+    /// Totals CSV column `steady_lag_msgs`.
     public var steadyLagMessages = 0
     /// Each partition's leader when traffic started ("0:b1 1:b3 …"; embedded cluster only).
     public var leadersAtStart = ""
