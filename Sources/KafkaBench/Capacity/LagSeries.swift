@@ -16,15 +16,18 @@ public struct LagSeries: Sendable {
     /// One sample: seconds from the start of the traffic, counts, and lag.
     public struct Sample: Sendable, Equatable {
         /// Seconds from the start of the traffic (0.1, 0.2, …).
+        /// Written to the trial's `X-timeseries.csv` as `t_s`, with 1 decimal.
         public var t: Double
         /// Events intended by `t` (sent or not: open loop).
         public var produced: Int
         /// Events consumed by `t` (the position less the first offset).
         public var consumed: Int
         /// `produced − consumed`, never below 0.
+        /// Written as `lag_msgs`.
         public var lagMessages: Int
         /// Age of the oldest unconsumed event at `t`, seconds; 0 without lag, or when its intended time is unknown (no
         /// checkpoint reaches it yet).
+        /// Written as `lag_s`, with 3 decimals.
         public var lagSeconds: Double
     }
 
