@@ -27,6 +27,7 @@ public struct ControlMessage: Codable, Sendable {
         case refused
     }
 
+    /// What the message is; it decides which optional fields must be present.
     public var kind: Kind
     /// The runner's run id (announcements: the run holding the agent, or "").
     public var run: String

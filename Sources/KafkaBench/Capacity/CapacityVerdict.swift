@@ -9,7 +9,9 @@
 public struct CapacityVerdict: Sendable, Equatable {
     /// The verdict's word; the raw value is the CSV's `verdict` cell.
     public enum Kind: String, Sendable, Codable {
+        /// The lag floor's growth stayed within 1% of the rate per second and the p99 lag in time within the bound.
         case sustains
+        /// The lag floor grew faster than that, or its p99 in time exceeded the bound.
         case fallsBehind = "falls-behind"
         /// The producers fell behind their schedule (or a delivery failed): the harness was the limit, the trial says
         /// nothing about the group.

@@ -70,10 +70,12 @@ public struct RunnerCommand: Codable, Sendable, Equatable {
     public var cmd: Kind
     /// Window mode: CLOCK_MONOTONIC nanoseconds of the measurement window (shared by all processes).
     public var windowStartNs: UInt64?
+    /// The window's end (exclusive), same clock.
     public var windowEndNs: UInt64?
     /// `stall`: how long the consumer stops polling, nanoseconds (a length, not a moment: no clock to shift).
     public var durationNs: UInt64?
 
+    /// A command; the window and duration fields only for the kinds that use them.
     public init(cmd: Kind, windowStartNs: UInt64? = nil, windowEndNs: UInt64? = nil, durationNs: UInt64? = nil) {
         self.cmd = cmd; self.windowStartNs = windowStartNs; self.windowEndNs = windowEndNs; self.durationNs = durationNs
     }
@@ -125,6 +127,7 @@ public struct WorkerFinal: Codable, Sendable {
 /// A message count on one partition.
 public struct PartitionCount: Codable, Sendable, Equatable {
     public var partition: TopicPartition
+    /// Messages counted on it (processed, duplicates included).
     public var messages: Int
 
     public init(_ partition: TopicPartition, _ messages: Int) {
@@ -149,6 +152,7 @@ public struct WorkerEvent: Codable, Sendable {
         /// Something went wrong; `fatal` when the worker is giving up.
         case error
     }
+    /// What happened; the fields filled in depend on it.
     public var event: Kind
     /// CLOCK_MONOTONIC nanoseconds when the event happened.
     public var t: UInt64
@@ -175,6 +179,7 @@ public struct WorkerEvent: Codable, Sendable {
     public var final: WorkerFinal?
     /// `error`: what went wrong; `fatal` when the worker is giving up.
     public var message: String?
+    /// `error`: true when the worker is giving up (the engine then fails the trial); nil or false otherwise.
     public var fatal: Bool?
 
     /// An event of `kind` stamped now (CLOCK_MONOTONIC of the worker's host); the caller sets the kind's fields.
@@ -188,7 +193,9 @@ public struct WorkerEvent: Codable, Sendable {
 /// Every reader and writer of the array goes through it (an agent shifting `atMicros` to the runner's clock with a
 /// stale width once moved partitions and offsets instead).
 public enum LiveSampleLayout {
+    /// Partition number (of the worker's one topic).
     public static let partition = 0
+    /// The message's offset.
     public static let offset = 1
     /// Processing end, CLOCK_MONOTONIC microseconds of the host that ran the worker (an agent moves it to the
     /// runner's clock).

@@ -26,6 +26,7 @@ public struct RebalanceRecording: Sendable {
         public var ns: UInt64
         /// Index into `workers` of the process that processed it.
         public var worker: Int
+        /// Partition of the run's one topic.
         public var partition: Int32
         public var offset: Int64
         /// Microseconds from the event's intended send time to the end of its processing (µs).
