@@ -2,6 +2,7 @@
 /// (agents → runner). On the wire it is `<64 hex digits of HMAC-SHA256>.<JSON>`, the tag computed over the JSON
 /// bytes with the shared `AgentKey` (see `ControlCodec`).
 public struct ControlMessage: Codable, Sendable {
+    /// The message types; the raw value is the JSON's `kind`. Each case says its direction and the fields it uses.
     public enum Kind: String, Codable, Sendable {
         /// Runner → agent: the runner `run` holds the agent for `leaseMs` more; renewed every second.
         case lease

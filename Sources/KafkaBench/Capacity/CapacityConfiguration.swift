@@ -84,6 +84,8 @@ public struct CapacityConfiguration: Sendable {
         }
     }
 
+    /// Refuses out-of-range options with a message naming the flag: a missing `--rate` without `--find-max-rate`, a
+    /// warm-up over half the duration (the growth is fitted over the second half), a duration under 2 s, and so on.
     public func validate() throws(UsageError) {
         guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
         try groupTimers.validate()

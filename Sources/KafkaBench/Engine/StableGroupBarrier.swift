@@ -7,6 +7,7 @@ public struct StableGroupBarrier: Sendable, Equatable {
     /// How long the assignment must stay unchanged before the barrier releases.
     public static let defaultSettleNs: UInt64 = 1_000_000_000
 
+    /// The barrier's answer for one moment.
     public enum State: Sendable, Equatable {
         /// Not yet; the text says what is missing.
         case waiting(String)

@@ -59,6 +59,7 @@ public enum ConsumerLoopMode: String, Codable, Sendable {
 
 /// A command from the runner.
 public struct RunnerCommand: Codable, Sendable, Equatable {
+    /// The commands a worker accepts; the raw value is the JSON's `cmd`.
     public enum Kind: String, Codable, Sendable {
         /// `go`: resume the paused partitions and start measuring (window mode carries the window); `stop`: stop measuring,
         /// send the final totals and exit.
@@ -138,6 +139,7 @@ public struct PartitionCount: Codable, Sendable, Equatable {
 
 /// One line from a worker.
 public struct WorkerEvent: Codable, Sendable {
+    /// The event types a worker writes; the raw value is the JSON's `event`.
     public enum Kind: String, Codable, Sendable {
         /// The consumer exists; `properties` holds the librdkafka configuration it applied (secrets masked).
         case ready

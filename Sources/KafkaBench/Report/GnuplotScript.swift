@@ -375,6 +375,7 @@ private struct Frame {
     /// Each distinct P·T once, ascending, with the topics and partitions of its first series.
     let slots: [(pt: Int, topics: Int, partitions: Int)]
 
+    /// The frame of the shown series: their consumer counts, assignors, smallest step and distinct P·T values.
     init(series: [ScalingSeries]) {
         consumers = Set(series.flatMap { $0.points.map(\.consumers) }).sorted()
         assignors = Set(series.map(\.key.assignor)).sorted()

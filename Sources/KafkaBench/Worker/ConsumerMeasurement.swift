@@ -39,6 +39,7 @@ enum MeasurementEnd {
 extension ConsumerMeasurement {
     /// Default: no limit on messages.
     func accepts(consumed: Int) -> Bool { true }
+    /// Defaults: modes that do not count messages, ends, reports or extra figures leave these out.
     mutating func processed(_ message: ConsumedMessage, bytes: Int) {}
     mutating func reachedEnd(_ partition: TopicPartition) {}
     mutating func report(_ emit: (WorkerEvent) -> Void, consumed: Int) {}

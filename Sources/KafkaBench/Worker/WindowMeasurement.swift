@@ -20,6 +20,7 @@ struct WindowMeasurement: ConsumerMeasurement {
     /// Partitions that reached their end before the window closed: the window was not saturated.
     private var drainedInWindow: [TopicPartition] = []
 
+    /// A partition by topic index and number: no string per message on the hot path.
     private struct PartitionKey: Hashable {
         var topicIndex: Int
         var partition: Int32
