@@ -13,6 +13,7 @@ import Foundation
 /// Thread: `run` owns everything on the calling thread.
 public final class Agent {
     /// How an agent is set up.
+    /// Built by `kbench agent` from its own command line; nothing in it ever comes from a control message.
     public struct Options: Sendable {
         /// The agent's name: runners address it by this (`to`), and its workers' reports carry it (`from`).
         public var name: String
@@ -38,6 +39,7 @@ public final class Agent {
     }
 
     /// A worker this agent started.
+    /// Lives in `workers` on the agent's one thread from its spawn until its exit was reported and its output drained.
     final class Worker {
         /// The worker's id within its run, as the runner named it in the spawn.
         let id: String

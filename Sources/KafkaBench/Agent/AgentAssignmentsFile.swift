@@ -50,6 +50,7 @@ public final class AgentAssignmentsFile {
 }
 
 /// The placement a run's settings ask for: local processes, or agents.
+/// Called once per run by the sweep, capacity and rebalance runners, before their first trial.
 public enum Placements {
     /// `LocalPlacement` without `agents`; else an `AgentPlacement` over the control topics named from
     /// `topicPrefix`, after waiting for the agents. The caller closes an `AgentPlacement` when the run ends.

@@ -1,6 +1,8 @@
 /// How a run uses agents (`--agents N` and its companions), shared by every command on the trial engine.
+/// Built by the commands' placement options and read by `AgentPlacement` when the run starts; a plain value.
 public struct AgentSettings: Sendable {
     /// How consumers are spread over agents.
+    /// The raw value is what `--placement` takes.
     public enum Strategy: String, Sendable, CaseIterable {
         /// Each consumer on the agent running the fewest (ties: by name).
         case spread
@@ -37,6 +39,7 @@ public struct AgentSettings: Sendable {
 }
 
 /// Where one consumer of one trial ran, for results.
+/// Made by `AgentPlacement` per trial and written by `AgentAssignmentsFile` to `X.placement.csv`.
 public struct AgentAssignment: Sendable, Equatable {
     /// The consumer's name ("c03").
     public var consumer: String

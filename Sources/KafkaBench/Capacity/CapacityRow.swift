@@ -1,6 +1,8 @@
 import Foundation
 
 /// One capacity trial as a CSV row (`# kbench capacity schema 1`); the columns are documented in docs/capacity.md.
+/// Filled in by the capacity runner trial by trial (one row per trial, search steps included) and read back by
+/// `read(csvPath:)` for `kbench report`.
 public struct CapacityRow: Sendable {
     /// The run's identifier, shared by every trial of one `kbench capacity` invocation (as in the sweep CSV).
     public var runId = ""

@@ -14,6 +14,7 @@ public struct LagSeries: Sendable {
     public static let stepNs: UInt64 = 100_000_000
 
     /// One sample: seconds from the start of the traffic, counts, and lag.
+    /// Counts are messages; times are seconds.
     public struct Sample: Sendable, Equatable {
         /// Seconds from the start of the traffic (0.1, 0.2, …).
         /// Written to the trial's `X-timeseries.csv` as `t_s`, with 1 decimal.
@@ -85,6 +86,7 @@ public struct LagSeries: Sendable {
 }
 
 /// One partition's offsets against their events' intended times, from delivery checkpoints.
+/// Built once per partition by `LagSeries.init`; a pure value.
 struct OffsetSchedule {
     /// Checkpoints sorted by offset, with intended times made non-decreasing (several producers' events
     /// interleave in a partition; their intended times differ by less than the report interval).

@@ -1,4 +1,5 @@
 /// What an open-loop trial recorded, for `LagSeries` and the verdict.
+/// Filled by `OpenLoopMode` on the runner's thread during the trial, then turned into a `LagSeries` and a verdict.
 public struct OpenLoopRecording: Sendable {
     /// CLOCK_MONOTONIC ns: the traffic's start (every producer's schedule starts here) and end.
     public var startNs: UInt64 = 0

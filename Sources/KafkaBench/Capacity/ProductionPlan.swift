@@ -36,6 +36,7 @@ public struct ProductionPlan: Codable, Sendable, Equatable {
 }
 
 /// A producer process's deliveries so far (cumulative), sent every 50 ms and once more, complete, at the end.
+/// Crosses from the producer process to the runner inside `WorkerEvent.production`, as JSON.
 public struct ProductionReport: Codable, Sendable, Equatable {
     /// Events handed to librdkafka, acknowledged, and failed.
     public var sent = 0

@@ -8,6 +8,7 @@
 /// cannot steer the answer. Every step is a fresh bounded trial; steps are capped.
 public struct RateSearch: Sendable {
     /// One trial of the search.
+    /// Written to the capacity CSV as the row's `search` role and `step` number.
     public struct Step: Sendable, Equatable {
         /// The rate tried, events/s, rounded to a whole number.
         public var rate: Double
