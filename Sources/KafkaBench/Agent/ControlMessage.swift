@@ -75,7 +75,7 @@ public struct ControlMessage: Codable, Sendable {
 }
 
 /// What an agent tells runners about itself and its host.
-/// Sent in every `announce`; the runner checks them (versions, slots) before it uses the agent, and records them.
+/// Sent in every `announce`; the runner checks them (agreeing librdkafka versions, free slots) to place workers.
 public struct AgentFacts: Codable, Sendable, Equatable {
     /// The agent's name (`--name`), the address runners use.
     public var name: String
