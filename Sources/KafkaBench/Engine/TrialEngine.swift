@@ -26,6 +26,7 @@ public struct TrialEngine {
     }
 
     /// What a trial produced: the mode's outcome or why it failed, plus what the engine measured around it.
+    /// Returned by `run` on the runner's thread once every worker has ended.
     public struct Outcome<ModeOutcome> {
         public var result: Result<ModeOutcome, TrialFailure>
         /// From starting the first worker to the barrier's release ("go").

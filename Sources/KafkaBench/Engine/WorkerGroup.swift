@@ -12,6 +12,7 @@ import Foundation
 /// "no worker outlives its trial".
 public final class WorkerGroup {
     /// One worker and the state its events have built up.
+    /// Updated only by `pump` (and `stop`/`kill`) on the runner's thread; modes read it between pumps.
     public struct Member {
         /// The consumer's name ("c03"); a restarted consumer's new member has the same name.
         public let name: String

@@ -6,6 +6,7 @@ import Histogram
 /// Worker → runner: `WorkerEvent` lines.
 
 /// Everything a worker process needs to know, sent as its first stdin line.
+/// Built on the runner; an agent checks it field by field (`WorkerSpecPolicy`) before passing it on.
 public struct WorkerSpec: Codable, Sendable {
     /// The consumer's name in results, e.g. "c07".
     public var name: String
@@ -40,6 +41,7 @@ public struct WorkerSpec: Codable, Sendable {
 }
 
 /// How a consumer loop starts, what it records and when it stops.
+/// The raw value is the spec's `mode` on the wire.
 public enum ConsumerLoopMode: String, Codable, Sendable {
     /// Sweep, window mode: paused until "go", counts messages inside the runner's window.
     case window
@@ -58,6 +60,8 @@ public enum ConsumerLoopMode: String, Codable, Sendable {
 }
 
 /// A command from the runner.
+/// Times in it are on the runner's clock; an agent moves them to its host's (`ClockAnchor`) before the worker sees
+/// them.
 public struct RunnerCommand: Codable, Sendable, Equatable {
     /// The commands a worker accepts; the raw value is the JSON's `cmd`.
     public enum Kind: String, Codable, Sendable {
@@ -83,6 +87,7 @@ public struct RunnerCommand: Codable, Sendable, Equatable {
 }
 
 /// A worker's totals, sent once when it stops measuring.
+/// Times in it are on the worker's host's clock until an agent relays it (`ClockAnchor.toRunner`).
 public struct WorkerFinal: Codable, Sendable {
     /// Messages processed over the worker's life, duplicates included.
     public var consumed: Int
@@ -126,6 +131,7 @@ public struct WorkerFinal: Codable, Sendable {
 }
 
 /// A message count on one partition.
+/// Used in `WorkerFinal.windowPartitionMessages`.
 public struct PartitionCount: Codable, Sendable, Equatable {
     public var partition: TopicPartition
     /// Messages counted on it (processed, duplicates included).
@@ -138,6 +144,8 @@ public struct PartitionCount: Codable, Sendable, Equatable {
 }
 
 /// One line from a worker.
+/// Written by the worker's consume thread (or its producer) as one JSON line on stdout; only the fields of its kind
+/// are set.
 public struct WorkerEvent: Codable, Sendable {
     /// The event types a worker writes; the raw value is the JSON's `event`.
     public enum Kind: String, Codable, Sendable {
