@@ -13,8 +13,8 @@ public protocol TrialMode {
 }
 
 /// Why a trial ended without a result.
-/// Thrown by modes and by the engine's polling; the sweep turns it into a failed row, the other runs into a note or
-/// an error.
+/// Thrown by modes and by the engine's polling, and returned in `TrialEngine.Outcome.result`; the runners record
+/// its reason.
 public struct TrialFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Why, in one line: it becomes the CSV's `reason` cell.
     public var reason: String
