@@ -1,6 +1,7 @@
 import CRdKafka
 
 /// Creation of `rd_kafka_t` handles, shared by the producer, consumer, admin client and embedded broker.
+/// Callers own the handle it returns and must `rd_kafka_destroy` it (after destroying their topic handles).
 enum ClientHandle {
     /// Properties every kbench client gets unless the user overrides them: librdkafka's own log lines are
     /// limited to critical ones, since kbench reports errors itself (raise with `-X log_level=7`).

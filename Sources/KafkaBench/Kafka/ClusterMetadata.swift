@@ -1,4 +1,5 @@
 /// What a cluster says about itself: the facts recorded in every result's metadata.
+/// A snapshot taken by `KafkaAdmin.metadata`; it does not follow the cluster afterwards.
 public struct ClusterMetadata: Codable, Sendable, Equatable {
     /// A broker as the metadata response lists it.
     public struct Broker: Codable, Sendable, Equatable {

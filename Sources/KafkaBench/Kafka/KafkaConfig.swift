@@ -52,6 +52,7 @@ public struct KafkaConfig: Sendable, Equatable {
 }
 
 /// Which property names hold secrets, and how to keep their values out of output.
+/// Used wherever text may carry configuration: error messages, applied properties in results, command output.
 public enum Secrets {
     /// What a secret's value is replaced with in output.
     public static let mask = "***"

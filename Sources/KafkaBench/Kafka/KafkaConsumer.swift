@@ -5,6 +5,7 @@ import CRdKafka
 #endif
 
 /// A message as librdkafka delivered it: a view valid only inside the `consumeBatch` body that received it.
+/// Not Sendable and not storable: copy what you need (offset, partition, bytes) before the body returns.
 public struct ConsumedMessage {
     /// The librdkafka message; `consumeBatch` destroys it when the body returns, so neither it nor the buffers below may
     /// be kept.
@@ -25,6 +26,7 @@ public struct ConsumedMessage {
 }
 
 /// What one call to `consumeBatch` can deliver.
+/// Handed to `consumeBatch`'s body on the consumer's thread, in the order librdkafka delivered them.
 public enum ConsumerEvent {
     /// A message to process; valid only inside the body that receives it.
     case message(ConsumedMessage)

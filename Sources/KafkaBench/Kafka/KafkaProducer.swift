@@ -2,6 +2,8 @@ import CRdKafka
 import Histogram
 
 /// Counters kept by the producer's delivery-report callback.
+/// Written by the delivery and statistics callbacks, which run inside the producer's poll and flush calls: on the
+/// one thread that owns the producer.
 final class DeliveryContext: ClientContext {
     /// Topic handles in registration order; `perPartition[i]` counts deliveries to `topics[i]`.
     var topics: [OpaquePointer] = []
@@ -29,6 +31,7 @@ final class DeliveryContext: ClientContext {
 }
 
 /// One delivery report: when it came (CLOCK_MONOTONIC ns), the message's latency from enqueue, and whether it failed.
+/// Logged only when the producer was created with `logDeliveries` (rebalance runs).
 public struct DeliveryReport: Sendable {
     /// When the report arrived (CLOCK_MONOTONIC ns, the producer's host).
     public var ns: UInt64
@@ -40,6 +43,7 @@ public struct DeliveryReport: Sendable {
 }
 
 /// The producer's request retries (librdkafka statistics `txretries`, summed over brokers) at a moment.
+/// Logged with each statistics report (every `statistics.interval.ms`) when the producer logs deliveries.
 public struct RetryCount: Sendable {
     /// When the statistics report was read (CLOCK_MONOTONIC ns).
     public var ns: UInt64
@@ -58,6 +62,7 @@ func kbenchProducerStatsCallback(_ rk: OpaquePointer?, _ json: UnsafeMutablePoin
 }
 
 /// Reads counters out of librdkafka's statistics JSON without parsing all of it.
+/// Called from the statistics callback with librdkafka's buffer, which is only valid during the call.
 enum ProducerStatistics {
     /// The sum of every `"key": N` in the JSON (per-broker counters appear once per broker).
     static func sum(of key: String, in json: UnsafeRawBufferPointer) -> Int {
