@@ -1,6 +1,7 @@
 import CRdKafka
 
 /// The group protocol librdkafka negotiated for a consumer, from `rd_kafka_rebalance_protocol`.
+/// Asked of librdkafka in every rebalance callback, so a change is applied with the call its protocol needs.
 public enum RebalanceProtocol: String, Sendable, Codable {
     /// range, roundrobin: every rebalance revokes everything, then assigns the new set (stop-the-world).
     case eager = "EAGER"
@@ -60,6 +61,7 @@ func kbenchStatsCallback(_ rk: OpaquePointer?, _ json: UnsafeMutablePointer<CCha
 }
 
 /// Reads the consumer group's `join_state` out of librdkafka's statistics JSON without parsing all of it.
+/// Called from the statistics callback with librdkafka's buffer, which is only valid during the call.
 enum GroupStatistics {
     /// The value of `"join_state"` (librdkafka writes `"join_state": "steady"`; spaces are skipped).
     static func joinState(in json: UnsafeRawBufferPointer) -> String? {

@@ -1,6 +1,7 @@
 import CRdKafka
 
 /// One partition of one topic.
+/// Crosses the worker protocol as JSON (`{"topic":…,"partition":…}`) in specs, assignments and audits.
 public struct TopicPartition: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     public var topic: String
     /// The partition number, as librdkafka types it.
@@ -21,6 +22,7 @@ public struct TopicPartition: Hashable, Comparable, Codable, Sendable, CustomStr
 }
 
 /// Conversions between `[TopicPartition]` and librdkafka's `rd_kafka_topic_partition_list_t`.
+/// Every list it makes is owned by the caller, which destroys it (usually with `defer`) after the librdkafka call.
 enum PartitionList {
     /// A new list owned by the caller (destroy with `rd_kafka_topic_partition_list_destroy`).
     static func make(_ partitions: [TopicPartition]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {

@@ -2,6 +2,7 @@
 /// their lives (a consumer owns nothing once it was killed, left or exited).
 struct GroupOwnership {
     /// The group at one moment: the live members and their partitions, as `state(at:)` computes it.
+    /// Worker indices refer to the recording's `workers`; partitions to the run's one topic.
     struct State: Equatable {
         /// Partition → live owners (more than one: held twice).
         var owners: [Int32: [Int]]

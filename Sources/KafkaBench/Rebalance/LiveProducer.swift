@@ -6,6 +6,7 @@ import Synchronization
 /// Sendable: its only mutable state is behind a `Mutex`; the rest is immutable.
 final class LiveProducer: Sendable {
     /// What the producer did, read by the runner after `finish()`.
+    /// Written once by the producer thread when it is done; `finish` hands it over.
     struct Outcome: Sendable {
         /// Successful and failed deliveries after the final flush.
         var delivered = 0

@@ -3,6 +3,7 @@
 /// available and nobody consumed the partition for longer than `RebalanceAnalysis.stallThresholdNs`.
 struct PartitionActivity {
     /// One processing of one message of the partition.
+    /// Built from a `RebalanceRecording.Sample`; all times are CLOCK_MONOTONIC ns on the runner's clock.
     struct Consumption {
         /// When its processing ended (monotonic ns).
         var ns: UInt64

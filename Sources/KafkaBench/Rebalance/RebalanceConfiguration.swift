@@ -1,4 +1,5 @@
 /// Everything a rebalance run needs.
+/// Built by `kbench rebalance` from its options, checked by `validate()` and `checkFaults`, then read by the runner.
 public struct RebalanceConfiguration: Sendable {
     /// Partitions of the run's one topic (1 to 1000).
     public var partitions: Int

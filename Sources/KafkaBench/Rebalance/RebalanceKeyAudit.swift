@@ -1,5 +1,6 @@
 extension RebalanceAnalysis {
     /// A finding of the per-key audit: when the message was processed, and what is wrong.
+    /// Findings are attributed to event windows by `ns`, and up to five are quoted in the totals.
     struct KeyFinding {
         /// When the offending message was processed (monotonic ns): the finding belongs to the event whose window
         /// holds this moment.

@@ -2,6 +2,7 @@
 /// `RebalanceAnalysis`.
 public struct RebalanceRecording: Sendable {
     /// One consumer process of the run, from its start to its end.
+    /// Indices into `workers` identify processes everywhere else in the recording.
     public struct Worker: Sendable {
         /// The consumer slot's name ("c01"); a restarted consumer's new process has the same name.
         public var name: String
@@ -11,6 +12,7 @@ public struct RebalanceRecording: Sendable {
         public var endNs: UInt64?
     }
     /// A worker's whole assignment after a change it reported (partition numbers of the run's one topic).
+    /// From the worker's `assignment` events, stamped with the time the rebalance callback applied the change.
     public struct Assignment: Sendable {
         /// When the worker reported the assignment.
         public var ns: UInt64
@@ -37,6 +39,7 @@ public struct RebalanceRecording: Sendable {
         public var sequence: UInt32 = 0
     }
     /// A worker's group join state changed ("steady", "wait-join", …).
+    /// Only changes are reported: the state holds until the next report of the same worker.
     public struct GroupState: Sendable {
         /// When the worker reported the state (from librdkafka statistics, so up to a statistics interval late).
         public var ns: UInt64
@@ -46,6 +49,7 @@ public struct RebalanceRecording: Sendable {
         public var state: String
     }
     /// One consumer's turn in a `rolling-restart` deploy (see `RollingRestart`).
+    /// Filled in by `RollingRestart` as the deploy goes; the analysis turns each into a row of its own.
     public struct RestartTurn: Sendable {
         /// The consumer slot ("c01").
         public var name: String
@@ -59,6 +63,7 @@ public struct RebalanceRecording: Sendable {
         public var rejoinedNs: UInt64?
     }
     /// A script step as it was executed.
+    /// Appended by the live-traffic mode when it carries out a step.
     public struct Event: Sendable {
         public var action: RebalanceScript.Action
         /// When the step was executed (its time in the script is relative to `startNs`).

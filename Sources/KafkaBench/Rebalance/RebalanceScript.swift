@@ -42,6 +42,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `errors` step: which request type, which error, how many times.
+    /// Parsed from `errors@TIME:REQUEST:ERROR:N`; names are checked against the mock's request and error names.
     public struct RequestErrors: Sendable, Equatable {
         /// The Kafka request type, by API key and by the name the script used ("Fetch").
         public var apiKey: Int16
@@ -54,6 +55,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// One step of the script: an action at a time after the start of traffic, with its argument parsed.
+    /// Parsed and checked by `init(parsing:consumers:duration:)`; carried out by the live-traffic mode at `at`.
     public struct Step: Sendable, Equatable {
         public var action: Action
         /// When it happens, after the start of traffic (steps are strictly increasing, and before the run's end).
