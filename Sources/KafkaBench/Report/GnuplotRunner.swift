@@ -1,6 +1,7 @@
 import Foundation
 
 /// What became of rendering a report's gnuplot script.
+/// Reported by every command that writes a plot; only `failed` makes the command fail.
 public enum GnuplotStatus: Sendable, Equatable {
     /// gnuplot ran and wrote the images; `warnings` is what it printed on stderr (usually empty).
     case rendered(warnings: String)

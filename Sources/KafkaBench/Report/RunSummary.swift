@@ -1,4 +1,5 @@
 /// `Results/<name>.md`: a sweep's findings, metadata, knees, scaling tables and links to its plots.
+/// Built by `SweepReport.generate` from the analysis and the paths it wrote; a pure formatter.
 struct RunSummary {
     /// A plot as the summary links it, paths relative to the results directory.
     struct PlotLink {

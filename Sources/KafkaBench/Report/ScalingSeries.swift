@@ -1,4 +1,5 @@
 /// One consumer count of a series: its trials with status ok aggregated over repeats.
+/// Built by `ScalingSeries.group` from CSV rows, so a report reads the same numbers from any kbench version's CSV.
 public struct ScalingPoint: Sendable, Equatable {
     /// The consumer count (C).
     public var consumers: Int
@@ -42,8 +43,10 @@ public struct ScalingPoint: Sendable, Equatable {
 }
 
 /// The trials of one sweep line, (work, mode, topics, partitions, assignor), aggregated per consumer count.
+/// Built from CSV rows (`group(_:)`) by the report, the comparison and the knee analysis.
 public struct ScalingSeries: Sendable, Equatable {
     /// What the trials of a series share.
+    /// Values as the CSV writes them, so keys from different files compare equal.
     public struct Key: Hashable, Sendable, Comparable {
         /// The per-message work model, as the CSV writes it.
         public var work: String

@@ -1,4 +1,5 @@
 /// Order statistics over the finite values of a sample (NaN marks a value a trial could not measure).
+/// Used by every aggregate the reports show, so an unknown cell never turns into a 0.
 public enum Statistics {
     /// The values that are neither NaN nor infinite, in their order.
     public static func finite(_ values: [Double]) -> [Double] { values.filter(\.isFinite) }

@@ -1,6 +1,7 @@
 import Foundation
 
 /// What `SweepReport.generate` wrote.
+/// The command prints `filesWritten` and `headline`, and fails only when gnuplot failed.
 public struct ReportOutcome: Sendable, Equatable {
     /// Every file written, in order: data file, script, images (when rendered), summary.
     public var filesWritten: [String]

@@ -1,4 +1,5 @@
 /// Whether a trial counts: `failed` rows carry the reason and are left out of every series and headline.
+/// The raw value is the CSV's `status` cell.
 public enum TrialStatus: String, Sendable, Equatable, CaseIterable {
     case ok, failed
 }
@@ -186,6 +187,7 @@ private func fmt(_ v: Double, _ digits: Int) -> String {
 }
 
 /// Minimal RFC 4180 CSV helpers.
+/// Shared by every CSV kbench writes and reads (sweep, capacity, rebalance).
 public enum CSV {
     /// A cell as written: in double quotes, inner quotes doubled, when it holds a comma, a quote or a newline.
     public static func quote(_ cell: String) -> String {
