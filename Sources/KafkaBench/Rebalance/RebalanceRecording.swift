@@ -12,7 +12,8 @@ public struct RebalanceRecording: Sendable {
         public var endNs: UInt64?
     }
     /// A worker's whole assignment after a change it reported (partition numbers of the run's one topic).
-    /// From the worker's `assignment` events, stamped with the time the rebalance callback applied the change.
+    /// From the workers' `assignment` events (stamped when the rebalance callback applied the change), plus every
+    /// member's assignment at the start of traffic.
     public struct Assignment: Sendable {
         /// When the worker reported the assignment.
         public var ns: UInt64
