@@ -1,5 +1,5 @@
 /// One consumer count of a series: its trials with status ok aggregated over repeats.
-/// Built by `ScalingSeries.group` from CSV rows, so a report reads the same numbers from any kbench version's CSV.
+/// Built by `ScalingSeries.group` from CSV rows, of any schema this version reads.
 public struct ScalingPoint: Sendable, Equatable {
     /// The consumer count (C).
     public var consumers: Int
