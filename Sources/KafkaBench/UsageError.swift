@@ -1,4 +1,6 @@
 /// Bad input from the user: the message says what was wrong and what is accepted.
+/// Thrown by parsers and `validate()` methods; in a command's `validate()` it becomes an ArgumentParser error and
+/// kbench exits 64.
 public struct UsageError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The whole message as printed: what was given, why it is refused, what is accepted.
     public let message: String

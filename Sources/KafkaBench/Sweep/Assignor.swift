@@ -80,6 +80,7 @@ public enum Assignor: String, CaseIterable, Sendable, Codable {
 
 /// The consumer group protocol: `classic` (JoinGroup/SyncGroup, client-side assignors) or `consumer` (KIP-848,
 /// Kafka 4: ConsumerGroupHeartbeat, broker-side assignment; production-ready in librdkafka from 2.12.0).
+/// The raw value is what `--group-protocol` takes and what librdkafka's `group.protocol` property is set to.
 public enum GroupProtocol: String, CaseIterable, Sendable, Codable {
     case classic
     case consumer
@@ -113,6 +114,7 @@ public enum GroupProtocol: String, CaseIterable, Sendable, Codable {
 }
 
 /// The broker-side assignor of the consumer protocol (`group.remote.assignor`).
+/// The raw value is what `--remote-assignor` takes and `group.remote.assignor` is set to.
 public enum RemoteAssignor: String, CaseIterable, Sendable, Codable {
     case uniform
     case range

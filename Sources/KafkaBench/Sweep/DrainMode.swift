@@ -1,4 +1,5 @@
 /// The sweep's drain mode: every worker consumes its partitions to their end; the trial's time is the makespan.
+/// One value per trial, used on the runner's thread; its host CPU figures are read after `measure` returns.
 public struct DrainMode: TrialMode {
     /// Bound for the whole drain (`--trial-timeout`).
     public var timeout: DurationValue

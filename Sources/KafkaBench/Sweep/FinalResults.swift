@@ -1,4 +1,5 @@
 /// Waits for every worker's final result, in member order.
+/// Shared by the window and drain modes, which differ only in their deadline and in what a late worker means.
 enum FinalResults {
     /// Polls the group every 50 ms until every member sent its `final`, then returns them in member order; `each`
     /// is called after every poll with the time (CLOCK_MONOTONIC ns). Fails the trial with `late`'s text (given the

@@ -1,4 +1,5 @@
 /// Measurement mode of a sweep.
+/// The raw value is `--mode`'s and the CSV's `mode` cell.
 public enum SweepMode: String, Sendable, Codable, CaseIterable {
     /// Aggregate throughput over a fixed window while every partition still has backlog.
     case window
@@ -7,6 +8,7 @@ public enum SweepMode: String, Sendable, Codable, CaseIterable {
 }
 
 /// Everything a sweep needs, validated: the trial points and how each trial runs.
+/// Built by `kbench sweep` from its options, checked by `validate()`, then read by the runner for the whole sweep.
 public struct SweepConfiguration: Sendable {
     /// Partition counts per topic (P) to sweep; each gets its own topics.
     public var partitions: [Int]
@@ -175,6 +177,7 @@ public struct SweepConfiguration: Sendable {
 }
 
 /// One trial: a (partitions, consumers, assignor, repeat) combination.
+/// Listed by `SweepConfiguration.points` in run order; each becomes one CSV row.
 public struct TrialPoint: Sendable, Equatable, CustomStringConvertible {
     public var partitions: Int
     public var consumers: Int

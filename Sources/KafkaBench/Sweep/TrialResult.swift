@@ -1,4 +1,5 @@
 /// What one trial measured, before the sweep adds the model.
+/// Filled by `SweepTrial.run`; the runner adds the model columns and writes it as a `TrialRow`.
 public struct TrialResult: Sendable {
     /// The partitions, consumers, assignor and repeat it ran.
     public var point: TrialPoint

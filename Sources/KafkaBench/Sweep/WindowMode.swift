@@ -1,5 +1,6 @@
 /// The sweep's window mode: every worker counts what it consumes inside one CLOCK_MONOTONIC window shared by all
 /// processes on the host, starting `warmup` after "go" and lasting `duration`.
+/// One value per trial, used on the runner's thread; its host CPU figures are read after `measure` returns.
 public struct WindowMode: TrialMode {
     /// From "go" to the window's start: the group's first fetches are left out.
     public var warmup: DurationValue
