@@ -80,7 +80,8 @@ public enum Assignor: String, CaseIterable, Sendable, Codable {
 
 /// The consumer group protocol: `classic` (JoinGroup/SyncGroup, client-side assignors) or `consumer` (KIP-848,
 /// Kafka 4: ConsumerGroupHeartbeat, broker-side assignment; production-ready in librdkafka from 2.12.0).
-/// The raw value is what `--group-protocol` takes and what librdkafka's `group.protocol` property is set to.
+/// The raw value is what `--group-protocol` takes and librdkafka's `group.protocol` names (kbench sets that
+/// property only for `consumer`).
 public enum GroupProtocol: String, CaseIterable, Sendable, Codable {
     case classic
     case consumer
