@@ -1,4 +1,6 @@
 /// How consumers commit offsets.
+/// Crosses to workers as its canonical text (`CanonicalText`); `ConsumerProperties` derives the auto-commit
+/// properties from it and `ConsumerLoop` sends the manual commits.
 public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     /// librdkafka's auto-commit (every 5 s) of the offsets kbench stores after processing each message
     /// (`enable.auto.offset.store=false` + `rd_kafka_offset_store`).

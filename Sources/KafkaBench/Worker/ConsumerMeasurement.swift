@@ -29,6 +29,7 @@ protocol ConsumerMeasurement {
 }
 
 /// How a measurement ended.
+/// Returned by `ConsumerMeasurement.ended`; nil there means "go on".
 enum MeasurementEnd {
     /// The window closed: pause every partition and send the result.
     case windowClosed
@@ -47,6 +48,7 @@ extension ConsumerMeasurement {
 }
 
 /// What the loop knows that a measurement may decide on.
+/// A snapshot the loop builds after each batch; measurements only read it.
 struct ConsumerLoopState {
     /// CLOCK_MONOTONIC ns after the batch.
     var now: UInt64

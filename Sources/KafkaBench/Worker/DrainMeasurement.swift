@@ -1,4 +1,5 @@
 /// Sweep drain mode: done when every assigned partition reached its end (at once for a consumer with none).
+/// Its figures are the loop's own (consumed, bytes, `doneNs`); the runner turns them into the makespan.
 struct DrainMeasurement: ConsumerMeasurement {
     /// Paused until "go", so every consumer starts draining at the same moment.
     static let waitsForGo = true

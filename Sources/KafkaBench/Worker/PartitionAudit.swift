@@ -38,6 +38,7 @@ public struct PartitionAudit: Sendable, Equatable {
 }
 
 /// An inclusive range of offsets, `first...last`.
+/// Crosses the worker protocol as JSON inside audits; `first` must not exceed `last`.
 public struct OffsetRange: Codable, Sendable, Equatable, Comparable, CustomStringConvertible {
     public var first: Int64
     public var last: Int64
@@ -52,6 +53,7 @@ public struct OffsetRange: Codable, Sendable, Equatable, Comparable, CustomStrin
 }
 
 /// Per-partition verification of what one consumer saw.
+/// Sent in `WorkerFinal.audits`; the runner merges every reader's reports with `Verification.verify`.
 public struct PartitionAuditReport: Codable, Sendable, Equatable {
     public var topicPartition: TopicPartition
     /// Contiguous runs of offsets read, in reading order.
@@ -68,6 +70,7 @@ public struct PartitionAuditReport: Codable, Sendable, Equatable {
 }
 
 /// One worker's audits, per topic (by index in the consumer's topic names) and partition.
+/// Owned by the consumer loop and updated on its thread for every processed message.
 struct ConsumptionAudit {
     /// Indexed by topic index, then partition number; grown as they appear, so a lookup costs no hashing.
     private var audits: [[PartitionAudit]] = []

@@ -5,6 +5,7 @@ import Foundation
 #endif
 
 /// This process's CPU time and peak resident memory.
+/// Read at the end of a worker's run for its final result, and by `kbench produce`/`consume` for their summary.
 public struct ResourceUsage: Sendable {
     /// User + system CPU seconds this process used so far (`getrusage`).
     public var cpuSeconds: Double

@@ -1,4 +1,5 @@
 /// A duration written with a unit: `250us`, `500ms`, `3s`, `2m` (and `ns`). Every kbench duration takes units.
+/// Whole nanoseconds, never negative; `description` parses back to the same value.
 public struct DurationValue: Equatable, Comparable, Hashable, Sendable, CustomStringConvertible {
     /// The length in ns; never negative.
     public let nanoseconds: UInt64

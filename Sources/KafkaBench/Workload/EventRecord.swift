@@ -64,12 +64,14 @@ public struct EventRecord: Equatable, Sendable {
 }
 
 /// What a user did, as in a streaming service's event log.
+/// The producer loop derives it from the sequence and user; nothing measures by it.
 public enum EventType: UInt8, CaseIterable, Sendable, Codable {
     /// The raw value is byte 2 of the header.
     case view = 0, play, pause, rewind, search, recommendation, like, skip
 }
 
 /// Formats `user-<id>` keys into a reusable buffer without allocating.
+/// One per producing loop (not shared between threads): it reuses one buffer.
 public struct KeyFormatter {
     /// "user-" followed by room for the digits of any `Int`.
     private var buffer: [UInt8] = Array("user-".utf8) + [UInt8](repeating: 0, count: 27)

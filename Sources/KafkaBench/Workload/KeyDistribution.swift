@@ -1,6 +1,7 @@
 import Foundation
 
 /// How user ids (and so keys and partitions) are drawn: uniformly, or Zipf-skewed so a few users are hot.
+/// Skew makes partitions uneven under murmur2, which the drain model accounts for with the real partition sizes.
 public enum KeyDistribution: Equatable, Sendable, CustomStringConvertible {
     /// Every user id equally likely.
     case uniform
@@ -32,6 +33,7 @@ public enum KeyDistribution: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Draws user ids in `0..<keys` from a `KeyDistribution`, deterministically from a seed.
+/// A value type: each producing loop owns its own sampler (and so its own sequence).
 public struct KeySampler: Sendable {
     /// Ids are drawn from `0..<keys`.
     public let keys: Int
