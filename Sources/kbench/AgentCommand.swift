@@ -4,6 +4,7 @@ import Foundation
 import KafkaBench
 
 /// `kbench agent`: runs the consumers of runners elsewhere on this host (see `Agent`).
+/// Runs in the foreground on the calling thread until Ctrl-C or SIGTERM; its workers are its child processes.
 struct AgentCommand: ParsableCommand {
     /// The command's name, one-line help and what the agent trusts (only its own options and key).
     static let configuration = CommandConfiguration(

@@ -94,6 +94,7 @@ struct BrokerCommand: ParsableCommand {
 }
 
 /// Which broker `kbench broker` runs.
+/// The raw value is what `--engine` takes.
 enum BrokerEngine: String, ExpressibleByArgument, CaseIterable {
     /// librdkafka's mock cluster, in this process (no CreateTopics, ~5 MiB kept per partition).
     case mock
@@ -127,6 +128,7 @@ extension BrokerCommand {
 }
 
 /// `NAME:PARTITIONS` as given to `kbench broker --topic`.
+/// The partition count is 1 to 10,000; the name is passed to the broker as given.
 struct TopicSpec: Sendable {
     var name: String
     var partitions: Int

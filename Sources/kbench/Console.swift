@@ -1,6 +1,7 @@
 import Foundation
 
 /// Human-facing messages go to stderr, so stdout carries only data (bootstrap strings, tables, JSON).
+/// Each line is one unbuffered write to the file descriptor, so it appears at once, even when stdout is a pipe.
 enum Console {
     /// Writes one line to stderr (progress, notes, summaries for people).
     static func info(_ text: String) {

@@ -3,6 +3,7 @@ import Foundation
 import KafkaBench
 
 /// `kbench report`: a sweep CSV turned into plots and a Markdown summary, or the index of published runs.
+/// Works offline: it reads CSVs and metadata and writes files; it never connects to a cluster.
 struct ReportCommand: ParsableCommand {
     /// The command's name, one-line help and where each output goes by default.
     static let configuration = CommandConfiguration(

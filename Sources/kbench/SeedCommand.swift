@@ -3,6 +3,8 @@ import Foundation
 import KafkaBench
 
 /// `kbench seed`: a topic filled with keyed events, placed by murmur2 like Java clients place them.
+/// Needs a cluster (`--bootstrap` or `KBENCH_BOOTSTRAP`): on the embedded broker the topic must come from
+/// `kbench broker --topic`, since that mock creates no topics for clients.
 struct SeedCommand: ParsableCommand {
     /// The command's name and one-line help.
     static let configuration = CommandConfiguration(

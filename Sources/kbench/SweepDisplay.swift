@@ -65,6 +65,7 @@ final class SweepDisplay {
 }
 
 /// The end-of-sweep table: per (partitions, assignor), consumers against throughput, speedup, efficiency, idle.
+/// Printed to stdout at the end of a sweep; the CSV holds the same figures per trial.
 enum SweepTable {
     /// A figure for the terminal, "–" when it is unknown (NaN), as the CSV leaves its cell empty.
     static func cell(_ value: Double, _ format: String) -> String { value.isFinite ? String(format: format, value) : "–" }
