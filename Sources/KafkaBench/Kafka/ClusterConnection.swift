@@ -35,6 +35,7 @@ public final class ClusterConnection: Sendable {
     }
 
     /// What `ensureTopic` did.
+    /// `created`: kbench made it (and may delete it with `--cleanup`); `reused`: it existed with the right count.
     public enum TopicOutcome: String, Sendable, Codable { case created, reused }
 
     /// Makes sure `name` exists with exactly `partitions` partitions: reuses a matching topic, creates a

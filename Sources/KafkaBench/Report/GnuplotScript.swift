@@ -14,6 +14,7 @@ struct GnuplotScript {
     ]
 
     /// One image of the report.
+    /// `throughput` is the headline; `drain` appears only next to a window headline.
     enum Plot: String, CaseIterable {
         /// The raw value names the image files (`<name>-per-consumer.png`).
         case throughput, drain, balance, perConsumer = "per-consumer"
@@ -425,6 +426,7 @@ private struct Frame {
 }
 
 /// Axis units for a rate axis: events/s, thousand or million events/s, and headroom above the largest value.
+/// Used for the throughput and per-consumer axes; the balance plot counts partitions.
 private struct Scale {
     /// Values are divided by this before plotting (`scale` in the script): 1, 1e3 or 1e6.
     let divisor: Double

@@ -2,6 +2,7 @@
 /// Built by `SweepReport.generate` from the analysis and the paths it wrote; a pure formatter.
 struct RunSummary {
     /// A plot as the summary links it, paths relative to the results directory.
+    /// One per plot in `plots`; the headline's PNG is also shown inline at the top.
     struct PlotLink {
         /// The plot's title, used as link text and image alt text.
         var title: String

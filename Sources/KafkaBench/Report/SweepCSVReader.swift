@@ -46,6 +46,7 @@ public enum SweepCSVReader {
     }
 
     /// A CSV record with the 1-based line it starts on; quoted cells may span lines.
+    /// Lines are counted in the file as read ("\n"-separated), so messages point at the right line of a quoted cell.
     struct Record {
         var line: Int
         /// The record's text, its lines joined by "\n" (a trailing "\r" of each removed).
@@ -125,6 +126,7 @@ public enum SweepCSVReader {
 }
 
 /// One data row's cells with typed, position-reporting accessors.
+/// Made per data row by `parse`; every accessor names the file, line and column in its errors.
 private struct RowCells {
     let cells: [String]
     /// Column name → cell index, from `columnIndex`.

@@ -29,6 +29,7 @@ public struct ProducerLoop {
     }
 
     /// What the loop did.
+    /// Passed to `tick` while running (without `seconds`) and returned at the end.
     public struct Stats: Sendable {
         /// Events handed to librdkafka so far.
         public var enqueued: Int

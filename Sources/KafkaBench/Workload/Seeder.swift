@@ -1,4 +1,6 @@
 /// What to seed: a topic filled with keyed events.
+/// The sweep sizes it per partition count; `kbench seed` builds it from its options. Deterministic: the same plan
+/// gives the same keys in the same order.
 public struct SeedPlan: Sendable, Equatable {
     /// The topic to fill; it must exist with `partitions` partitions.
     public var topic: String
@@ -77,6 +79,7 @@ public struct SeedPlan: Sendable, Equatable {
 }
 
 /// The outcome of seeding.
+/// Checked by the caller: every message delivered, and the per-partition counts equal to the expected ones.
 public struct SeedResult: Sendable {
     /// Messages acknowledged, and messages whose delivery failed.
     public var delivered: Int
@@ -95,6 +98,7 @@ public struct SeedResult: Sendable {
 }
 
 /// Fills a topic with keyed events through an idempotent producer using the murmur2 partitioner.
+/// Runs on the calling thread: `run` produces, polls and flushes there.
 public enum Seeder {
     /// Producer properties for seeding (and `kbench produce`, rebalance traffic); the user's own properties are
     /// applied on top.
