@@ -46,7 +46,7 @@ public enum SweepCSVReader {
     }
 
     /// A CSV record with the 1-based line it starts on; quoted cells may span lines.
-    /// Lines are counted in the file as read ("\n"-separated), so messages point at the right line of a quoted cell.
+    /// `line` is where the record starts, so an error in a row with a multi-line quoted cell points at the row.
     struct Record {
         var line: Int
         /// The record's text, its lines joined by "\n" (a trailing "\r" of each removed).
