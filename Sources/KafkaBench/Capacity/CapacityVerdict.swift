@@ -8,6 +8,7 @@
 /// - **invalid**: the producers fell behind their schedule (a harness limit, not a consumer result).
 public struct CapacityVerdict: Sendable, Equatable {
     /// The verdict's word; the raw value is the CSV's `verdict` cell.
+    /// `sustains` and `falls-behind` judge the group; `invalid` and `failed` mean the trial says nothing about it.
     public enum Kind: String, Sendable, Codable {
         /// The lag floor's growth stayed within 1% of the rate per second and the p99 lag in time within the bound.
         case sustains

@@ -8,6 +8,7 @@ public struct StableGroupBarrier: Sendable, Equatable {
     public static let defaultSettleNs: UInt64 = 1_000_000_000
 
     /// The barrier's answer for one moment.
+    /// The engine polls it until `stable` or the join timeout, whose failure quotes the last `waiting` text.
     public enum State: Sendable, Equatable {
         /// Not yet; the text says what is missing.
         case waiting(String)

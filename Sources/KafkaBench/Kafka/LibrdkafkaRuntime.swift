@@ -37,6 +37,7 @@ public enum LibrdkafkaRuntime {
     }
 
     /// A librdkafka version as major.minor.revision.
+    /// Compared by release number, never as text, so 2.9.0 sorts before 2.10.0.
     public struct Version: Comparable, CustomStringConvertible, Sendable {
         public var major: Int, minor: Int, revision: Int
 

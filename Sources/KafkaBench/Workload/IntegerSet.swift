@@ -2,6 +2,7 @@ import Foundation
 
 /// A set of positive integers as users write them: `10`, `6,10,20`, `1...15`, `1..<16`, `2...16:2`
 /// (and comma-separated mixes of those). Values come out sorted and without repeats.
+/// Parses `kbench sweep`'s `--partitions` and `--consumers` and `kbench capacity`'s `--consumers`.
 public struct IntegerSet: Equatable, Sendable, CustomStringConvertible {
     /// The values, ascending, each once.
     public let values: [Int]

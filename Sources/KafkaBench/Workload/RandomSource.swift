@@ -1,4 +1,5 @@
 /// A small, fast, seeded generator (SplitMix64), so the same seed always gives the same workload.
+/// Not cryptographic; only for reproducible workloads.
 public struct RandomSource: RandomNumberGenerator, Sendable {
     /// The SplitMix64 state, advanced by a fixed odd constant per draw.
     private var state: UInt64

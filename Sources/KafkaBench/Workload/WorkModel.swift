@@ -5,6 +5,8 @@ import CSupport
 #endif
 
 /// What a consumer does with each message: nothing, sleep (I/O-bound processing) or spin (CPU-bound).
+/// Performed on the consumer's thread between taking a message and counting it processed; `perMessage` is the
+/// model's nominal time, which r1 measures in practice.
 public enum WorkModel: Equatable, Sendable, CustomStringConvertible {
     /// No work: the consumer's own rate (client and broker) is measured.
     case none
