@@ -1,5 +1,6 @@
 /// Everything a capacity run needs: the topic's partitions, the consumer counts to try, the open-loop rate and
 /// the lag bound, or a search for the highest rate each consumer count sustains.
+/// Built by `kbench capacity` from its options, checked by `validate()`, then read by the runner for the whole run.
 public struct CapacityConfiguration: Sendable {
     /// Partitions of the one topic (P).
     public var partitions: Int

@@ -15,6 +15,7 @@ public protocol WorkerPlacement {
 
 /// Workers as child processes of this one: `kbench worker` spawned without a shell, in its own process group,
 /// with the parent-death signal and exit on stdin EOF, so that none outlives the runner.
+/// A plain value; `launch` is called on the runner's thread by `WorkerGroup.spawn`.
 public struct LocalPlacement: WorkerPlacement {
     /// The kbench binary the workers run.
     public let executable: String

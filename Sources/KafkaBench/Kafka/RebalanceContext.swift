@@ -11,6 +11,7 @@ public enum RebalanceProtocol: String, Sendable, Codable {
 
 /// One assignment change, recorded by the rebalance callback after librdkafka has applied it and handed to the
 /// consumer's owner by `KafkaConsumer.takeAssignmentChanges()` once the poll that served it has returned.
+/// The consumer loop turns each into an `assignment` event for the runner.
 public struct AssignmentChange: Sendable {
     /// `assigned` and `revoked` as librdkafka reports them; `lost` is a revocation after the member lost its membership
     /// (`rd_kafka_assignment_lost`, e.g. a session timeout): its partitions may already belong to someone else.

@@ -1,5 +1,6 @@
 /// Applies a script's broker faults to the embedded cluster, keeping track of which broker leads each partition
 /// and which brokers are down (a failover moves leadership only to brokers that are up).
+/// Owned by the live-traffic mode and called on the runner's thread at each broker-fault step.
 struct BrokerFaultInjector {
     /// The embedded cluster this process hosts; faults go through its mock API.
     let broker: EmbeddedBroker

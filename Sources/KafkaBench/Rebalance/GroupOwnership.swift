@@ -1,5 +1,6 @@
 /// Who owned which partition at any moment of a rebalance run, from the workers' reported assignments and
 /// their lives (a consumer owns nothing once it was killed, left or exited).
+/// Built once per analysis; `state(at:)` recomputes from the sorted reports each time (no caching).
 struct GroupOwnership {
     /// The group at one moment: the live members and their partitions, as `state(at:)` computes it.
     /// Worker indices refer to the recording's `workers`; partitions to the run's one topic.

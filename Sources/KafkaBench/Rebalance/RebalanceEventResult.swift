@@ -1,5 +1,6 @@
 /// What one script event did to the group, measured per partition over the event's window: from the event to the
 /// next event (or the end of the run), so nothing is attributed to the wrong event.
+/// Built by `RebalanceAnalysis.analyzeEvent` and the row helper in `analyze`; written as one line of the events CSV.
 public struct RebalanceEventResult: Sendable, Equatable {
     /// The script action's name as written in the script (`RebalanceScript.Action.rawValue`: "kill", "rolling-restart", …).
     /// Events CSV column `event`.

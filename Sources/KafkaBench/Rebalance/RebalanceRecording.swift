@@ -1,5 +1,6 @@
 /// Everything observed during one assignor's rebalance run, in CLOCK_MONOTONIC nanoseconds; the input of
 /// `RebalanceAnalysis`.
+/// Filled by the live-traffic mode on the runner's thread while the run goes; analysed only after it ended.
 public struct RebalanceRecording: Sendable {
     /// One consumer process of the run, from its start to its end.
     /// Indices into `workers` identify processes everywhere else in the recording.
