@@ -2,7 +2,8 @@ import CRdKafka
 
 /// An error from librdkafka or from kbench's use of it: carries librdkafka's error code (when there is one)
 /// and a message that says what was being done.
-/// Its message is meant to be printed as is: secrets are scrubbed before it is built.
+/// Its message is printed as is, so texts that may quote the configuration (librdkafka's error strings) are
+/// scrubbed with `Secrets.scrub` before they go in.
 public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
     /// librdkafka's `rd_kafka_resp_err_t` value, or `nil` for errors that kbench itself detected.
     public let code: Int32?
