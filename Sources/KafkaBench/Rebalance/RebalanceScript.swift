@@ -1,5 +1,6 @@
 /// What happens to the group and the cluster during a rebalance run, e.g.
 /// `join@5s, kill@12s, failover@15s:2, rtt@20s:200ms, restart@26s`: consumer steps and broker faults on one timeline.
+/// Parsed once by `kbench rebalance` and shared by every assignor's run, which execute the same steps at the same times.
 public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     /// A step's action; the raw value is how the script writes it. `leave` and `kill` take the live consumer with the
     /// lowest slot name, so a script acts on the same consumers in every run.

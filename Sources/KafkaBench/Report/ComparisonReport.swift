@@ -2,6 +2,7 @@ import Foundation
 
 /// Writes a comparison: the Markdown report, the overlay plot's script and data, and its images when gnuplot is
 /// installed.
+/// Refuses to overwrite files kbench did not write (`GeneratedFile`), like every report.
 public enum ComparisonReport {
     /// What was written.
     public struct Outcome: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 
 /// A results file that one run creates and appends to: its directory is created, an existing file is refused
 /// (kbench never overwrites results), and every append is flushed, so an interrupted run keeps what it wrote.
+/// Used by one run's thread; the file handle is closed in `deinit`.
 final class NewResultsFile {
     let path: String
     /// Open for writing from creation until `deinit` or `remove()`.

@@ -23,6 +23,7 @@ public struct ReportOutcome: Sendable, Equatable {
 
 /// Turns a sweep CSV into plots (a gnuplot script, its data and PNG/SVG images) and a Markdown summary,
 /// and keeps the index of published runs (`Results/README.md`) current.
+/// Offline: reads files and writes files, the same whether called by `kbench report` or at the end of a sweep.
 public enum SweepReport {
     /// Writes `plotsDir/<name>.dat`, `plotsDir/<name>.gp`, the images when gnuplot is installed, and
     /// `resultsDir/<name>.md`, for the sweep CSV `<name>.csv` (and its `<name>.meta.json` when present).

@@ -1,5 +1,6 @@
 /// One sweep trial on the trial engine: C workers join one fresh group, pass the barrier, measure in window or
 /// drain mode, and their finals become a `TrialResult` checked by the audit.
+/// Used on the runner's thread, one trial at a time; each trial gets a fresh group id, so no offsets carry over.
 public struct SweepTrial {
     /// Starts the workers, waits for the stable group and ends them; its run id names the groups.
     public var engine: TrialEngine

@@ -1,5 +1,6 @@
 /// `kbench consume`: consumes at once until `limit` messages, or (without a limit) until every assigned partition
 /// reached its end; then the loop exits.
+/// Its figures are the loop's own totals, which `kbench consume` prints.
 struct CountMeasurement: ConsumerMeasurement {
     /// Starts at once: no runner coordinates `kbench consume`.
     static let waitsForGo = false

@@ -1,5 +1,6 @@
 /// Tracks the offsets one consumer saw on one partition: the contiguous runs it read (a new run starts after a
 /// gap) and every repeat (an offset at or below the highest already seen).
+/// Cheap per message (no set of offsets): a reader that reads in order keeps one run per partition.
 public struct PartitionAudit: Sendable, Equatable {
     /// Contiguous runs read, in order; a reader without gaps has one.
     public private(set) var runs: [OffsetRange] = []
