@@ -4,6 +4,7 @@ import KafkaBench
 
 /// `kbench broker`: the embedded cluster in the foreground, for tutorials and for sweeps that should take the
 /// real-cluster code path (`--bootstrap`).
+/// Runs in the foreground until Ctrl-C or SIGTERM; the cluster lives in this process (mock) or its child (Tansu).
 struct BrokerCommand: ParsableCommand {
     /// The command's name, one-line help and discussion as `kbench broker --help` prints them.
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import KafkaBench
 
 /// `kbench compare A.csv B.csv …`: sweeps side by side (overlay plot, table of medians, ratios and verdicts,
 /// settings that differ).
+/// Offline like `kbench report`: it reads CSVs and their metadata and never connects to a cluster.
 struct CompareCommand: ParsableCommand {
     /// The command's name, one-line help and how the verdicts are decided.
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import KafkaBench
 
 /// `kbench consume`: one consumer process, as fast as it goes (kbench's counterpart of kafka-consumer-perf-test
 /// and `kcat -C`). Runs the same consumer loop as the sweep's workers.
+/// Consumes in this process, on the calling thread: no worker process, no runner.
 struct ConsumeCommand: ParsableCommand {
     /// The command's name, one-line help and how it reads without `--group`.
     static let configuration = CommandConfiguration(

@@ -3,6 +3,7 @@ import KafkaBench
 
 /// `--session-timeout` and `--heartbeat-interval` for sweep and capacity (rebalance has its own, which also set
 /// the embedded broker's consumer-protocol timers).
+/// Unset options keep `GroupTimers`' defaults (6 s and 500 ms).
 struct GroupTimerOptions: ParsableArguments {
     /// nil when not given, so `check` can tell an explicit value (refused under the consumer protocol) from the default.
     @Option(

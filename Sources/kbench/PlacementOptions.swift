@@ -4,6 +4,7 @@ import KafkaBench
 
 /// Where a run's consumers run: on this host (default) or on agents (`--agents N`). Shared by every command on
 /// the trial engine.
+/// The agent key is loaded in `validate()` already, so a missing key fails before any topic is created.
 struct PlacementOptions: ParsableArguments {
     /// `--agents N` (1 to 1000); nil runs every consumer on this host and the other options must stay unset.
     @Option(

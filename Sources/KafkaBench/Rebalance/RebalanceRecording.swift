@@ -25,6 +25,7 @@ public struct RebalanceRecording: Sendable {
     }
     /// One processed message: when (processing end), by whom, which offset, and its end-to-end latency from the
     /// event's intended send time.
+    /// Decoded from the workers' live `progress` samples (`LiveSampleLayout`); `ns` has microsecond resolution.
     public struct Sample: Sendable {
         /// When processing of the message ended.
         public var ns: UInt64
@@ -82,6 +83,7 @@ public struct RebalanceRecording: Sendable {
     }
     /// What an `--on-event` command did: exit status (nil when it had not ended by the end of the run, or could
     /// not start) and its output (stdout and stderr, shortened, secrets masked).
+    /// Made by `EventCommand.finish` at the end of the run, whatever the command's state then.
     public struct CommandOutcome: Sendable {
         /// The command line as given.
         public var command: String

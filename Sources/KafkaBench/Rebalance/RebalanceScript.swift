@@ -4,6 +4,7 @@
 public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     /// A step's action; the raw value is how the script writes it. `leave` and `kill` take the live consumer with the
     /// lowest slot name, so a script acts on the same consumers in every run.
+    /// The events CSV's `event` column holds the raw value.
     public enum Action: String, Sendable, Codable, CaseIterable {
         /// Start a new consumer.
         case join

@@ -1,5 +1,6 @@
 /// Kafka's murmur2 key hash and partitioner: the placement Java clients use by default and librdkafka uses
 /// with `partitioner=murmur2_random`. Lets kbench know, before producing, where every key will land.
+/// The sweep predicts per-partition counts with it, and `kbench seed` checks the delivered counts against them.
 public enum Murmur2 {
     /// Kafka's `Utils.murmur2` (seed 0x9747b28c), as a signed 32-bit value like Java's.
     public static func hash(_ data: UnsafeRawBufferPointer) -> Int32 {
