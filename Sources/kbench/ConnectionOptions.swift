@@ -4,7 +4,8 @@ import KafkaBench
 
 /// How every command reaches Kafka: an explicit bootstrap (or KBENCH_BOOTSTRAP), librdkafka properties from
 /// `--config FILE` and `-X key=value`, and the connect bound.
-/// `validate()` checks the properties' syntax only; librdkafka checks names and values when a client is created.
+/// `validate()` checks the properties' syntax (and reads `--config`); librdkafka checks names and values when a
+/// client is created.
 struct ConnectionOptions: ParsableArguments {
     /// `--bootstrap`/`-b`/`--bootstrap-server`; nil falls back to `KBENCH_BOOTSTRAP` (see `effectiveBootstrap`).
     @Option(
