@@ -3,6 +3,7 @@ import KafkaBench
 
 /// Terminal progress for a sweep: one updating line on a TTY, plain lines otherwise (every phase of every trial,
 /// so a log shows where a long run is). Used on the runner's thread only.
+/// Everything goes to stderr, so stdout keeps only the final table.
 final class SweepDisplay {
     /// Whether stderr is a terminal: phases then redraw one line in place instead of printing a line each.
     let interactive: Bool

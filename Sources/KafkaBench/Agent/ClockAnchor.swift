@@ -2,6 +2,7 @@
 /// time on the sender and its arrival on the receiver. Times translate through it; the error of a translation
 /// is the message's delivery delay, which the runner bounds (see `AgentPlacement`). Clocks of two hosts are
 /// never compared directly.
+/// Kept per remote worker by the agent (set at spawn, renewed at "go"); a plain value.
 public struct ClockAnchor: Sendable, Equatable {
     /// The runner's clock at the anchor.
     public var runnerNs: UInt64

@@ -6,6 +6,7 @@
 /// long a group takes to form and to notice a dead member, never what a sweep or capacity window measures: the
 /// window starts after the group is stable. Under the consumer protocol (KIP-848) they are the broker's, and kbench
 /// leaves them out of the client's properties.
+/// Set from `--session-timeout` and `--heartbeat-interval` (`GroupTimerOptions`) and recorded in the metadata.
 public struct GroupTimers: Sendable, Equatable {
     /// `session.timeout.ms`: how long the coordinator waits for a silent member before removing it (6 s by default).
     public var sessionTimeout: DurationValue = .seconds(6)

@@ -3,6 +3,7 @@
 /// A pure function of what the workers reported: every expected member has an assignment, together they hold
 /// every partition exactly once, and no assignment has changed for `settleNs` (longer than the embedded broker's
 /// 500 ms heartbeat, so a follow-up rebalance is seen before "go").
+/// Checked by the engine after every pump until it says `stable` or the join timeout passes.
 public struct StableGroupBarrier: Sendable, Equatable {
     /// How long the assignment must stay unchanged before the barrier releases.
     public static let defaultSettleNs: UInt64 = 1_000_000_000

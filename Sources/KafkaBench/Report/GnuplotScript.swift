@@ -366,6 +366,7 @@ struct GnuplotScript {
 
 /// The x axis of a plot and where its series' points sit: dodged sideways per assignor so error bars do not hide
 /// one another.
+/// Built per plot from the series it shows, so each plot's x range fits its own data.
 private struct Frame {
     /// Every consumer count of the shown series, ascending.
     let consumers: [Int]
