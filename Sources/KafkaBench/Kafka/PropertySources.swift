@@ -3,7 +3,7 @@ import Synchronization
 
 /// librdkafka properties from the places users put them: `-X key=value` arguments and `--config FILE`
 /// properties files (`key=value` lines, `#`/`!` comments, blank lines). `-X` wins over the file.
-/// Values are kept verbatim after the first "=" (spaces included); keys are trimmed.
+/// Keys are trimmed; a value is everything after the first "=", verbatim in `-X` and trimmed in a file.
 public enum PropertySources {
     /// Parses one `key=value` argument.
     public static func parseAssignment(_ text: String) throws(UsageError) -> (String, String) {
