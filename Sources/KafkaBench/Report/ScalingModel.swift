@@ -6,6 +6,7 @@
 /// - drain mode: r1 × slots / ceil(slots / C) — the makespan is set by the consumer with the most partitions;
 ///   with the trial's real assignment and partition sizes, r1 × total backlog / the largest consumer's backlog
 ///   (`drain(r1:backlogs:)`), which is the staircase for equal partitions split evenly.
+/// Rates are events/s; r1 is the series' single-consumer rate (see `Baseline`).
 public enum ScalingModel {
     /// Window mode: r1 × min(C, slots), events/s.
     public static func window(r1: Double, consumers: Int, slots: Int) -> Double {

@@ -8,6 +8,7 @@ public enum TrialStatus: String, Sendable, Equatable, CaseIterable {
 ///
 /// The CSV's first line is `# kbench sweep schema N`, its second the header of `TrialRow.columns`.
 /// Every column is documented in docs/sweep.md ("Sweep CSV columns").
+/// Written by the sweep runner as each trial ends and read back by `SweepCSVReader`; every report works from rows.
 public struct TrialRow: Sendable, Equatable {
     /// The schema this version writes; the reader accepts 1 through this, filling columns added since as unknown.
     /// Raise it whenever a column is added or renamed (and record it in `addedInSchema` or `formerNames`).
