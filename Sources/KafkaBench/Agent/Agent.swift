@@ -62,6 +62,7 @@ public final class Agent {
     /// How long an ended worker gets to exit before SIGKILL.
     static let endGraceNs: UInt64 = 3_000_000_000
 
+    /// The agent's own settings, fixed when it starts.
     private let options: Options
     /// Where the agent's own log lines go (the command prints them to stderr).
     private let log: (String) -> Void
@@ -69,6 +70,7 @@ public final class Agent {
     private let codec: ControlCodec
     /// Makes and signs what the agent sends.
     private let sender: ControlCodec
+    /// Reads the control topic and writes the reports topic; owned, closed when `run` ends its workers.
     private let channel: ControlChannel
     /// Workers started and not yet reported as exited (an exited one stays until its output is drained).
     private var workers: [Worker] = []
@@ -76,6 +78,7 @@ public final class Agent {
     /// refused until this one expires or is released.
     private var leaseRun: String?
     private var leaseEndNs: UInt64 = 0
+    /// When the agent last announced itself (local monotonic ns); it announces every `heartbeatNs`.
     private var lastAnnounceNs: UInt64 = 0
     /// What the agent tells runners about itself: host, cores, memory, slots and versions.
     public let facts: AgentFacts

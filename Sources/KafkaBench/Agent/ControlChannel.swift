@@ -35,6 +35,7 @@ final class ControlChannel: @unchecked Sendable {
     /// Serializes `send` and `close`.
     private let lock = NSLock()
     private let config: KafkaConfig
+    /// The topic this side produces to (partition 0), and the one it reads (partition 0, from its end at opening).
     let sendTopic: String
     let receiveTopic: String
 

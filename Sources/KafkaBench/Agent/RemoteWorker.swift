@@ -24,6 +24,7 @@ final class RemoteWorker: @unchecked Sendable {
     private var specSent = false
     /// Whether `end` and `kill` were sent, so each goes out at most once.
     private var inputEnded = false
+    /// Whether a kill went out: `kill` sends it at most once.
     private var killSent = false
     /// How the worker ended, once the agent reported it (or the wait for it gave up).
     private var exit: (status: Int32, description: String, stderrTail: String)?

@@ -45,6 +45,7 @@ public final class WorkerGroup {
     private let placement: any WorkerPlacement
     /// Passed to every worker (`--run-id`), so an agent keeps runs apart.
     private let runId: String
+    /// Reused for every event line read and every command written.
     private let decoder = JSONDecoder()
     private let encoder = JSONEncoder()
 

@@ -58,6 +58,7 @@ public final class KafkaConsumer {
     private var closed = false
     /// `batchCapacity` message pointers that every librdkafka batch call fills; allocated once, freed by `deinit`.
     private var batch: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    /// The length of `batch`: at most this many messages per librdkafka batch call (`init`'s `batchSize`, at least 1).
     private let batchCapacity: Int
     /// Topic handles seen on messages, parallel to `topicNames`.
     private var topicHandles: [OpaquePointer?] = []

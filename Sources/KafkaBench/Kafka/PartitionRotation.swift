@@ -40,6 +40,7 @@ struct PartitionRotation {
 
     /// Whether `count` reached `capacity`: the consumer then takes nothing more from librdkafka.
     var isFull: Bool { count >= capacity }
+    /// Whether it holds nothing, errors included.
     var isEmpty: Bool { count == 0 }
 
     /// Takes ownership of one librdkafka message: an error without a partition goes to `errors`, anything else (an

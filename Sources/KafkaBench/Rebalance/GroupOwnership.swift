@@ -22,6 +22,7 @@ struct GroupOwnership {
         }
     }
 
+    /// The recording: worker names for descriptions, and worker lives for who is live when.
     let recording: RebalanceRecording
     /// The recording's assignment reports, sorted by time.
     private let assignments: [RebalanceRecording.Assignment]

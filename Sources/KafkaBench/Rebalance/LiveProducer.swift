@@ -20,8 +20,11 @@ final class LiveProducer: Sendable {
     }
     /// Shared with the producer thread: the runner's stop request, whether the thread is done, and its outcome.
     private let state = Mutex<(stop: Bool, done: Bool, outcome: Outcome)>((false, false, Outcome()))
+    /// The cluster's client properties; kbench's producer defaults go under them.
     private let config: KafkaConfig
+    /// The run's one topic.
     private let topic: String
+    /// The traffic's rate, keys and value size.
     private let configuration: RebalanceConfiguration
     /// When the traffic ends (CLOCK_MONOTONIC ns): the producer sends its schedule until then.
     private let deadlineNs: UInt64

@@ -31,6 +31,7 @@ struct RollingRestart {
     /// Per consumer: how long a restarted consumer may take to rejoin before the deploy goes on without it (the
     /// run's join timeout, `RebalanceConfiguration.joinTimeout`).
     let rejoinBoundNs: UInt64
+    /// Where the deploy is; the live-traffic mode advances it between pumps.
     var phase = Phase.next
     /// Set once every queued consumer has had its turn (or the run ended first).
     var finished = false

@@ -4,6 +4,7 @@ import Foundation
 /// (kbench never overwrites results), and every append is flushed, so an interrupted run keeps what it wrote.
 /// Used by one run's thread; the file handle is closed in `deinit`.
 final class NewResultsFile {
+    /// The file's path as given: for messages and for `remove()`.
     let path: String
     /// Open for writing from creation until `deinit` or `remove()`.
     private let handle: FileHandle

@@ -64,9 +64,11 @@ public struct ScalingSeries: Sendable, Equatable {
                 < (b.modeRank, b.mode, b.work, b.topics, b.partitions, b.assignor)
         }
 
+        /// Window series sort first: window is the headline mode.
         private var modeRank: Int { mode == "window" ? 0 : 1 }
     }
 
+    /// What the series' trials share.
     public var key: Key
     /// Ascending consumer counts; counts where every trial failed are left out.
     public var points: [ScalingPoint]

@@ -4,6 +4,7 @@
 public struct SweepTrial {
     /// Starts the workers, waits for the stable group and ends them; its run id names the groups.
     public var engine: TrialEngine
+    /// The sweep's settings: mode, window, work, commit mode and trial timeout.
     public var configuration: SweepConfiguration
     /// The consumers' librdkafka properties before the group and assignor are filled in.
     public var properties: ConsumerProperties

@@ -11,6 +11,7 @@ public final class WorkerInbox: Sendable {
         /// `stall` commands not yet acted on: their durations, ns, in arrival order.
         var stalls: [UInt64] = []
     }
+    /// Every field behind one lock: the stdin thread writes it, the consumer (or producer) thread reads it.
     private let state = Mutex(State())
 
     /// An empty inbox: no "go", no "stop", no stall.
