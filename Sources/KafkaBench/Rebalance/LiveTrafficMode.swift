@@ -5,7 +5,7 @@ import Foundation
 /// step's `--on-event` command); then every produced event is drained. Records assignments, every processed
 /// message, every delivery report, the script's events and unexpected exits for `RebalanceAnalysis`.
 struct LiveTrafficMode: TrialMode {
-    /// The run's settings: duration, rate, script, drain bound and group timers.
+    /// The run's settings: duration, rate, script, partitions and drain bound.
     let configuration: RebalanceConfiguration
     /// The run's one topic, which the producer writes and the consumers read.
     let topic: String
