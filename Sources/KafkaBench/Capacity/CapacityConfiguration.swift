@@ -15,9 +15,11 @@ public struct CapacityConfiguration: Sendable {
     public var duration: DurationValue = .seconds(30)
     /// The start of each trial left out of the lag percentiles and latency (the group's first fetches).
     public var warmup: DurationValue = .seconds(5)
+    /// One assignor per run: its verdicts compare consumer counts, not assignors.
     public var assignor: Assignor = .range
     /// Per-message work of every consumer; with r1 it sets how many consumers a rate needs.
     public var work: WorkModel = .sleep(.milliseconds(1))
+    /// How consumers commit (auto by default, as the sweep's consumers).
     public var commit: CommitMode = .auto
     /// Producer processes sharing the schedule.
     public var producers = 1

@@ -431,6 +431,7 @@ private struct Frame {
 private struct Scale {
     /// Values are divided by this before plotting (`scale` in the script): 1, 1e3 or 1e6.
     let divisor: Double
+    /// The axis label's unit: "events/s", "thousand events/s" or "million events/s".
     let unit: String
     /// The y axis's top in scaled units: 40% above the largest value, room for the legend inside.
     let axisTop: Double

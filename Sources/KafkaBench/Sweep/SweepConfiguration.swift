@@ -30,6 +30,7 @@ public struct SweepConfiguration: Sendable {
     public var keyDistribution: KeyDistribution = .uniform
     /// Bytes of each message's value, the event header included (at least `EventRecord.headerSize`).
     public var valueBytes = 100
+    /// Window (throughput while every partition has backlog) or drain (time to consume it all).
     public var mode: SweepMode = .window
     /// Window mode: the measured window's length (at least 100 ms).
     public var duration: DurationValue = .seconds(4)
@@ -37,6 +38,7 @@ public struct SweepConfiguration: Sendable {
     public var warmup: DurationValue = .milliseconds(500)
     /// Times each point runs (1 to 100); the report takes the median.
     public var repeats = 1
+    /// How the consumers commit; auto by default, which keeps commits off the measured path.
     public var commit: CommitMode = .auto
     /// Stop the sweep at the first failed trial instead of recording it and going on.
     public var failFast = false

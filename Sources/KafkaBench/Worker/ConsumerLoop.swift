@@ -18,6 +18,7 @@ public final class ConsumerLoop {
     private let inbox: WorkerInbox
     /// Writes one event line to the runner (stdout); called on the consume thread only.
     private let emit: (WorkerEvent) -> Void
+    /// A test's injected fault, from the worker's environment; nil in every real run.
     private let fault: InjectedFault?
 
     /// - Parameter fault: a test's injected fault (see `InjectedFault`); nil in every real run.
