@@ -38,7 +38,8 @@ public struct SweepConfiguration: Sendable {
     public var warmup: DurationValue = .milliseconds(500)
     /// Times each point runs (1 to 100); the report takes the median.
     public var repeats = 1
-    /// How the consumers commit; auto by default, which keeps commits off the measured path.
+    /// How the consumers commit; auto by default: librdkafka commits in the background every 5 s, so the consume
+    /// loop makes no commit call.
     public var commit: CommitMode = .auto
     /// Stop the sweep at the first failed trial instead of recording it and going on.
     public var failFast = false
