@@ -22,6 +22,7 @@ public struct ClusterMetadata: Codable, Sendable, Equatable {
     public var clusterId: String?
     /// The controller broker's id (-1 when unknown).
     public var controllerId: Int32
+    /// Every broker in the response, by ascending id.
     public var brokers: [Broker]
     /// Every topic the metadata response listed, by name.
     public var topics: [String: Topic]

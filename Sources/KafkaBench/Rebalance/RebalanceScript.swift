@@ -59,6 +59,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     /// One step of the script: an action at a time after the start of traffic, with its argument parsed.
     /// Parsed and checked by `init(parsing:consumers:duration:)`; carried out by the live-traffic mode at `at`.
     public struct Step: Sendable, Equatable {
+        /// What the step does; decides which of the optional fields below are set.
         public var action: Action
         /// When it happens, after the start of traffic (steps are strictly increasing, and before the run's end).
         public var at: DurationValue

@@ -6,6 +6,7 @@ struct RunSummary {
     struct PlotLink {
         /// The plot's title, used as link text and image alt text.
         var title: String
+        /// The PNG and SVG paths, relative to the results directory.
         var png: String
         var svg: String
     }

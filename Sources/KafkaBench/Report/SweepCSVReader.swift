@@ -33,6 +33,7 @@ public enum SweepCSVReader {
         let header = try columnIndex(records[1], schema: schema, source: source)
         var rows: [TrialRow] = []
         for record in records.dropFirst(2) where !record.text.trimmingWhitespace().isEmpty {
+            /// The row's cells, untrimmed, as `CSV.split` returned them.
             let cells: [String]
             do { cells = try CSV.split(Substring(record.text)) } catch {
                 throw UsageError("\(source) line \(record.line): \(error.message)")

@@ -27,6 +27,7 @@ public struct SweepConfiguration: Sendable {
     public var messages: Int?
     /// Distinct keys (users) the seeded events spread over, and how they are drawn.
     public var keys = 100_000
+    /// Uniform by default; Zipf makes partitions uneven, which the drain model accounts for.
     public var keyDistribution: KeyDistribution = .uniform
     /// Bytes of each message's value, the event header included (at least `EventRecord.headerSize`).
     public var valueBytes = 100

@@ -41,6 +41,7 @@ public struct PartitionAudit: Sendable, Equatable {
 /// An inclusive range of offsets, `first...last`.
 /// Crosses the worker protocol as JSON inside audits; `first` must not exceed `last`.
 public struct OffsetRange: Codable, Sendable, Equatable, Comparable, CustomStringConvertible {
+    /// The first and last offsets of the range, both included.
     public var first: Int64
     public var last: Int64
     /// The range `first...last`; `first` must not exceed `last`.
@@ -56,6 +57,7 @@ public struct OffsetRange: Codable, Sendable, Equatable, Comparable, CustomStrin
 /// Per-partition verification of what one consumer saw.
 /// Sent in `WorkerFinal.audits`; the runner merges every reader's reports with `Verification.verify`.
 public struct PartitionAuditReport: Codable, Sendable, Equatable {
+    /// The partition the report is about.
     public var topicPartition: TopicPartition
     /// Contiguous runs of offsets read, in reading order.
     public var runs: [OffsetRange]

@@ -22,6 +22,7 @@ struct WindowMeasurement: ConsumerMeasurement {
 
     /// A partition by topic index and number: no string per message on the hot path.
     private struct PartitionKey: Hashable {
+        /// Index in the consumer's `topicNames`.
         var topicIndex: Int
         var partition: Int32
     }
