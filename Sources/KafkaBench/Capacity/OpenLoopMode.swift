@@ -35,6 +35,7 @@ struct OpenLoopMode: TrialMode {
     /// What the trial recorded; returned by `measure`.
     private(set) var recording = OpenLoopRecording()
 
+    /// One mode per trial: the producer processes it starts end with the trial.
     init(plans: [ProductionPlan], placement: any WorkerPlacement, warmupNs: UInt64) {
         self.plans = plans
         self.placement = placement

@@ -32,6 +32,7 @@ public struct ProducerWorker {
     /// How often the producer reports its progress and checkpoints: 50 ms, in ns.
     static let reportIntervalNs: UInt64 = 50_000_000
 
+    /// `emit` is called on the calling thread of `run`; `inbox` is filled by another.
     public init(plan: ProductionPlan, inbox: WorkerInbox, fault: InjectedFault? = nil, emit: @escaping (WorkerEvent) -> Void) {
         self.plan = plan
         self.inbox = inbox

@@ -28,6 +28,7 @@ public struct StableGroupBarrier: Sendable, Equatable {
     /// held; with fewer, every member must still report.
     public let silentMembersMayBeIdle: Bool
 
+    /// The engine sets `silentMembersMayBeIdle` when the broker assigns (consumer-protocol groups).
     public init(partitions: Set<TopicPartition>, settleNs: UInt64 = Self.defaultSettleNs, silentMembersMayBeIdle: Bool = false) {
         self.partitions = partitions
         self.settleNs = settleNs

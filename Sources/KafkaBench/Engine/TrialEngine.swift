@@ -19,6 +19,7 @@ public struct TrialEngine {
     /// Told about the trial's phases ("joining group", "measuring 4s window", …) for progress displays.
     public var onPhase: (String) -> Void = { _ in }
 
+    /// An engine for one run's trials; `settleNs` and `onPhase` keep their defaults unless the caller sets them.
     public init(placement: any WorkerPlacement, runId: String, joinTimeout: DurationValue) {
         self.placement = placement
         self.runId = runId

@@ -13,6 +13,7 @@ final class EventCommand: Sendable {
     /// Shared with the command's thread: the process once started, its exit status, its output and whether it ended.
     private let state = Mutex<(process: Process?, exit: Int32?, output: String, done: Bool)>((nil, nil, "", false))
 
+    /// A command not yet started; `start` runs it.
     init(command: String) { self.command = command }
 
     /// Starts the command on its own thread with stdin from /dev/null and stdout and stderr captured together; returns

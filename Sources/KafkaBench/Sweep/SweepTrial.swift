@@ -15,6 +15,7 @@ public struct SweepTrial {
     public var lowWatermarks: [TopicPartition: Int64]
     public var highWatermarks: [TopicPartition: Int64]
 
+    /// Made per trial point by the sweep runner, with the topics and watermarks of the point's partition count.
     public init(
         engine: TrialEngine, configuration: SweepConfiguration, properties: ConsumerProperties,
         topicNames: [String], lowWatermarks: [TopicPartition: Int64], highWatermarks: [TopicPartition: Int64]

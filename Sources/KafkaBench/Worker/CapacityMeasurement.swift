@@ -4,6 +4,7 @@ import Histogram
 /// every 20 ms, and records the end-to-end latency of every message processed inside the runner's window, from
 /// the event's intended send time (stamped by the producer) to the end of its processing. Ends at "stop".
 struct CapacityMeasurement: ConsumerMeasurement {
+    /// Paused until "go", so consumption starts with the producers' schedule.
     static let waitsForGo = true
     /// Latency is measured: no coalescing delay.
     static let coalesces = false

@@ -20,6 +20,7 @@ public struct EventRecord: Equatable, Sendable {
     /// The header format; a reader refuses other versions rather than misread them.
     public static let version: UInt8 = 1
 
+    /// What the user did; the producer loop derives it from the sequence and user, and nothing measures by it.
     public var type: EventType
     /// The user the event belongs to; also the message key (`user-<id>`), which fixes its partition.
     public var userId: UInt32
