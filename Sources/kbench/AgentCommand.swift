@@ -4,7 +4,9 @@ import Foundation
 import KafkaBench
 
 /// `kbench agent`: runs the consumers of runners elsewhere on this host (see `Agent`).
+/// Runs in the foreground on the calling thread until Ctrl-C or SIGTERM; its workers are its child processes.
 struct AgentCommand: ParsableCommand {
+    /// The command's name, one-line help and what the agent trusts (only its own options and key).
     static let configuration = CommandConfiguration(
         commandName: "agent",
         abstract: "Run consumers for 'kbench sweep --agents N' on this host, coordinated through Kafka.",
@@ -16,18 +18,22 @@ struct AgentCommand: ParsableCommand {
             Ctrl-C (or SIGTERM) ends its workers and stops it.
             """)
 
+    /// The name runners address; nil uses the host name (see `effectiveName`).
     @Option(help: ArgumentHelp("This agent's name (default: the host name).", valueName: "name")) var name: String?
 
+    /// Workers at most at once (1 to 1000); nil uses the host's active processor count.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Workers it runs at most at once (default: the host's cores).", valueName: "count"),
         transform: NumberArgument.whole("--slots", 1...1000))
     var slots: Int?
 
+    /// Must match the runner's `--topic-prefix`, or the two never see each other's messages.
     @Option(
         help: ArgumentHelp(
             "Prefix of the control topics (<prefix>-agents-control, <prefix>-agents-reports); the runner's --topic-prefix.", valueName: "prefix"))
     var topicPrefix: String = SweepConfiguration.standard.topicPrefix
 
+    /// `--agent-key-file`; nil falls back to the environment (`AgentKey.load`).
     @Option(
         help: ArgumentHelp(
             "File holding the key shared with the runner (default: $\(AgentKey.fileEnvironmentVariable), else $\(AgentKey.environmentVariable)).",
@@ -40,12 +46,17 @@ struct AgentCommand: ParsableCommand {
     /// The key file given under either spelling.
     var keyFile: String? { agentKeyFile ?? oldKeyFile }
 
+    /// The cluster the control topics live on, and this agent's own client properties (its workers get them too).
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
 
+    /// `--name`, else the host name with every character other than a letter, digit, "-" or "_" replaced by "-", cut
+    /// to 64 characters (`validate` still refuses non-ASCII letters).
     var effectiveName: String {
         name ?? String(ProcessInfo.processInfo.hostName.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }.prefix(64))
     }
 
+    /// Refuses an invalid name, slot count or topic prefix, a missing bootstrap, both key-file spellings together, and a
+    /// key that cannot be loaded.
     func validate() throws {
         guard WorkerSpecPolicy.isName(effectiveName, max: 64) else {
             throw ValidationError("--name '\(effectiveName)' must be 1 to 64 of [A-Za-z0-9_-]")
@@ -61,6 +72,7 @@ struct AgentCommand: ParsableCommand {
         _ = try wrap { try AgentKey.load(file: keyFile) }
     }
 
+    /// Serves runners until Ctrl-C or SIGTERM (`Agent.run`), then ends its workers.
     func run() throws {
         kbench_install_stop_handler()
         if let note = RenamedOption.note(old: oldKeyFile, "--key-file", "--agent-key-file") { Console.info(note) }

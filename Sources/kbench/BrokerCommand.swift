@@ -4,7 +4,9 @@ import KafkaBench
 
 /// `kbench broker`: the embedded cluster in the foreground, for tutorials and for sweeps that should take the
 /// real-cluster code path (`--bootstrap`).
+/// Runs in the foreground until Ctrl-C or SIGTERM; the cluster lives in this process (mock) or its child (Tansu).
 struct BrokerCommand: ParsableCommand {
+    /// The command's name, one-line help and discussion as `kbench broker --help` prints them.
     static let configuration = CommandConfiguration(
         commandName: "broker",
         abstract: "Run an embedded Kafka cluster (librdkafka's mock) in the foreground until Ctrl-C.",
@@ -16,6 +18,7 @@ struct BrokerCommand: ParsableCommand {
             it hosts the consumer protocol (KIP-848, from 2.8).
             """)
 
+    /// `--librdkafka`: which librdkafka the mock (or Tansu's clients) runs on, selected before anything loads it.
     @OptionGroup var library: LibraryOptions
 
     @Option(
@@ -24,6 +27,7 @@ struct BrokerCommand: ParsableCommand {
             valueName: "mock|tansu"))
     var engine: BrokerEngine = .mock
 
+    /// `--embedded-brokers`: nil when not given, so `validate` can tell it from the old `--brokers` spelling.
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Number of brokers, 1 to 32 (--engine mock only).", default: Self.defaultBrokers, valueName: "count"),
@@ -34,11 +38,13 @@ struct BrokerCommand: ParsableCommand {
     @Option(name: .customLong("brokers"), parsing: .unconditional, help: .hidden, transform: NumberArgument.whole("--brokers", 1...32))
     var oldBrokers: Int?
 
+    /// Brokers of the mock cluster when no count is given: enough for `failover` and `broker-down` tutorials.
     static let defaultBrokers = 3
 
     /// The broker count given under either spelling.
     var brokers: Int? { embeddedBrokers ?? oldBrokers }
 
+    /// Topics to create before printing the bootstrap servers (the mock refuses CreateTopics from clients).
     @Option(
         name: .long, help: ArgumentHelp("Create a topic (repeatable).", valueName: "name:partitions"),
         transform: { try parseArgument($0, TopicSpec.init(parsing:)) })
@@ -47,6 +53,8 @@ struct BrokerCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Also write the bootstrap servers to this file (removed when the broker stops).", valueName: "path"))
     var bootstrapFile: String?
 
+    /// Refuses both spellings of the broker count together, a count with Tansu (one broker), a librdkafka too old for
+    /// Tansu, and a topic named twice.
     func validate() throws {
         _ = try RenamedOption.value(embeddedBrokers, "--embedded-brokers", old: oldBrokers, "--brokers")
         if engine == .tansu, let brokers, brokers != 1 {
@@ -57,6 +65,8 @@ struct BrokerCommand: ParsableCommand {
         if Set(names).count != names.count { throw ValidationError("--topic names a topic twice: \(names.joined(separator: ", "))") }
     }
 
+    /// Runs the mock cluster (or Tansu) until SIGINT or SIGTERM: prints the bootstrap servers on stdout's first line,
+    /// creates the topics, writes `--bootstrap-file`, and removes that file again when it stops.
     func run() throws {
         if let note = RenamedOption.note(old: oldBrokers, "--brokers", "--embedded-brokers") { Console.info(note) }
         if engine == .tansu { return try runTansu() }
@@ -85,8 +95,11 @@ struct BrokerCommand: ParsableCommand {
 }
 
 /// Which broker `kbench broker` runs.
+/// The raw value is what `--engine` takes.
 enum BrokerEngine: String, ExpressibleByArgument, CaseIterable {
+    /// librdkafka's mock cluster, in this process (no CreateTopics, ~5 MiB kept per partition).
     case mock
+    /// Tansu, an independent Kafka-protocol broker, started as a child process.
     case tansu
 }
 
@@ -116,10 +129,12 @@ extension BrokerCommand {
 }
 
 /// `NAME:PARTITIONS` as given to `kbench broker --topic`.
+/// The partition count is 1 to 10,000; the name is passed to the broker as given.
 struct TopicSpec: Sendable {
     var name: String
     var partitions: Int
 
+    /// Parses `NAME:PARTITIONS` at the last colon (1 to 10,000 partitions).
     init(parsing text: String) throws(UsageError) {
         guard let colon = text.lastIndex(of: ":") else {
             throw UsageError("invalid topic '\(text)': expected NAME:PARTITIONS, e.g. user-events:40")

@@ -4,7 +4,10 @@ import KafkaBench
 
 /// How every command reaches Kafka: an explicit bootstrap (or KBENCH_BOOTSTRAP), librdkafka properties from
 /// `--config FILE` and `-X key=value`, and the connect bound.
+/// `validate()` checks the properties' syntax (and reads `--config`); librdkafka checks names and values when a
+/// client is created.
 struct ConnectionOptions: ParsableArguments {
+    /// `--bootstrap`/`-b`/`--bootstrap-server`; nil falls back to `KBENCH_BOOTSTRAP` (see `effectiveBootstrap`).
     @Option(
         name: [.long, .customShort("b"), .customLong("bootstrap-server", withSingleDash: false)],
         help: ArgumentHelp(
@@ -12,18 +15,21 @@ struct ConnectionOptions: ParsableArguments {
             valueName: "host:port"))
     var bootstrap: String?
 
+    /// `-X key=value` assignments as given, parsed and checked in `validate`; they win over `--config`.
     @Option(
         name: .customShort("X"),
         help: ArgumentHelp(
             "A librdkafka property for every client, like kcat (repeatable; wins over --config).", valueName: "key=value"))
     var properties: [String] = []
 
+    /// `--config`: a properties file loaded by `userProperties()`.
     @Option(
         name: .long,
         help: ArgumentHelp(
             "A librdkafka properties file (key=value lines, # comments).", valueName: "file"))
     var config: String?
 
+    /// How long to wait for the cluster's first answer (metadata) before failing with the bootstrap in the message.
     @Option(
         name: .long, parsing: .unconditional, help: ArgumentHelp("Bound for reaching the cluster.", default: Self.defaultConnectTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
@@ -31,8 +37,10 @@ struct ConnectionOptions: ParsableArguments {
 
     static let defaultConnectTimeout = DurationValue.seconds(10)
 
+    /// `--librdkafka`: which librdkafka this process and its workers load.
     @OptionGroup var library: LibraryOptions
 
+    /// Refuses malformed `-X` assignments, an unreadable or malformed `--config`, and an empty bootstrap.
     func validate() throws {
         for p in properties { _ = try wrap { try PropertySources.parseAssignment(p) } }
         _ = try userProperties()
@@ -52,6 +60,7 @@ struct ConnectionOptions: ParsableArguments {
         return try wrap { try PropertySources.merge(file: file, assignments: properties) }
     }
 
+    /// The connect bound in ms, clamped to librdkafka's `Int32` timeouts.
     var connectTimeoutMs: Int32 { Int32(clamping: Int(connectTimeout.milliseconds)) }
 
     /// Refuses `--embedded-brokers` given together with a cluster to connect to (`--bootstrap` or

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Human-facing messages go to stderr, so stdout carries only data (bootstrap strings, tables, JSON).
+/// Each line is one unbuffered write to the file descriptor, so it appears at once, even when stdout is a pipe.
 enum Console {
+    /// Writes one line to stderr (progress, notes, summaries for people).
     static func info(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
@@ -11,14 +13,18 @@ enum Console {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Whether stderr and stdout are terminals: progress lines are only worth printing to a person.
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) != 0 }
 }
 
 /// Blocks the given signals in every thread (call before starting any) and waits for one of them.
 final class SignalWaiter {
+    /// The signals waited for, blocked in every thread started after `init`.
     private var set = sigset_t()
 
+    /// Blocks `signals` in the calling thread (threads started later inherit the mask) and restores their default
+    /// action, so that `wait()` receives them instead of the process dying or ignoring them.
     init(signals: [Int32]) {
         sigemptyset(&set)
         for s in signals { sigaddset(&set, s) }

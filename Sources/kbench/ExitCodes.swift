@@ -8,6 +8,8 @@ import ArgumentParser
 /// - 64: a usage mistake (bad option or value): the message with the usage block;
 /// - 130: interrupted (SIGINT/SIGTERM); every finished result is kept and every worker ended.
 enum KBenchExit {
+    /// The run completed but measured a failure (failed trials, lost messages, a producer that did not hold its rate).
     static let measuredFailure = ExitCode(3)
+    /// SIGINT or SIGTERM ended the run early (128 + SIGINT, as shells report it).
     static let interrupted = ExitCode(130)
 }

@@ -5,6 +5,7 @@ import KafkaBench
 /// run compares, and the broker-side assignor of the consumer protocol. With `--assignor` they give the run's
 /// strategies (`Assignor.strategies`), one series or row label each ("range", "consumer-uniform", …).
 struct GroupProtocolOptions: ParsableArguments {
+    /// The protocols to compare, in the order given (duplicates dropped); default classic only.
     @Option(
         help: ArgumentHelp(
             "classic, consumer (KIP-848, the broker assigns; needs librdkafka ≥ 2.12, e.g. --librdkafka 2.16.0), or classic,consumer side by side.",
@@ -12,6 +13,7 @@ struct GroupProtocolOptions: ParsableArguments {
         transform: { try parseArgument($0, GroupProtocol.parseList) })
     var groupProtocol: [GroupProtocol] = [.classic]
 
+    /// The consumer protocol's broker-side assignor; nil leaves the broker's default.
     @Option(
         help: ArgumentHelp("Under --group-protocol consumer: the broker's assignor, uniform or range (default: the broker's own).", valueName: "assignor"),
         transform: { try parseArgument($0, RemoteAssignor.init(parsing:)) })

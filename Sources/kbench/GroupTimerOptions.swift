@@ -3,7 +3,9 @@ import KafkaBench
 
 /// `--session-timeout` and `--heartbeat-interval` for sweep and capacity (rebalance has its own, which also set
 /// the embedded broker's consumer-protocol timers).
+/// Unset options keep `GroupTimers`' defaults (6 s and 500 ms).
 struct GroupTimerOptions: ParsableArguments {
+    /// nil when not given, so `check` can tell an explicit value (refused under the consumer protocol) from the default.
     @Option(
         help: ArgumentHelp(
             "session.timeout.ms of every group: how long a join can wait and a dead member goes unnoticed.", default: GroupTimers().sessionTimeout,
@@ -11,11 +13,13 @@ struct GroupTimerOptions: ParsableArguments {
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var sessionTimeout: DurationValue?
 
+    /// nil when not given, like `sessionTimeout`.
     @Option(
         help: ArgumentHelp("heartbeat.interval.ms of every group.", default: GroupTimers().heartbeatInterval, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var heartbeatInterval: DurationValue?
 
+    /// The timers to use: the given values over `GroupTimers`' defaults.
     var timers: GroupTimers {
         var t = GroupTimers()
         if let sessionTimeout { t.sessionTimeout = sessionTimeout }

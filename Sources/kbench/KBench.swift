@@ -2,8 +2,12 @@ import ArgumentParser
 import Foundation
 import KafkaBench
 
+/// The `kbench` command: the subcommands, and the librdkafka selection that runs before any of them parses.
+/// Exit codes are those of `KBenchExit`: 0, 1 for a runtime failure, 3 for a measured failure, 64 for a usage
+/// error, 130 when interrupted.
 @main
 struct KBench: ParsableCommand {
+    /// The top-level help, the version line (kbench's and the loaded librdkafka's) and every subcommand.
     static let configuration = CommandConfiguration(
         commandName: "kbench",
         abstract: "Measures how Kafka consumer groups scale: consumers against partitions, per assignor.",

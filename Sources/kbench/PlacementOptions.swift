@@ -4,19 +4,23 @@ import KafkaBench
 
 /// Where a run's consumers run: on this host (default) or on agents (`--agents N`). Shared by every command on
 /// the trial engine.
+/// The agent key is loaded in `validate()` already, so a missing key fails before any topic is created.
 struct PlacementOptions: ParsableArguments {
+    /// `--agents N` (1 to 1000); nil runs every consumer on this host and the other options must stay unset.
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Run the consumers on N agents ('kbench agent' on other hosts) instead of this host (default: on this host).", valueName: "count"),
         transform: NumberArgument.whole("--agents", 1...1000))
     var agents: Int?
 
+    /// How long to wait for the agents to announce themselves before the run fails.
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp("Bound for the agents to announce themselves.", default: AgentSettings.defaultTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var agentsTimeout: DurationValue = AgentSettings.defaultTimeout
 
+    /// `--placement spread|pack`; nil: `AgentSettings.defaultStrategy`.
     @Option(
         help: ArgumentHelp(
             "spread (fewest consumers per agent first) or pack (fill an agent's slots first).", default: AgentSettings.defaultStrategy.rawValue,
@@ -31,12 +35,14 @@ struct PlacementOptions: ParsableArguments {
         })
     var placement: AgentSettings.Strategy?
 
+    /// `--agent-key-file`; nil falls back to the environment (`AgentKey.load`).
     @Option(
         help: ArgumentHelp(
             "File holding the key shared with the agents (default: $\(AgentKey.fileEnvironmentVariable), else $\(AgentKey.environmentVariable)).",
             valueName: "path"))
     var agentKeyFile: String?
 
+    /// A trial fails when a worker's "go" round trip exceeds this (its window would have started late).
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
@@ -44,6 +50,8 @@ struct PlacementOptions: ParsableArguments {
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var agentsGoBound: DurationValue = AgentSettings.defaultGoBound
 
+    /// Refuses `--placement` or `--agent-key-file` without `--agents`, a count out of range, and a key that cannot be
+    /// loaded.
     func validate() throws {
         guard let agents else {
             if placement != nil || agentKeyFile != nil { throw ValidationError("--placement and --agent-key-file need --agents N") }

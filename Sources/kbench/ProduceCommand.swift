@@ -7,47 +7,59 @@ import KafkaBench
 /// running the same producer loop as seeding; or, with `--duration`, the open-loop producers of a capacity run
 /// (`--producers` processes on one schedule at `--rate`), reporting whether they held the rate.
 struct ProduceCommand: ParsableCommand {
+    /// The command's name and one-line help.
     static let configuration = CommandConfiguration(
         commandName: "produce",
         abstract: "Produce keyed events and print events/s, MB/s, CPU seconds, peak RSS and delivery latency.")
 
+    /// Where to produce: `--bootstrap` and client properties (`-X`, `--config`).
     @OptionGroup(title: "Cluster") var connection: ConnectionOptions
     @Option(help: ArgumentHelp("Topic to write (must exist, or give --partitions to create it on a real cluster).", valueName: "name"))
     var topic: String
+    /// Creates the topic when missing (real clusters); without it a missing topic is an error.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Partition count to create the topic with when it is missing (real clusters).", valueName: "count"),
         transform: NumberArgument.whole("--partitions", 1...10_000, oneOf: ("produce", "partition count")))
     var partitions: Int?
+    /// Closed loop: exactly this many events as fast as allowed (or at `--rate`); excludes `--duration`.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Number of events (or give --rate and --duration).", valueName: "count"),
         transform: NumberArgument.whole("--messages", 1...Int.max))
     var messages: Int?
+    /// Open loop: how long the capacity-style producers run (at least 100 ms); needs `--rate`.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Open loop: produce at --rate for this long, as a capacity run's producers do.", valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
     var duration: DurationValue?
+    /// Open-loop producer processes (1 to 16) sharing the one schedule.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("With --duration: producer processes sharing the schedule.", default: 1, valueName: "count"),
         transform: NumberArgument.whole("--producers", 1...16))
     var producers: Int = 1
+    /// Bytes of each value, the 24-byte event header included.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Bytes per event value (at least \(EventRecord.headerSize)).", default: 100, valueName: "bytes"),
         transform: NumberArgument.whole("--value-bytes", EventRecord.headerSize...1_000_000))
     var valueBytes: Int = 100
+    /// Events per second, all producers together (at most 10,000,000); nil sends as fast as librdkafka accepts.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Events per second (default: as fast as possible; required with --duration).", valueName: "events/s"),
         transform: NumberArgument.rate("--rate"))
     var rate: Double?
+    /// Distinct `user-<id>` keys.
     @Option(
         parsing: .unconditional, help: ArgumentHelp("Distinct keys (user ids).", default: 100_000, valueName: "count"),
         transform: NumberArgument.whole("--keys", 1...Int.max))
     var keys: Int = 100_000
+    /// How keys are drawn (closed loop only: the open-loop producers always draw uniformly).
     @Option(
         help: ArgumentHelp(
             "uniform or zipf:S (with --messages; open-loop producers spread keys uniformly).", default: KeyDistribution.uniform, valueName: "distribution"),
         transform: { try parseArgument($0, KeyDistribution.init(parsing:)) })
     var keyDistribution: KeyDistribution = .uniform
 
+    /// Refuses a missing or doubled choice between `--messages` and `--duration`, options of the other mode, and out of
+    /// range numbers.
     func validate() throws {
         switch (messages, duration) {
         case (nil, nil): throw ValidationError("give --messages N, or --rate R with --duration D (open loop)")
@@ -71,6 +83,8 @@ struct ProduceCommand: ParsableCommand {
         }
     }
 
+    /// Produces and prints one summary line (events/s, MB/s of values, CPU, peak RSS, delivery latency); throws when a
+    /// delivery failed. With `--duration`, runs the open-loop producers instead.
     func run() throws {
         let cluster = try connection.connect(embeddedBrokers: nil)
         let md = try cluster.metadata()

@@ -3,7 +3,9 @@ import Foundation
 import KafkaBench
 
 /// `kbench report`: a sweep CSV turned into plots and a Markdown summary, or the index of published runs.
+/// Works offline: it reads CSVs and metadata and writes files; it never connects to a cluster.
 struct ReportCommand: ParsableCommand {
+    /// The command's name, one-line help and where each output goes by default.
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Turn a sweep or capacity CSV into plots and a summary, or regenerate the index of published runs.",
@@ -17,10 +19,13 @@ struct ReportCommand: ParsableCommand {
             kbench report --index Results/ regenerates only the index.
             """)
 
+    /// `--librdkafka`, declared so the command accepts it like every other (`KBench.main` applies the selection).
     @OptionGroup var library: LibraryOptions
 
+    /// The sweep or capacity CSV to report on; nil only with `--index`.
     @Argument(help: ArgumentHelp("The sweep CSV (NAME.meta.json beside it is read when present).", valueName: "results.csv"))
     var csv: String?
+    /// Where the gnuplot script, data and images go; nil: `ResultPaths.defaultPlotsDirectory(forCSV:)`.
     @Option(
         help: ArgumentHelp(
             "Directory for the gnuplot script, its data and the images (default: beside the CSV, or plots/ beside a Results/ directory).", valueName: "dir"))
@@ -28,11 +33,15 @@ struct ReportCommand: ParsableCommand {
 
     /// `--out-dir`, the old spelling of `--plots-dir` (what rebalance and compare call the same directory).
     @Option(name: .customLong("out-dir"), help: .hidden) var oldOutDir: String?
+    /// Where the Markdown summary goes; nil: the CSV's directory. When it is the CSV's directory the index is rewritten.
     @Option(help: ArgumentHelp("Directory for the Markdown summary (default: beside the CSV).", valueName: "dir"))
     var resultsDir: String?
+    /// `--index DIR`: rewrite DIR/README.md only, instead of a report.
     @Option(help: ArgumentHelp("Regenerate DIR/README.md, the index of the sweep CSVs in DIR, instead of a report.", valueName: "dir"))
     var index: String?
 
+    /// Requires exactly one of a CSV and `--index`, refuses both spellings of the plots directory, and directory options
+    /// that `--index` would ignore.
     func validate() throws {
         if csv == nil && index == nil { throw ValidationError("give a sweep CSV to report on, or --index DIR") }
         if csv != nil && index != nil { throw ValidationError("give either a sweep CSV or --index DIR, not both") }
@@ -42,6 +51,9 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
+    /// Writes the report (sweep or capacity, told apart by the CSV's schema line), prints every file written, and
+    /// rewrites the index when the summary lands beside the CSV. Refuses up front to overwrite a README.md kbench did not
+    /// write; a missing gnuplot is a hint, a failing one an error.
     func run() throws {
         if let dir = index {
             print(try SweepReport.writeIndex(resultsDir: dir))
@@ -75,6 +87,7 @@ struct ReportCommand: ParsableCommand {
         }
     }
 
+    /// A directory path in one canonical form (standardized, no trailing slash) for comparing two directories.
     private static func standardized(_ url: URL) -> String {
         let path = url.standardizedFileURL.path
         return path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path

@@ -3,12 +3,17 @@ import KafkaBench
 
 /// Terminal progress for a sweep: one updating line on a TTY, plain lines otherwise (every phase of every trial,
 /// so a log shows where a long run is). Used on the runner's thread only.
+/// Everything goes to stderr, so stdout keeps only the final table.
 final class SweepDisplay {
+    /// Whether stderr is a terminal: phases then redraw one line in place instead of printing a line each.
     let interactive: Bool
+    /// Whether the last interactive line was drawn without a newline (the next one overwrites it).
     private var lineOpen = false
 
     init(interactive: Bool) { self.interactive = interactive }
 
+    /// Shows one progress event: seeding, notes, a trial's phase, or a finished trial's one-line result (events/s,
+    /// efficiency, idle, lost, host-bound or stolen CPU, elapsed time and ETA).
     func show(_ p: SweepProgress) {
         switch p {
         case .seeding(let topic, let messages):
@@ -40,8 +45,10 @@ final class SweepDisplay {
         }
     }
 
+    /// Ends an open interactive line, so what is printed next starts on its own line.
     func finish() { if lineOpen { Console.info(""); lineOpen = false } }
 
+    /// Prints `text` to stderr; interactively it clears the current line first, and leaves it open unless `final`.
     private func line(_ text: String, final: Bool) {
         if interactive {
             FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text + (final ? "\n" : "")).utf8))
@@ -51,6 +58,7 @@ final class SweepDisplay {
         }
     }
 
+    /// Seconds as "m:ss" (minutes not capped at 60).
     private func clock(_ s: Double) -> String {
         let t = Int(s.rounded())
         return String(format: "%d:%02d", t / 60, t % 60)
@@ -58,10 +66,14 @@ final class SweepDisplay {
 }
 
 /// The end-of-sweep table: per (partitions, assignor), consumers against throughput, speedup, efficiency, idle.
+/// Printed to stdout at the end of a sweep; the CSV holds the same figures per trial.
 enum SweepTable {
     /// A figure for the terminal, "–" when it is unknown (NaN), as the CSV leaves its cell empty.
     static func cell(_ value: Double, _ format: String) -> String { value.isFinite ? String(format: format, value) : "–" }
 
+    /// The table, one block per (partitions, assignor): per consumer count the median events/s of the ok trials, the
+    /// speedup over the smallest count, the median efficiency, the most idle consumers, the losses and the status; then a
+    /// note when any row was host-bound or had its CPU stolen.
     static func render(_ rows: [TrialRow]) -> String {
         var out: [String] = []
         var hostBound = false

@@ -3,17 +3,25 @@ import CSupport
 import Foundation
 import KafkaBench
 
-/// The hidden subcommand a sweep runs in each consumer process: reads a `WorkerSpec` line and commands from
+/// The hidden subcommand each worker process runs (the consumers of sweep, capacity and rebalance runs, a capacity
+/// run's producers, and `kbench agent`'s workers): reads a `WorkerSpec` line and commands from
 /// stdin, writes `WorkerEvent` lines to stdout. Exits as soon as stdin closes or its parent dies, so a worker
 /// never outlives its runner.
 struct WorkerCommand: ParsableCommand {
+    /// Hidden from the help: only runners and agents start it.
     static let configuration = CommandConfiguration(
         commandName: "worker", abstract: "Internal: one consumer (or capacity producer) process of a run.", shouldDisplay: false)
 
+    /// `--librdkafka`, so a worker can be started on the same library as its runner.
     @OptionGroup var library: LibraryOptions
 
+    /// Shows in the process list (`ps`), so a run's workers can be found; the worker does not use it otherwise.
     @Option(help: "Run id (lets tests and operators find a run's processes).") var runId: String = ""
 
+    /// Sets the parent-death signal (exiting at once if the parent is already gone), ignores SIGINT (the runner ends
+    /// its workers itself), reads the spec, starts the stdin reader thread (whose EOF exits the process), and runs the
+    /// consumer loop or the producer on this thread. Always ends with `_exit`: 0 when done, 1 after reporting a fatal
+    /// error.
     func run() throws {
         _ = kbench_set_parent_death_signal()
         if getppid() == 1 { _exit(0) }

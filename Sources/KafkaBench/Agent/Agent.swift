@@ -13,18 +13,25 @@ import Foundation
 /// Thread: `run` owns everything on the calling thread.
 public final class Agent {
     /// How an agent is set up.
+    /// Built by `kbench agent` from its own command line; nothing in it ever comes from a control message.
     public struct Options: Sendable {
+        /// The agent's name: runners address it by this (`to`), and its workers' reports carry it (`from`).
         public var name: String
+        /// How many workers it runs at once; a spawn beyond that is refused.
         public var slots: Int
+        /// The control topic it reads and the reports topic it writes.
         public var topics: ControlTopics
         /// The cluster and the agent's own librdkafka properties (connection, files, credentials): they win over
         /// anything a spec carries.
         public var config: KafkaConfig
+        /// The shared key that signs and checks every control message.
         public var key: AgentKey
         /// The kbench binary whose `worker` subcommand it runs.
         public var executable: String
+        /// How long `init` waits for the cluster, ms.
         public var connectTimeoutMs: Int32 = 10_000
 
+        /// The options with the default connect timeout.
         public init(name: String, slots: Int, topics: ControlTopics, config: KafkaConfig, key: AgentKey, executable: String) {
             self.name = name; self.slots = slots; self.topics = topics; self.config = config; self.key = key
             self.executable = executable
@@ -32,11 +39,17 @@ public final class Agent {
     }
 
     /// A worker this agent started.
+    /// Lives in `workers` on the agent's one thread from its spawn until its exit was reported and its output drained.
     final class Worker {
+        /// The worker's id within its run, as the runner named it in the spawn.
         let id: String
+        /// The run that spawned it; a message of another run cannot reach it.
         let run: String
         let process: WorkerProcess
+        /// Maps times between the runner's monotonic clock and this host's: set at spawn, set again at "go" from that
+        /// command's send time.
         var anchor: ClockAnchor
+        /// When the worker, told to end, gets SIGKILL if still running (local monotonic ns); nil until it is ended.
         var killAtNs: UInt64?
 
         init(id: String, run: String, process: WorkerProcess, anchor: ClockAnchor) {
@@ -44,19 +57,30 @@ public final class Agent {
         }
     }
 
+    /// How often the agent announces itself (its facts and running workers) on the reports topic: every second.
     public static let heartbeatNs: UInt64 = 1_000_000_000
     /// How long an ended worker gets to exit before SIGKILL.
     static let endGraceNs: UInt64 = 3_000_000_000
 
+    /// The agent's own settings, fixed when it starts.
     private let options: Options
+    /// Where the agent's own log lines go (the command prints them to stderr).
     private let log: (String) -> Void
+    /// Checks what the agent reads; its nonce cache refuses a replayed message.
     private let codec: ControlCodec
+    /// Makes and signs what the agent sends.
     private let sender: ControlCodec
+    /// Reads the control topic and writes the reports topic; owned, closed when `run` ends its workers.
     private let channel: ControlChannel
+    /// Workers started and not yet reported as exited (an exited one stays until its output is drained).
     private var workers: [Worker] = []
+    /// The run that holds the agent, and until when (local monotonic ns): only it may spawn, and another run's lease is
+    /// refused until this one expires or is released.
     private var leaseRun: String?
     private var leaseEndNs: UInt64 = 0
+    /// When the agent last announced itself (local monotonic ns); it announces every `heartbeatNs`.
     private var lastAnnounceNs: UInt64 = 0
+    /// What the agent tells runners about itself: host, cores, memory, slots and versions.
     public let facts: AgentFacts
 
     /// Connects to the cluster and opens the control topics (creating them when missing).
@@ -97,6 +121,7 @@ public final class Agent {
         }
     }
 
+    /// Signs and sends one report; a failure is logged and dropped (the runner's lease and timeouts cover a lost one).
     private func send(_ message: ControlMessage) {
         do { try channel.send(sender.encode(message)) } catch { log("cannot report: \(error)") }
     }
@@ -150,10 +175,13 @@ public final class Agent {
         }
     }
 
+    /// The worker a message names, only among the message's run's workers.
     private func worker(_ message: ControlMessage) -> Worker? {
         workers.first { $0.id == message.worker && $0.run == message.run }
     }
 
+    /// Starts a worker after checking the lease, the id, the spec (`WorkerSpecPolicy`), uniqueness and a free slot. The
+    /// agent's own librdkafka properties win over the spec's; the spec goes to the worker on its stdin.
     private func spawn(_ message: ControlMessage, receivedNs: UInt64) {
         guard leaseRun == message.run, receivedNs <= leaseEndNs else {
             return refuse(message, "run \(message.run) holds no lease on this agent")
@@ -178,6 +206,7 @@ public final class Agent {
         log("started worker \(id) (\(spec.name)) of run \(message.run), pid \(process.pid)")
     }
 
+    /// Logs a refusal and tells the runner why, naming the worker the message was about.
     private func refuse(_ message: ControlMessage, _ reason: String) {
         log("refused \(message.kind.rawValue) from run \(message.run.prefix(64)): \(reason)")
         var r = sender.make(.refused, run: message.run, from: options.name)
@@ -186,6 +215,7 @@ public final class Agent {
         send(r)
     }
 
+    /// One JSON line (without newline) for a worker's stdin or a relayed event; "" when it cannot be encoded.
     private static func line<T: Encodable>(_ value: T) -> String {
         String(decoding: (try? JSONEncoder().encode(value)) ?? Data(), as: UTF8.self)
     }

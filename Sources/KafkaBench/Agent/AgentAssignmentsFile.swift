@@ -5,7 +5,9 @@ import Foundation
 ///
 /// Its first line, `# kbench sweep placement`, marks it as a companion of the sweep CSV, not a sweep of its own.
 public enum AgentAssignmentsFile {
+    /// The first line, which tells this companion file from a sweep CSV.
     public static let marker = "# kbench sweep placement"
+    /// The column names, written once as the second line.
     public static let header = "run_id,partitions,consumers,assignor,repeat,consumer,agent,host,go_round_trip_ms,trial_status"
 
     /// The placement file beside the results CSV at `csvPath`.

@@ -1,6 +1,8 @@
 /// How a run uses agents (`--agents N` and its companions), shared by every command on the trial engine.
+/// Built by the commands' placement options and read by `AgentPlacement` when the run starts; a plain value.
 public struct AgentSettings: Sendable {
     /// How consumers are spread over agents.
+    /// The raw value is what `--placement` takes.
     public enum Strategy: String, Sendable, CaseIterable {
         /// Each consumer on the agent running the fewest (ties: by name).
         case spread
@@ -12,7 +14,9 @@ public struct AgentSettings: Sendable {
     public var count: Int
     /// Bound for `count` agents to announce themselves.
     public var timeout: DurationValue = Self.defaultTimeout
+    /// How consumers are placed on the agents (`--agent-strategy`).
     public var strategy: Strategy = Self.defaultStrategy
+    /// The shared key that signs the control messages; agents started with another key refuse the runner.
     public var key: AgentKey
     /// Agents end their workers when the runner has not renewed its lease for this long.
     public var leaseMs = 5_000
@@ -27,6 +31,7 @@ public struct AgentSettings: Sendable {
     public static let defaultStrategy = Strategy.spread
     public static let defaultGoBound = DurationValue.milliseconds(200)
 
+    /// The settings for `count` agents with every bound at its default.
     public init(count: Int, key: AgentKey) {
         self.count = count
         self.key = key
@@ -34,8 +39,11 @@ public struct AgentSettings: Sendable {
 }
 
 /// Where one consumer of one trial ran, for results.
+/// Made by `AgentPlacement` per trial and written by `AgentAssignmentsFile` to `X.placement.csv`.
 public struct AgentAssignment: Sendable, Equatable {
+    /// The consumer's name ("c03").
     public var consumer: String
+    /// The agent that ran it, and that agent's host.
     public var agent: String
     public var host: String
     /// Round trip from sending "go" to the agent's confirmation that the worker got it (ms; nil: not reached).

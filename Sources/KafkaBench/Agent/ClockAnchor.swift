@@ -2,12 +2,14 @@
 /// time on the sender and its arrival on the receiver. Times translate through it; the error of a translation
 /// is the message's delivery delay, which the runner bounds (see `AgentPlacement`). Clocks of two hosts are
 /// never compared directly.
+/// Kept per remote worker by the agent (set at spawn, renewed at "go"); a plain value.
 public struct ClockAnchor: Sendable, Equatable {
     /// The runner's clock at the anchor.
     public var runnerNs: UInt64
     /// This host's clock at the anchor.
     public var localNs: UInt64
 
+    /// An anchor from a message sent at `runnerNs` (runner's clock) and received at `localNs` (this host's).
     public init(runnerNs: UInt64, localNs: UInt64) {
         self.runnerNs = runnerNs
         self.localNs = localNs
@@ -19,6 +21,7 @@ public struct ClockAnchor: Sendable, Equatable {
     /// A time of this host on the runner's clock.
     public func toRunner(_ local: UInt64) -> UInt64 { Self.shift(local, by: Int64(bitPattern: runnerNs) &- Int64(bitPattern: localNs)) }
 
+    /// `t + delta`, wrapping arithmetic on the bit patterns, clamped at 0 (a time before the clock's origin).
     private static func shift(_ t: UInt64, by delta: Int64) -> UInt64 {
         let v = Int64(bitPattern: t) &+ delta
         return v < 0 ? 0 : UInt64(v)

@@ -5,9 +5,12 @@ import Foundation
 /// `<prefix>-agents-control` (runner → agents) and `<prefix>-agents-reports` (agents → runner). Each message
 /// goes to partition 0, so each topic is read in order.
 public struct ControlTopics: Sendable, Equatable {
+    /// Runner → agents.
     public let control: String
+    /// Agents → runner.
     public let reports: String
 
+    /// The two names for topic prefix `prefix` (`--topic-prefix`, "kbench" by default).
     public init(prefix: String) {
         control = "\(prefix)-agents-control"
         reports = "\(prefix)-agents-reports"
@@ -24,14 +27,20 @@ public struct ControlTopics: Sendable, Equatable {
 ///
 /// Thread: `send` may be called from any thread (serialized by a lock); `receive` from one reading thread.
 final class ControlChannel: @unchecked Sendable {
+    /// The producer client and its handle of the send topic, owned; destroyed by `close()`.
     private let producer: OpaquePointer
     private let producerTopic: OpaquePointer
+    /// The consumer client, assigned partition 0 of the receive topic (no group offsets are committed); owned.
     private let consumer: OpaquePointer
+    /// Serializes `send` and `close`.
     private let lock = NSLock()
     private let config: KafkaConfig
+    /// The topic this side produces to (partition 0), and the one it reads (partition 0, from its end at opening).
     let sendTopic: String
     let receiveTopic: String
 
+    /// Creates the topics when missing, then opens a producer (no linger, 10 s message timeout) and a consumer that
+    /// starts at the receive topic's current end. Throws when the cluster cannot be reached within `connectTimeoutMs`.
     init(
         config: KafkaConfig, sendTo: String, receiveFrom: String, connectTimeoutMs: Int32, hostedBroker: EmbeddedBroker? = nil
     ) throws(RunError) {
@@ -73,6 +82,7 @@ final class ControlChannel: @unchecked Sendable {
         }
     }
 
+    /// Set by `close()`; a closed channel sends nothing.
     private var closed = false
 
     deinit { close() }

@@ -2,6 +2,7 @@
 /// (agents → runner). On the wire it is `<64 hex digits of HMAC-SHA256>.<JSON>`, the tag computed over the JSON
 /// bytes with the shared `AgentKey` (see `ControlCodec`).
 public struct ControlMessage: Codable, Sendable {
+    /// The message types; the raw value is the JSON's `kind`. Each case says its direction and the fields it uses.
     public enum Kind: String, Codable, Sendable {
         /// Runner → agent: the runner `run` holds the agent for `leaseMs` more; renewed every second.
         case lease
@@ -27,6 +28,7 @@ public struct ControlMessage: Codable, Sendable {
         case refused
     }
 
+    /// What the message is; it decides which optional fields must be present.
     public var kind: Kind
     /// The runner's run id (announcements: the run holding the agent, or "").
     public var run: String
@@ -42,19 +44,30 @@ public struct ControlMessage: Codable, Sendable {
     public var expiresAtMs: Int64
     /// Sender's CLOCK_MONOTONIC when sent: the receiver pairs it with its own clock to translate times.
     public var sentNs: UInt64?
+    /// The worker's id within the run (spawn, command, end, kill, event, exited, goReceived; refused when it named one).
     public var worker: String?
+    /// `spawn`: the worker's spec; the agent checks it (`WorkerSpecPolicy`) and overrides its connection properties.
     public var spec: WorkerSpec?
+    /// `command`: what to pass to the worker, its times on the runner's clock (the agent translates them).
     public var command: RunnerCommand?
+    /// `event`: the worker's stdout line, re-encoded with its times on the runner's clock (or, if it was not a
+    /// `WorkerEvent`, the raw text with secrets scrubbed, up to 2,000 characters).
     public var line: String?
+    /// `announce`: the agent's host and versions.
     public var facts: AgentFacts?
+    /// `lease`: how long the hold lasts from its receipt, ms (the agent clamps it to 1 to 60 s; 5 s when missing).
     public var leaseMs: Int?
+    /// `exited`: the worker's exit status, and the same in words ("exited with status 1", "killed by signal 9").
     public var exitStatus: Int32?
     public var exitDescription: String?
+    /// `exited`: the end of the worker's stderr, secrets scrubbed, up to 2,000 characters.
     public var stderrTail: String?
+    /// `refused`: why.
     public var reason: String?
     /// `announce`: workers running on the agent now.
     public var running: Int?
 
+    /// The envelope; `ControlCodec.make` fills nonce and times, and the caller sets the kind's fields.
     public init(kind: Kind, run: String, from: String, to: String? = nil, nonce: String, issuedAtMs: Int64, expiresAtMs: Int64) {
         self.kind = kind; self.run = run; self.from = from; self.to = to
         self.nonce = nonce; self.issuedAtMs = issuedAtMs; self.expiresAtMs = expiresAtMs
@@ -62,13 +75,19 @@ public struct ControlMessage: Codable, Sendable {
 }
 
 /// What an agent tells runners about itself and its host.
+/// Sent in every `announce`; the runner checks them (agreeing librdkafka versions, free slots) to place workers.
 public struct AgentFacts: Codable, Sendable, Equatable {
+    /// The agent's name (`--name`), the address runners use.
     public var name: String
+    /// The host's name.
     public var host: String
+    /// The host's active processor count, and its physical memory in GiB (2^30 bytes, one decimal).
     public var cores: Int
     public var memoryGib: Double
     /// Workers it runs at most at once.
     public var slots: Int
+    /// The kbench and librdkafka versions the agent (and so its workers) runs; a runner refuses agents
+    /// whose librdkafka versions differ, since a run records one client version.
     public var kbenchVersion: String
     public var librdkafkaVersion: String
 

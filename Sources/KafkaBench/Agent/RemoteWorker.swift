@@ -12,14 +12,21 @@ import Foundation
 final class RemoteWorker: @unchecked Sendable {
     /// Unique within the run (consumer names repeat from trial to trial): "c03-17".
     let id: String
+    /// The consumer's name in results ("c03").
     let name: String
+    /// The agent that runs it; every message for the worker goes to that agent.
     let agent: String
     /// Strong: a worker handle may outlive a trial; the placement forgets it once it exits.
     private let placement: AgentPlacement
+    /// Guards every `var` below: the runner's thread and the relay thread both touch them.
     private let lock = NSLock()
+    /// Whether the first line (the spec) went out: later lines are commands.
     private var specSent = false
+    /// Whether `end` and `kill` were sent, so each goes out at most once.
     private var inputEnded = false
+    /// Whether a kill went out: `kill` sends it at most once.
     private var killSent = false
+    /// How the worker ended, once the agent reported it (or the wait for it gave up).
     private var exit: (status: Int32, description: String, stderrTail: String)?
     /// The relay's ends of the worker's stdout and stderr sockets (-1 once closed).
     private var stdoutWrite: Int32
@@ -28,6 +35,7 @@ final class RemoteWorker: @unchecked Sendable {
     private(set) var goSentNs: UInt64?
     private(set) var goRoundTripMs: Double?
 
+    /// Takes ownership of the relay's socket ends; they are closed when the worker exits, or in `deinit`.
     init(id: String, name: String, agent: String, placement: AgentPlacement, stdoutWrite: Int32, stderrWrite: Int32) {
         self.id = id; self.name = name; self.agent = agent; self.placement = placement
         self.stdoutWrite = stdoutWrite; self.stderrWrite = stderrWrite
@@ -55,6 +63,7 @@ final class RemoteWorker: @unchecked Sendable {
         return true
     }
 
+    /// Like closing a child's stdin: asks the agent, once, to end the worker's input (it then exits).
     func endInput() {
         lock.lock()
         let first = !inputEnded && exit == nil
@@ -63,6 +72,7 @@ final class RemoteWorker: @unchecked Sendable {
         if first { placement.sendSimple(.end, to: self) }
     }
 
+    /// Asks the agent, once, to SIGKILL the worker.
     func kill() {
         lock.lock()
         let first = !killSent && exit == nil
@@ -71,6 +81,7 @@ final class RemoteWorker: @unchecked Sendable {
         if first { placement.sendSimple(.kill, to: self) }
     }
 
+    /// Whether the agent reported the worker's exit (or the wait for it gave up).
     var hasExited: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -128,6 +139,7 @@ final class RemoteWorker: @unchecked Sendable {
         if stderrWrite >= 0 { close(stderrWrite); stderrWrite = -1 }
     }
 
+    /// Writes all of `text` to a relay socket (no SIGPIPE; a closed socket drops it). Called with `lock` held.
     private func write(_ text: String, to fd: Int32) {
         guard fd >= 0 else { return }
         let bytes = Array(text.utf8)
@@ -139,6 +151,7 @@ final class RemoteWorker: @unchecked Sendable {
         }
     }
 
+    /// Closes the socket ends still open, so the group sees EOF even when no exit was reported.
     deinit {
         if stdoutWrite >= 0 { close(stdoutWrite) }
         if stderrWrite >= 0 { close(stderrWrite) }

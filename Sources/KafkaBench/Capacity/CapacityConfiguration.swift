@@ -1,5 +1,6 @@
 /// Everything a capacity run needs: the topic's partitions, the consumer counts to try, the open-loop rate and
 /// the lag bound, or a search for the highest rate each consumer count sustains.
+/// Built by `kbench capacity` from its options, checked by `validate()`, then read by the runner for the whole run.
 public struct CapacityConfiguration: Sendable, PlannedRun {
     /// The settings every mode shares (events, group, placement, naming); read as `configuration.work` etc.
     public var plan = RunPlan(work: .sleep(.milliseconds(1)), commit: .auto, keys: 10_000)
@@ -8,7 +9,9 @@ public struct CapacityConfiguration: Sendable, PlannedRun {
         get { plan.assignors[0] }
         set { plan.assignors = [newValue] }
     }
+    /// Partitions of the one topic (P).
     public var partitions: Int
+    /// Consumer counts to give a verdict for, each in its own trial (or search).
     public var consumers: [Int]
     /// Target events per second (all producers together). With `findMaxRate`, a hint for the first step only
     /// (nil: start from the model).
@@ -35,6 +38,7 @@ public struct CapacityConfiguration: Sendable, PlannedRun {
     /// Every default in one place: the command's options start from these.
     public static let standard = CapacityConfiguration(partitions: 1, consumers: [1], rate: 1, maxLag: .seconds(10))
 
+    /// The required figures; everything else starts at its default, so set fields and call `validate()`.
     public init(partitions: Int, consumers: [Int], rate: Double?, maxLag: DurationValue) {
         self.partitions = partitions
         self.consumers = consumers
@@ -78,6 +82,8 @@ public struct CapacityConfiguration: Sendable, PlannedRun {
         }
     }
 
+    /// Refuses out-of-range options with a message naming the flag: a missing `--rate` without `--find-max-rate`, a
+    /// warm-up over half the duration (the growth is fitted over the second half), a duration under 2 s, and so on.
     public func validate() throws(UsageError) {
         guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
         try plan.validate()

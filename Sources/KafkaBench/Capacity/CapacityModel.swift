@@ -6,9 +6,13 @@ import Foundation
 /// k partitions must process k · rate / P. With one topic, range and roundrobin give the busiest consumer
 /// ceil(P / C) partitions, so C consumers sustain at most r1 · P / ceil(P / C): r1 · C only when C divides P.
 /// The usual sizing formula, consumers = ceil(rate / r1), assumes that even split.
+/// Rates are events/s; r1 comes from a one-consumer trial (or `--r1`), so every figure is as good as that one.
 public struct CapacityModel: Sendable, Equatable {
+    /// The open-loop rate to size for, events/s.
     public var rate: Double
+    /// One consumer's closed-loop rate, events/s.
     public var r1: Double
+    /// Partitions of the one topic (P).
     public var partitions: Int
 
     public init(rate: Double, r1: Double, partitions: Int) {

@@ -7,10 +7,18 @@
 ///   cross) the bound;
 /// - **invalid**: the producers fell behind their schedule (a harness limit, not a consumer result).
 public struct CapacityVerdict: Sendable, Equatable {
+    /// The verdict's word; the raw value is the CSV's `verdict` cell.
+    /// `sustains` and `falls-behind` judge the group; `invalid` and `failed` mean the trial says nothing about it.
     public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// The lag floor's growth stayed within 1% of the rate per second and the p99 lag in time within the bound.
         case sustains
+        /// The lag floor grew faster than that, or its p99 in time exceeded the bound.
         case fallsBehind = "falls-behind"
+        /// The producers fell behind their schedule (or a delivery failed): the harness was the limit, the trial says
+        /// nothing about the group.
         case invalid
+        /// The trial cannot be judged: it did not run, its audit found a loss or duplicate, or the group rebalanced
+        /// during the traffic. Also what an unknown CSV word reads as.
         case failed
     }
 

@@ -10,14 +10,25 @@
 /// time). Between checkpoints, intended times are interpolated linearly (checkpoints are at most 50 ms apart
 /// per producer). The group's lag is the sum over partitions; its lag in time is the worst partition's.
 public struct LagSeries: Sendable {
+    /// The sampling step, 100 ms in ns; sample k is taken at the start plus k steps (k from 1).
     public static let stepNs: UInt64 = 100_000_000
 
     /// One sample: seconds from the start of the traffic, counts, and lag.
+    /// Counts are messages; times are seconds.
     public struct Sample: Sendable, Equatable {
+        /// Seconds from the start of the traffic (0.1, 0.2, …).
+        /// Written to the trial's `X-timeseries.csv` as `t_s`, with 1 decimal.
         public var t: Double
+        /// Events intended by `t` (sent or not: open loop).
         public var produced: Int
+        /// Events consumed by `t` (the position less the first offset).
         public var consumed: Int
+        /// `produced − consumed`, never below 0.
+        /// Written as `lag_msgs`.
         public var lagMessages: Int
+        /// Age of the oldest unconsumed event at `t`, seconds; 0 without lag, or when its intended time is unknown (no
+        /// checkpoint reaches it yet).
+        /// Written as `lag_s`, with 3 decimals.
         public var lagSeconds: Double
     }
 
@@ -75,14 +86,19 @@ public struct LagSeries: Sendable {
 }
 
 /// One partition's offsets against their events' intended times, from delivery checkpoints.
+/// Built once per partition by `LagSeries.init`; a pure value.
 struct OffsetSchedule {
     /// Checkpoints sorted by offset, with intended times made non-decreasing (several producers' events
     /// interleave in a partition; their intended times differ by less than the report interval).
     private var offsets: [Int64] = []
     private var intendeds: [UInt64] = []
+    /// The partition's first offset of the trial's traffic: counts are relative to it.
     let firstOffset: Int64
+    /// The traffic's start: the intended time assumed before the first checkpoint.
     private let startNs: UInt64
 
+    /// Sorts the checkpoints by offset, drops repeats and those before `firstOffset`, and makes intended times
+    /// non-decreasing.
     init(_ checkpoints: [(offset: Int64, intendedNs: UInt64)], firstOffset: Int64, startNs: UInt64) {
         self.firstOffset = firstOffset
         self.startNs = startNs

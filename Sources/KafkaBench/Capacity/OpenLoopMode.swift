@@ -1,4 +1,5 @@
 /// What an open-loop trial recorded, for `LagSeries` and the verdict.
+/// Filled by `OpenLoopMode` on the runner's thread during the trial, then turned into a `LagSeries` and a verdict.
 public struct OpenLoopRecording: Sendable {
     /// CLOCK_MONOTONIC ns: the traffic's start (every producer's schedule starts here) and end.
     public var startNs: UInt64 = 0
@@ -23,20 +24,30 @@ public struct OpenLoopRecording: Sendable {
 /// while the consumers report their positions. The producer processes start and connect first; then producers
 /// and consumers get "go", with the schedule starting 100 ms later.
 struct OpenLoopMode: TrialMode {
+    /// Each producer process's share of the schedule (they share one start and rate).
     let plans: [ProductionPlan]
+    /// Where the producer processes start (always this host; see `CapacityConfiguration.agents`).
     let placement: any WorkerPlacement
+    /// Left out of the consumers' latency window at the start of the traffic, ns.
     let warmupNs: UInt64
+    /// Called with a status line at the start and every 5 s ("12 s: 60000 delivered, 59800 consumed").
     var onProgress: (String) -> Void = { _ in }
+    /// What the trial recorded; returned by `measure`.
     private(set) var recording = OpenLoopRecording()
 
+    /// One mode per trial: the producer processes it starts end with the trial.
     init(plans: [ProductionPlan], placement: any WorkerPlacement, warmupNs: UInt64) {
         self.plans = plans
         self.placement = placement
         self.warmupNs = warmupNs
     }
 
+    /// How long after the schedule's end the producers get to flush and send their last report: 40 s, in ns.
     static let producerFinishTimeoutNs: UInt64 = 40_000_000_000
 
+    /// Starts the producers, sends the consumers "go" with the latency window, pumps both until the schedule's end and
+    /// then until every producer reported its totals (or the finish timeout, noted). Fails on a fatal error or an early
+    /// exit of a consumer or producer.
     mutating func measure(_ group: WorkerGroup, goNs: UInt64, engine: TrialEngine) throws(TrialFailure) -> OpenLoopRecording {
         let fleet: ProducerFleet
         do { fleet = try ProducerFleet(plans: plans, placement: placement, runId: engine.runId) } catch {
@@ -71,6 +82,8 @@ struct OpenLoopMode: TrialMode {
         return recording
     }
 
+    /// The sum of every partition's highest reported position, for progress lines (an offset, so it counts from the
+    /// topic's first offset, 0 on the fresh topic of a capacity trial).
     private func consumedSoFar() -> Int64 {
         recording.positions.values.reduce(0) { $0 + ($1.map(\.next).max() ?? 0) }
     }

@@ -4,14 +4,18 @@
 /// Thread: not Sendable; the runner's thread owns it. Every process ends with the fleet (`end`, or `deinit`
 /// through the `WorkerGroup`).
 public final class ProducerFleet {
+    /// One plan per producer process, in process order ("p1", "p2", …).
     public let plans: [ProductionPlan]
+    /// The producer processes, managed like a trial's consumers (same pump, same guaranteed end).
     private let group: WorkerGroup
+    /// Indices of the producers that reported `ready` (connected and waiting for "go").
     private var ready = Set<Int>()
     /// Each producer's last report (complete when `done`).
     public private(set) var reports: [ProductionReport]
     /// Delivery checkpoints received since the last `takeCheckpoints()`: (partition, offset, intended ns).
     private var checkpoints: [(partition: Int32, offset: Int64, intendedNs: UInt64)] = []
 
+    /// How long the producers get to connect before the trial fails: 15 s, in ns.
     static let readyTimeoutNs: UInt64 = 15_000_000_000
 
     /// Starts one process per plan.
@@ -26,9 +30,12 @@ public final class ProducerFleet {
         }
     }
 
+    /// Kills any producer still running: none outlives the fleet.
     deinit { group.killAll() }
 
+    /// Whether every producer is connected and waiting for "go".
     public var allReady: Bool { ready.count == plans.count }
+    /// Whether every producer sent its final report.
     public var allDone: Bool { reports.allSatisfy(\.done) }
 
     /// Every producer together.

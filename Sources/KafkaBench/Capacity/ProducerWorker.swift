@@ -8,9 +8,13 @@
 ///
 /// Runs on the calling thread (librdkafka's produce and poll calls block); the runner's commands arrive in `inbox`.
 public struct ProducerWorker {
+    /// This process's share of the schedule, its topic and its client properties.
     let plan: ProductionPlan
+    /// Filled by the worker's stdin thread: "go" starts the schedule, "stop" ends the wait before it.
     let inbox: WorkerInbox
+    /// A test's injected fault (`slow-producer:R` caps this process's rate).
     let fault: InjectedFault?
+    /// Writes one event line to the runner (stdout).
     let emit: (WorkerEvent) -> Void
 
     /// Producer properties for open-loop traffic at `rate` events/s; the cluster's and user's properties are
@@ -23,9 +27,12 @@ public struct ProducerWorker {
     public static func producerDefaults(rate: Double) -> [String: String] {
         Seeder.producerDefaults.merging(["linger.ms": rate < fastRate ? "1" : "5", "queue.buffering.max.messages": "1000000"]) { $1 }
     }
+    /// The rate (events/s per process) from which batching uses `linger.ms=5` instead of 1.
     public static let fastRate = 100_000.0
+    /// How often the producer reports its progress and checkpoints: 50 ms, in ns.
     static let reportIntervalNs: UInt64 = 50_000_000
 
+    /// `emit` is called on the calling thread of `run`; `inbox` is filled by another.
     public init(plan: ProductionPlan, inbox: WorkerInbox, fault: InjectedFault? = nil, emit: @escaping (WorkerEvent) -> Void) {
         self.plan = plan
         self.inbox = inbox
@@ -33,6 +40,9 @@ public struct ProducerWorker {
         self.emit = emit
     }
 
+    /// Creates the producer, reports `ready`, waits for "go" (returning early on "stop"), sends the schedule from the
+    /// window start in "go" to its end, flushes, and reports its totals. Throws when the producer cannot be created or
+    /// the send loop fails; a failed flush is reported in the totals instead.
     public func run() throws {
         let producer = try KafkaProducer(
             config: KafkaConfig(Self.producerDefaults(rate: plan.rate)).merging(plan.properties), trackCheckpoints: true)
@@ -50,6 +60,8 @@ public struct ProducerWorker {
         var reported: [Int64] = []
         var report = ProductionReport()
         var flushFailure: String?
+        /// Brings `report` up to date: counts, lateness and the checkpoints of partitions delivered to since the last report
+        /// (intended times turned from wall-clock ns into monotonic µs).
         func fill(_ stats: ProducerLoop.Stats) {
             report.sent = stats.enqueued
             report.delivered = producer.delivered
@@ -66,6 +78,7 @@ public struct ProducerWorker {
                 report.checkpoints += [Int64(p), c.offset, intendedMono / 1000]
             }
         }
+        /// Emits the report as a `progress` event, or as the `final` one with this process's CPU and memory.
         func send(_ kind: WorkerEvent.Kind, stats: ProducerLoop.Stats) {
             fill(stats)
             var ev = WorkerEvent(event: kind)

@@ -4,6 +4,7 @@
 /// with the runner's "go"). Producer k of N sends events k, k + N, k + 2N, …, so N processes together keep the
 /// one schedule, and every event carries its intended time whether or not its producer kept up.
 public struct ProductionPlan: Codable, Sendable, Equatable {
+    /// The capacity trial's one topic.
     public var topic: String
     /// Events per second of the whole trial (all producers together).
     public var rate: Double
@@ -12,6 +13,7 @@ public struct ProductionPlan: Codable, Sendable, Equatable {
     public var index: Int
     /// Distinct `user-<id>` keys, drawn uniformly.
     public var keys: Int
+    /// Bytes of each value, the event header included.
     public var valueBytes: Int
     /// How long to produce, from the start in "go".
     public var durationNs: UInt64
@@ -34,6 +36,7 @@ public struct ProductionPlan: Codable, Sendable, Equatable {
 }
 
 /// A producer process's deliveries so far (cumulative), sent every 50 ms and once more, complete, at the end.
+/// Crosses from the producer process to the runner inside `WorkerEvent.production`, as JSON.
 public struct ProductionReport: Codable, Sendable, Equatable {
     /// Events handed to librdkafka, acknowledged, and failed.
     public var sent = 0
@@ -52,6 +55,7 @@ public struct ProductionReport: Codable, Sendable, Equatable {
     /// The last report of the run.
     public var done = false
 
+    /// An empty report: nothing sent, not done.
     public init() {}
 
     /// Several producers' reports as one (counts summed, the worst lateness, the first failure).

@@ -8,22 +8,29 @@
 /// cannot steer the answer. Every step is a fresh bounded trial; steps are capped.
 public struct RateSearch: Sendable {
     /// One trial of the search.
+    /// Written to the capacity CSV as the row's `search` role and `step` number.
     public struct Step: Sendable, Equatable {
+        /// The rate tried, events/s, rounded to a whole number.
         public var rate: Double
         /// bracket, bisect, repeat (a tie), confirm-low or confirm-high.
         public var role: String
+        /// The trial's verdict; nil while the step is pending.
         public var outcome: CapacityVerdict.Kind?
     }
 
+    /// The search ends when the lowest failing rate is within 5% above the highest sustaining one.
     public static let tolerance = 0.05
+    /// At most this many trials per consumer count; the search then ends with what it has.
     public static let maxSteps = 14
 
+    /// Every step so far, in order; the last is pending when `next` is not nil.
     public private(set) var steps: [Step] = []
     /// Rates above this are not tried (the embedded broker's retention, or where producers could not keep up).
     public private(set) var ceiling: Double
     /// Why the search ended, once it has.
     public private(set) var conclusion: String?
 
+    /// A search whose first step brackets from `start` (capped at `ceiling`).
     public init(start: Double, ceiling: Double = .infinity) {
         self.ceiling = ceiling
         steps = [Step(rate: min(start, ceiling).rounded(), role: "bracket")]
@@ -73,6 +80,8 @@ public struct RateSearch: Sendable {
         plan()
     }
 
+    /// Chooses the next step from all the evidence: a tie is repeated, then the bracket is widened (×1.25 up, ×0.8
+    /// down) until both ends exist, bisected until within `tolerance`, and its ends confirmed twice each; or it ends.
     private mutating func plan() {
         if steps.count >= Self.maxSteps {
             conclusion = "stopped after \(Self.maxSteps) steps"
@@ -122,6 +131,7 @@ public struct RateSearch: Sendable {
         conclusion = nil
     }
 
+    /// Appends a pending step at `rate`, rounded to a whole number of events/s.
     private mutating func propose(_ rate: Double, _ role: String) {
         steps.append(Step(rate: rate.rounded(), role: role))
     }

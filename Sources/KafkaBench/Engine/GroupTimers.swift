@@ -6,10 +6,15 @@
 /// long a group takes to form and to notice a dead member, never what a sweep or capacity window measures: the
 /// window starts after the group is stable. Under the consumer protocol (KIP-848) they are the broker's, and kbench
 /// leaves them out of the client's properties.
+/// Set from `--session-timeout` and `--heartbeat-interval` (`GroupTimerOptions`) and recorded in the metadata.
 public struct GroupTimers: Sendable, Equatable {
+    /// `session.timeout.ms`: how long the coordinator waits for a silent member before removing it (6 s by default).
     public var sessionTimeout: DurationValue = .seconds(6)
+    /// `heartbeat.interval.ms`: how often members heartbeat, and so how fast they learn of a rebalance (must be below
+    /// the session timeout).
     public var heartbeatInterval: DurationValue = .milliseconds(500)
 
+    /// kbench's defaults: 6 s and 500 ms.
     public init() {}
 
     /// `session.timeout.ms` and `heartbeat.interval.ms`.
@@ -20,6 +25,7 @@ public struct GroupTimers: Sendable, Equatable {
     /// For the metadata's settings.
     public var settings: [String: String] { ["session_timeout": sessionTimeout.description, "heartbeat_interval": heartbeatInterval.description] }
 
+    /// Refuses a heartbeat interval that is not below the session timeout: a member would miss its session.
     public func validate() throws(UsageError) {
         guard heartbeatInterval < sessionTimeout else {
             throw UsageError("--heartbeat-interval (\(heartbeatInterval)) must be below --session-timeout (\(sessionTimeout))")

@@ -2,6 +2,7 @@ import Foundation
 
 /// The whole host's CPU use over an interval, from the aggregate `cpu` line of /proc/stat: every process counts
 /// (the workers, the runner, the embedded broker it hosts, and anything else running on the machine).
+/// A sample is a plain value: the modes take one at the window's start and one at its end, on the runner's thread.
 public struct HostCPU: Sendable, Equatable {
     /// Jiffies spent busy (user, nice, system, irq, softirq, steal) and in total (busy + idle + iowait).
     public var busy: UInt64

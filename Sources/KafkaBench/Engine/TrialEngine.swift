@@ -4,17 +4,22 @@ import CSupport
 ///
 ///     placement ─spawns─▶ WorkerGroup ─events─▶ StableGroupBarrier ─go─▶ TrialMode ─▶ shutdown
 ///
-/// It starts every member at once (the embedded broker's first rebalance waits 3 s for all of them), waits for
+/// It starts every member at once (the embedded broker's first rebalance waits for all of them: 3 s on librdkafka
+/// 2.0.2, 1 s where kbench can set it, see `EmbeddedBroker.firstRebalanceDelayMs`), waits for
 /// the stable group, hands the group to the mode, and always ends every worker, whatever happens.
 public struct TrialEngine {
+    /// Where workers start: child processes here, or agents.
     public var placement: any WorkerPlacement
+    /// The run's id: part of every group name and passed to every worker.
     public var runId: String
     /// Bound for the group to become stable (`--join-timeout`).
     public var joinTimeout: DurationValue
+    /// How long the assignment must stay unchanged before "go", ns.
     public var settleNs = StableGroupBarrier.defaultSettleNs
     /// Told about the trial's phases ("joining group", "measuring 4s window", …) for progress displays.
     public var onPhase: (String) -> Void = { _ in }
 
+    /// An engine for one run's trials; `settleNs` and `onPhase` keep their defaults unless the caller sets them.
     public init(placement: any WorkerPlacement, runId: String, joinTimeout: DurationValue) {
         self.placement = placement
         self.runId = runId
@@ -22,6 +27,7 @@ public struct TrialEngine {
     }
 
     /// What a trial produced: the mode's outcome or why it failed, plus what the engine measured around it.
+    /// Returned by `run` on the runner's thread once every worker has ended.
     public struct Outcome<ModeOutcome> {
         public var result: Result<ModeOutcome, TrialFailure>
         /// From starting the first worker to the barrier's release ("go").

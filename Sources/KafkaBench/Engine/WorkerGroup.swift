@@ -12,13 +12,17 @@ import Foundation
 /// "no worker outlives its trial".
 public final class WorkerGroup {
     /// One worker and the state its events have built up.
+    /// Updated only by `pump` (and `stop`/`kill`) on the runner's thread; modes read it between pumps.
     public struct Member {
+        /// The consumer's name ("c03"); a restarted consumer's new member has the same name.
         public let name: String
+        /// Its process (local child or agent-hosted), owned by the group through `members`.
         public let process: WorkerProcess
         /// CLOCK_MONOTONIC nanoseconds when it was started.
         public let spawnNs: UInt64
         /// Its whole assignment after the last change; nil until it reports one.
         public var assignment: [TopicPartition]?
+        /// Its totals, once it sent its `final` event; nil when it ended without one.
         public var final: WorkerFinal?
         /// The last error it reported.
         public var lastError: String?
@@ -37,11 +41,15 @@ public final class WorkerGroup {
     public private(set) var members: [Member] = []
     /// When any member's assignment last changed (CLOCK_MONOTONIC nanoseconds).
     public private(set) var lastAssignmentChangeNs: UInt64 = MonotonicClock.nanoseconds()
+    /// Where workers start: child processes on this host, or agents.
     private let placement: any WorkerPlacement
+    /// Passed to every worker (`--run-id`), so an agent keeps runs apart.
     private let runId: String
+    /// Reused for every event line read and every command written.
     private let decoder = JSONDecoder()
     private let encoder = JSONEncoder()
 
+    /// An empty group; `spawn` adds members.
     public init(placement: any WorkerPlacement, runId: String) {
         self.placement = placement
         self.runId = runId
@@ -71,6 +79,7 @@ public final class WorkerGroup {
         if !members[index].process.hasExited { members[index].process.send(line(command)) }
     }
 
+    /// Sends a command to every worker still running, in member order (one line each, no acknowledgement).
     public func broadcast(_ command: RunnerCommand) {
         let text = line(command)
         for m in members where !m.process.hasExited { m.process.send(text) }
@@ -88,6 +97,7 @@ public final class WorkerGroup {
         members[index].process.kill()
     }
 
+    /// A command as one JSON line (without the newline).
     private func line(_ command: RunnerCommand) -> String {
         String(decoding: (try? encoder.encode(command)) ?? Data(), as: UTF8.self)
     }
@@ -152,6 +162,8 @@ public final class WorkerGroup {
         return out
     }
 
+    /// Updates member `i` from one event: its applied properties and version, its assignment (and the group's time of
+    /// last change), its totals or its last error.
     private func apply(_ ev: WorkerEvent, to i: Int) {
         switch ev.event {
         case .ready:

@@ -15,19 +15,23 @@ public protocol WorkerPlacement {
 
 /// Workers as child processes of this one: `kbench worker` spawned without a shell, in its own process group,
 /// with the parent-death signal and exit on stdin EOF, so that none outlives the runner.
+/// A plain value; `launch` is called on the runner's thread by `WorkerGroup.spawn`.
 public struct LocalPlacement: WorkerPlacement {
     /// The kbench binary the workers run.
     public let executable: String
 
+    /// Workers running `executable` (tests pass a built binary).
     public init(executable: String) { self.executable = executable }
 
     /// Finds the kbench binary (see `WorkerLauncher`).
     public init() throws(RunError) { executable = try WorkerLauncher.executablePath() }
 
+    /// Spawns `executable worker --run-id RUN` as a child; the spec follows on its stdin (`WorkerGroup.spawn`).
     public func launch(name: String, runId: String) throws(RunError) -> WorkerProcess {
         try WorkerProcess(name: name, executable: executable, arguments: ["worker", "--run-id", runId])
     }
 
+    /// "local": every worker on this host.
     public var description: String { "local" }
 
     /// The runner's own: local workers inherit its environment and so its library.

@@ -13,19 +13,28 @@ import Foundation
 ///
 /// Thread: not Sendable; owned and used by the runner's one thread (through `WorkerGroup`).
 public final class WorkerProcess {
+    /// The consumer's name ("c03"), used in logs and failure reasons.
     public let name: String
     /// The child's process id; 0 for a worker on an agent's host.
     public let pid: pid_t
+    /// The agent-side handle for a worker on an agent; nil for a local child.
     private let remote: RemoteWorker?
+    /// The write end of the child's stdin (-1 once closed, and always for a remote worker).
     private var stdinFd: Int32
+    /// The read ends of its stdout and stderr (non-blocking), polled by the group; owned and closed at EOF or in `deinit`.
     let stdoutFd: Int32
     let stderrFd: Int32
+    /// Whether stdout and stderr are still open (they close on EOF).
     private var stdoutOpen = true
     private var stderrOpen = true
+    /// Stdout bytes after the last complete line.
     private var pending: [UInt8] = []
     /// The last few KB of the worker's stderr, for failure reasons.
     public private(set) var stderrTail = ""
+    /// The raw `waitpid` status once reaped (a remote worker's as its agent reported it; 9 when the agent never
+    /// confirmed); nil while running.
     public private(set) var exitStatus: Int32?
+    /// The exit in words: "exited with status 1", "killed by signal 9".
     public private(set) var exitDescription: String?
 
     /// Writing to a worker that has exited must fail with EPIPE, not kill the runner: SIGPIPE is ignored in any
@@ -91,6 +100,7 @@ public final class WorkerProcess {
         _ = fcntl(stderrFd, F_SETFL, fcntl(stderrFd, F_GETFL) | O_NONBLOCK)
     }
 
+    /// SIGKILLs a worker that is still running, waits for it, and closes every descriptor: no child outlives its handle.
     deinit {
         kill()
         reap(wait: true)
@@ -120,12 +130,15 @@ public final class WorkerProcess {
         if stdinFd >= 0 { close(stdinFd); stdinFd = -1 }
     }
 
+    /// SIGKILL (or a kill message to the agent); nothing once the exit is known.
     public func kill() {
         guard exitStatus == nil else { return }
         if let remote { remote.kill() } else { _ = Glibc.kill(pid, SIGKILL) }
     }
 
+    /// Whether the exit status was collected (`reap`), not merely whether the process ended.
     public var hasExited: Bool { exitStatus != nil }
+    /// The output descriptors still open, for the group's `poll`.
     var openOutputFds: [Int32] { (stdoutOpen ? [stdoutFd] : []) + (stderrOpen ? [stderrFd] : []) }
 
     /// Collects the exit status if the worker has ended (or waits for it with `wait`).

@@ -1,6 +1,7 @@
 import CRdKafka
 
 /// Creation of `rd_kafka_t` handles, shared by the producer, consumer, admin client and embedded broker.
+/// Callers own the handle it returns and must `rd_kafka_destroy` it (after destroying their topic handles).
 enum ClientHandle {
     /// Properties every kbench client gets unless the user overrides them: librdkafka's own log lines are
     /// limited to critical ones, since kbench reports errors itself (raise with `-X log_level=7`).
@@ -42,8 +43,10 @@ class ClientContext {
     /// Set when librdkafka reports a fatal error (e.g. the idempotent producer lost its guarantees).
     var fatalError: String?
 
+    /// The pointer librdkafka hands back to callbacks: unretained, so the owner must keep the context alive.
     var opaque: UnsafeMutableRawPointer { Unmanaged.passUnretained(self).toOpaque() }
 
+    /// The context behind a callback's opaque (unretained); nil when librdkafka passed none.
     static func from(_ opaque: UnsafeMutableRawPointer?) -> ClientContext? {
         guard let opaque else { return nil }
         return Unmanaged<ClientContext>.fromOpaque(opaque).takeUnretainedValue()

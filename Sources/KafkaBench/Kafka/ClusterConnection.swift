@@ -11,6 +11,7 @@ public final class ClusterConnection: Sendable {
     /// Bound for connecting and metadata requests.
     public let connectTimeoutMs: Int32
 
+    /// The bootstrap servers every client uses ("" only if the configuration lacks them).
     public var bootstrap: String { baseConfig["bootstrap.servers"] ?? "" }
 
     /// Connects to `bootstrap` with the user's properties.
@@ -34,14 +35,15 @@ public final class ClusterConnection: Sendable {
     }
 
     /// What `ensureTopic` did.
+    /// `created`: kbench made it (and may delete it with `--cleanup`); `reused`: it existed with the right count.
     public enum TopicOutcome: String, Sendable, Codable { case created, reused }
 
     /// Makes sure `name` exists with exactly `partitions` partitions: reuses a matching topic, creates a
     /// missing one (hosted embedded broker: directly; real cluster: through the admin API), and refuses a topic
     /// with another partition count or a missing topic on an embedded broker hosted elsewhere.
-    @discardableResult
     /// - Parameter recreate: delete an existing topic first (real clusters only; callers pass it only for
     ///   topics named with kbench's prefix, so kbench never deletes a topic it did not create).
+    @discardableResult
     public func ensureTopic(
         _ name: String, partitions: Int, replicationFactor: Int? = nil, recreate: Bool = false,
         createTimeoutMs: Int32 = 30_000
@@ -102,6 +104,8 @@ public final class ClusterConnection: Sendable {
         return true
     }
 
+    /// Waits, polling metadata every 200 ms, until `name` is no longer listed (deletion propagates asynchronously);
+    /// throws after `timeoutMs`.
     private func waitForTopicGone(_ name: String, timeoutMs: Int32) throws(KafkaError) {
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
         while try metadata().topics[name] != nil {

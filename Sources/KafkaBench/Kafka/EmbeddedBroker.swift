@@ -5,8 +5,9 @@ import CRdKafka
 ///
 /// Topics on it can only be created here (`createTopic`): librdkafka 2.0.2's mock does not implement the admin
 /// CreateTopics or DeleteTopics requests. Everything it holds lives in memory and ends with `shutdown()` or the
-/// process. It keeps about 5 MiB per partition and its group coordinator has fixed timers (3 s initial
-/// rebalance, `session.timeout.ms − 1 s` join phases); docs/clients-and-brokers.md ("The embedded broker") says
+/// process. It keeps about 5 MiB per partition and its group coordinator has fixed timers (on 2.0.2 a 3 s initial
+/// rebalance, which kbench shortens where the library allows, see `firstRebalanceDelayMs`; `session.timeout.ms − 1 s`
+/// join phases); docs/clients-and-brokers.md ("The embedded broker") says
 /// what that changes.
 ///
 /// Sendable: every stored property but `consumerGroupTimersMs` is immutable after `init` (that one is set by the
@@ -16,10 +17,13 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// Bytes the mock keeps per partition before it drops the oldest data (librdkafka 2.0.2, hard-coded).
     public static let retainedBytesPerPartition = 5 * 1024 * 1024
 
+    /// The producer-type `rd_kafka_t` that hosts the mock cluster, owned; destroyed by `shutdown()`.
     private let rk: OpaquePointer
+    /// The mock cluster handle (owned by `rk`); nil after `shutdown()`.
     private var cluster: OpaquePointer?
     /// The mock cluster, for the fault calls of `MockFaults.swift`; nil after `shutdown()`.
     var mockCluster: OpaquePointer? { cluster }
+    /// Brokers in the cluster, ids 1 to `brokerCount`.
     public let brokerCount: Int
     /// `host:port,…` of every mock broker.
     public let bootstrapServers: String
@@ -33,6 +37,7 @@ public final class EmbeddedBroker: @unchecked Sendable {
     /// second round of `session.timeout.ms − 1 s`), far shorter than the fixed 3 s every trial waited on 2.0.2.
     public static let initialRebalanceDelayMs = 1_000
 
+    /// Starts a mock cluster of 1 to 32 brokers on loopback and, where the library can, sets the first rebalance's delay.
     public init(brokers: Int = 1, initialRebalanceDelayMs: Int? = EmbeddedBroker.initialRebalanceDelayMs) throws(KafkaError) {
         guard (1...32).contains(brokers) else {
             throw .usage("--embedded-brokers must be between 1 and 32 (got \(brokers))")
@@ -87,6 +92,7 @@ public final class EmbeddedBroker: @unchecked Sendable {
         return true
     }
 
+    /// Shuts the cluster down if `shutdown()` was not called.
     deinit { shutdown() }
 
     /// Creates a topic with `partitions` partitions, replication factor min(3, brokers).

@@ -1,5 +1,6 @@
 /// How the embedded broker's group timers are described in output and metadata: which wait applies and who set
 /// it, so a join time measured on the mock is never read as a property of Kafka.
+/// Pure text helpers: they read the broker's settings and the library's capabilities, and change nothing.
 public enum EmbeddedBrokerTimers {
     /// "1000 ms (set by kbench; librdkafka 2.16.0's mock)" or "3000 ms (fixed in librdkafka 2.0.2's mock)".
     public static func firstRebalanceNote(_ broker: EmbeddedBroker) -> String {

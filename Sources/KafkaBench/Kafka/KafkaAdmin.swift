@@ -5,10 +5,14 @@ import CRdKafka
 /// Every call is bounded by a timeout; a timeout error says which bound was hit and what librdkafka last
 /// reported (e.g. "Connection refused"). Not thread-safe: use from one thread.
 public final class KafkaAdmin {
+    /// The producer-type `rd_kafka_t` every admin call goes through, owned; destroyed in `deinit`.
     let rk: OpaquePointer
+    /// Collects librdkafka's error callbacks, so a timeout can say what librdkafka last reported.
     private let context = ClientContext()
+    /// The configuration, kept for the bootstrap in messages and to scrub secrets out of errors.
     private let config: KafkaConfig
 
+    /// Creates the client; it connects lazily, on the first call.
     public init(config: KafkaConfig) throws(KafkaError) {
         self.config = config
         let context = self.context
@@ -17,8 +21,11 @@ public final class KafkaAdmin {
 
     deinit { rd_kafka_destroy(rk) }
 
+    /// The bootstrap servers for error messages.
     private var bootstrap: String { config["bootstrap.servers"] ?? "(no bootstrap.servers)" }
 
+    /// " (last error: …)" with librdkafka's last reported error, secrets masked, after serving pending callbacks; ""
+    /// when there is none.
     private func lastErrorSuffix() -> String {
         rd_kafka_poll(rk, 0)
         guard let last = context.lastError else { return "" }
@@ -119,6 +126,7 @@ public final class KafkaAdmin {
         }
     }
 
+    /// One "topic: error" line per topic the result reports as failed; empty when all succeeded.
     private static func topicResults(_ res: UnsafeMutablePointer<OpaquePointer?>?, _ n: Int) -> [String] {
         guard let res else { return [] }
         return (0..<n).compactMap { i -> String? in

@@ -5,12 +5,14 @@ import CRdKafka
 /// A value type: build it, merge overrides into it, and hand it to a client. Every key and value is checked by
 /// librdkafka itself when a client is created; a rejected one becomes a `KafkaError` naming the key.
 public struct KafkaConfig: Sendable, Equatable {
+    /// librdkafka property names to values, exactly as `rd_kafka_conf_set` takes them.
     public var properties: [String: String]
 
     public init(_ properties: [String: String] = [:]) {
         self.properties = properties
     }
 
+    /// One property's value; setting nil removes it (librdkafka's default then applies).
     public subscript(key: String) -> String? {
         get { properties[key] }
         set { properties[key] = newValue }
@@ -50,7 +52,9 @@ public struct KafkaConfig: Sendable, Equatable {
 }
 
 /// Which property names hold secrets, and how to keep their values out of output.
+/// Used wherever text may carry configuration: error messages, applied properties in results, command output.
 public enum Secrets {
+    /// What a secret's value is replaced with in output.
     public static let mask = "***"
 
     /// True for property names that hold credentials: anything naming a password, secret or token, and the

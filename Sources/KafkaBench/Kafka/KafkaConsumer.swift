@@ -5,23 +5,30 @@ import CRdKafka
 #endif
 
 /// A message as librdkafka delivered it: a view valid only inside the `consumeBatch` body that received it.
+/// Not Sendable and not storable: copy what you need (offset, partition, bytes) before the body returns.
 public struct ConsumedMessage {
+    /// The librdkafka message; `consumeBatch` destroys it when the body returns, so neither it nor the buffers below may
+    /// be kept.
     let raw: UnsafeMutablePointer<rd_kafka_message_t>
     /// Index of the message's topic in `KafkaConsumer.topicNames`.
     public let topicIndex: Int
 
+    /// The key's bytes (empty when the message has none), borrowed from librdkafka.
     @inline(__always) public var partition: Int32 { raw.pointee.partition }
     @inline(__always) public var offset: Int64 { raw.pointee.offset }
     @inline(__always) public var key: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: raw.pointee.key, count: raw.pointee.key_len)
     }
+    /// The value's bytes (the kbench event header, then padding), borrowed from librdkafka.
     @inline(__always) public var value: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: raw.pointee.payload, count: raw.pointee.len)
     }
 }
 
 /// What one call to `consumeBatch` can deliver.
+/// Handed to `consumeBatch`'s body on the consumer's thread, in the order librdkafka delivered them.
 public enum ConsumerEvent {
+    /// A message to process; valid only inside the body that receives it.
     case message(ConsumedMessage)
     /// The consumer reached the end of a partition (`enable.partition.eof=true`); `offset` is the next offset.
     case partitionEOF(topicIndex: Int, partition: Int32, offset: Int64)
@@ -38,12 +45,20 @@ public enum ConsumerEvent {
 /// with `takeAssignmentChanges()` after `consumeBatch` returns. Lifetime: `close()`/`deinit` destroy the queue and
 /// the `rd_kafka_t` before the `RebalanceContext` the callbacks point at is released.
 public final class KafkaConsumer {
+    /// The `rd_kafka_t`, owned: destroyed by `close()` or `deinit`.
     let rk: OpaquePointer
+    /// The consumer queue (`rd_kafka_queue_get_consumer`), owned; everything is read from it, callbacks included.
     private let queue: OpaquePointer
+    /// What the rebalance and statistics callbacks write (assignment, pending changes, join states); they reach it
+    /// through the configuration's opaque pointer, so it must outlive `rk`.
     private let context = RebalanceContext()
+    /// The configuration as created, kept to scrub secrets out of error texts.
     private let config: KafkaConfig
+    /// Set by `close()`, after which `deinit` destroys nothing librdkafka owned.
     private var closed = false
+    /// `batchCapacity` message pointers that every librdkafka batch call fills; allocated once, freed by `deinit`.
     private var batch: UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>
+    /// The length of `batch`: at most this many messages per librdkafka batch call (`init`'s `batchSize`, at least 1).
     private let batchCapacity: Int
     /// Topic handles seen on messages, parallel to `topicNames`.
     private var topicHandles: [OpaquePointer?] = []
@@ -70,6 +85,8 @@ public final class KafkaConsumer {
     /// Hand messages out one partition at a time in turn (`PartitionRotation`), for a sweep's measurement window;
     /// set before the first `consumeBatch`.
     public var rotatesPartitions = false
+    /// The messages taken from librdkafka and not yet handed out, per partition, when `rotatesPartitions` (owned
+    /// `rd_kafka_message_t`s, destroyed when dropped or on `deinit`).
     private var rotation: PartitionRotation
     /// The assignment the rotation was last checked against (messages of partitions no longer assigned are dropped).
     private var rotationAssignment: Set<TopicPartition> = []
@@ -108,6 +125,8 @@ public final class KafkaConsumer {
         rotation = PartitionRotation(capacity: max(100_000, queueLimitMessages))
     }
 
+    /// Destroys the rotation's messages and, when `close()` did not, the queue, the owned topic handles and the
+    /// `rd_kafka_t`, in that order; then frees the batch array.
     deinit {
         rotation.destroyAll()
         if !closed {
@@ -177,6 +196,7 @@ public final class KafkaConsumer {
         }
     }
 
+    /// Reserves a `topicNames` index for a topic before any message of it arrives, so subscribed topics come first.
     private func registerName(_ name: String) {
         topicNames.append(name)
         topicHandles.append(nil)  // filled in when a message first shows the handle
@@ -318,6 +338,7 @@ public final class KafkaConsumer {
         try pauseResume(partitions, pause: false)
     }
 
+    /// Pauses or resumes `partitions`, throwing the call's error or the first per-partition error.
     private func pauseResume(_ partitions: [TopicPartition], pause: Bool) throws(KafkaError) {
         guard !partitions.isEmpty else { return }
         let list = PartitionList.make(partitions)

@@ -2,6 +2,8 @@ import CRdKafka
 
 /// An error from librdkafka or from kbench's use of it: carries librdkafka's error code (when there is one)
 /// and a message that says what was being done.
+/// Its message is printed as is, so texts that may quote the configuration (librdkafka's error strings) are
+/// scrubbed with `Secrets.scrub` before they go in.
 public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
     /// librdkafka's `rd_kafka_resp_err_t` value, or `nil` for errors that kbench itself detected.
     public let code: Int32?
@@ -10,6 +12,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What went wrong, in words.
     public let message: String
 
+    /// An error with librdkafka code `code` (its name looked up now) or none, and the message as it is to be printed.
     public init(code: Int32?, message: String) {
         self.code = code
         if let code {
@@ -39,6 +42,7 @@ public struct KafkaError: Error, CustomStringConvertible, Sendable, Equatable {
         return KafkaError(code: code.rawValue, message: "\(context): \(text)")
     }
 
+    /// The message, followed by the code's name in brackets when there is a code ("… [_TRANSPORT]").
     public var description: String {
         if code != nil { return "\(message) [\(codeName)]" }
         return message

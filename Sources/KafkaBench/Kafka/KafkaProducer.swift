@@ -2,11 +2,16 @@ import CRdKafka
 import Histogram
 
 /// Counters kept by the producer's delivery-report callback.
+/// Written by the delivery and statistics callbacks, which run inside the producer's poll and flush calls: on the
+/// one thread that owns the producer.
 final class DeliveryContext: ClientContext {
     /// Topic handles in registration order; `perPartition[i]` counts deliveries to `topics[i]`.
     var topics: [OpaquePointer] = []
+    /// Successful deliveries per topic (parallel to `topics`) and partition (index), grown as partitions appear.
     var perPartition: [[Int]] = []
+    /// Successful deliveries so far.
     var delivered = 0
+    /// Failed deliveries so far, and the first one's error text.
     var failed = 0
     var firstFailure: String?
     /// Whether `latency` records deliveries. A plain flag, so the per-message path never tests or copies an
@@ -26,15 +31,23 @@ final class DeliveryContext: ClientContext {
 }
 
 /// One delivery report: when it came (CLOCK_MONOTONIC ns), the message's latency from enqueue, and whether it failed.
+/// Logged only when the producer was created with `logDeliveries` (rebalance runs).
 public struct DeliveryReport: Sendable {
+    /// When the report arrived (CLOCK_MONOTONIC ns, the producer's host).
     public var ns: UInt64
+    /// Enqueue to report, µs (librdkafka's `rd_kafka_message_latency`; retries included). Signed as librdkafka gives
+    /// it; readers clamp it at 0.
     public var latencyMicros: Int64
+    /// Whether the delivery failed; a failed report still carries its latency.
     public var failed: Bool
 }
 
 /// The producer's request retries (librdkafka statistics `txretries`, summed over brokers) at a moment.
+/// Logged with each statistics report (every `statistics.interval.ms`) when the producer logs deliveries.
 public struct RetryCount: Sendable {
+    /// When the statistics report was read (CLOCK_MONOTONIC ns).
     public var ns: UInt64
+    /// Cumulative request retries over every broker since the producer started.
     public var retries: Int
 }
 
@@ -49,6 +62,7 @@ func kbenchProducerStatsCallback(_ rk: OpaquePointer?, _ json: UnsafeMutablePoin
 }
 
 /// Reads counters out of librdkafka's statistics JSON without parsing all of it.
+/// Called from the statistics callback with librdkafka's buffer, which is only valid during the call.
 enum ProducerStatistics {
     /// The sum of every `"key": N` in the JSON (per-broker counters appear once per broker).
     static func sum(of key: String, in json: UnsafeRawBufferPointer) -> Int {
@@ -111,9 +125,13 @@ func kbenchDeliveryCallback(_ rk: OpaquePointer?, _ msg: UnsafePointer<rd_kafka_
 /// Not thread-safe: one thread produces, polls and flushes. The handle is destroyed in `deinit` before the
 /// `DeliveryContext` its callbacks point at.
 public final class KafkaProducer {
+    /// The `rd_kafka_t`, owned; destroyed in `deinit` after the topic handles.
     let rk: OpaquePointer
+    /// What the delivery and statistics callbacks write; they reach it through the configuration's opaque pointer.
     private let context = DeliveryContext()
+    /// Topic handles by name, opened on first use and destroyed in `deinit`.
     private var topicHandles: [String: OpaquePointer] = [:]
+    /// The configuration as created, kept to scrub secrets out of error texts.
     private let config: KafkaConfig
 
     /// - Parameters:
@@ -138,6 +156,8 @@ public final class KafkaProducer {
         }
     }
 
+    /// Destroys the topic handles and then the `rd_kafka_t`. It does not wait for messages still queued: call
+    /// `flush` first.
     deinit {
         for (_, rkt) in topicHandles { rd_kafka_topic_destroy(rkt) }
         rd_kafka_destroy(rk)
@@ -162,6 +182,7 @@ public final class KafkaProducer {
         return context.perPartition[i]
     }
 
+    /// The handle of topic `name`, opened and registered for per-partition counts on first use.
     func topicHandle(_ name: String) throws(KafkaError) -> OpaquePointer {
         if let rkt = topicHandles[name] { return rkt }
         guard let rkt = rd_kafka_topic_new(rk, name, nil) else {

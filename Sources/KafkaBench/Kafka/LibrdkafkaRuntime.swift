@@ -37,6 +37,7 @@ public enum LibrdkafkaRuntime {
     }
 
     /// A librdkafka version as major.minor.revision.
+    /// Compared by release number, never as text, so 2.9.0 sorts before 2.10.0.
     public struct Version: Comparable, CustomStringConvertible, Sendable {
         public var major: Int, minor: Int, revision: Int
 
@@ -52,8 +53,10 @@ public enum LibrdkafkaRuntime {
         /// The number rd_kafka_version() would return for this release (pre-release byte 0xff).
         public var number: Int { major << 24 | minor << 16 | revision << 8 | 0xff }
 
+        /// "2.16.0".
         public var description: String { "\(major).\(minor).\(revision)" }
 
+        /// By release number: 2.9.0 < 2.10.0 (not by text).
         public static func < (a: Version, b: Version) -> Bool { a.number < b.number }
     }
 }

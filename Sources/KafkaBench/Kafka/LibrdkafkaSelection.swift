@@ -118,10 +118,12 @@ public struct LibrdkafkaSelection: Equatable, Sendable {
         return found.sorted()
     }
 
+    /// The installed versions for a message: "2.0.2, 2.16.0", or "none yet".
     private static func describe(_ versions: [String]) -> String {
         versions.isEmpty ? "none yet" : versions.joined(separator: ", ")
     }
 
+    /// `path` with symlinks resolved (`realpath(3)`); the path itself when it cannot be resolved.
     static func realPath(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return path }
         defer { free(resolved) }

@@ -44,6 +44,7 @@ public enum MockFaults {
 }
 
 extension EmbeddedBroker {
+    /// The mock cluster for a fault call; an error once the broker was shut down.
     private func mock() throws(KafkaError) -> OpaquePointer {
         guard let cluster = mockCluster else { throw .usage("the embedded broker is shut down") }
         return cluster

@@ -6,7 +6,9 @@
 
 /// CLOCK_MONOTONIC in nanoseconds: the same clock in every process on the machine, so timestamps taken by the
 /// runner and by its workers can be compared directly.
+/// Hosts do not share it: an agent's times reach the runner through a `ClockAnchor`.
 public enum MonotonicClock {
+    /// Now on CLOCK_MONOTONIC, ns: never jumps with NTP or the wall clock, so every interval kbench measures uses it.
     @inline(__always)
     public static func nanoseconds() -> UInt64 {
         var ts = timespec()

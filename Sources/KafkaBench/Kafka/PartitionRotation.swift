@@ -18,10 +18,12 @@ import CRdKafka
 struct PartitionRotation {
     /// Messages it holds at most.
     let capacity: Int
+    /// A partition, by librdkafka topic handle (stable for the client's life) and number: no string per message.
     private struct Key: Hashable {
         let topic: OpaquePointer?
         let partition: Int32
     }
+    /// Each partition's messages in arrival order, owned until handed out or dropped.
     private var queues: [Key: [UnsafeMutablePointer<rd_kafka_message_t>]] = [:]
     /// Read positions in `queues` (a queue is compacted when it is drained).
     private var heads: [Key: Int] = [:]
@@ -30,13 +32,19 @@ struct PartitionRotation {
     private var next = 0
     /// Errors without a partition, delivered before any message.
     private var errors: [UnsafeMutablePointer<rd_kafka_message_t>] = []
+    /// Messages held (errors included).
     private(set) var count = 0
 
+    /// An empty rotation holding at most `capacity` messages.
     init(capacity: Int) { self.capacity = capacity }
 
+    /// Whether `count` reached `capacity`: the consumer then takes nothing more from librdkafka.
     var isFull: Bool { count >= capacity }
+    /// Whether it holds nothing, errors included.
     var isEmpty: Bool { count == 0 }
 
+    /// Takes ownership of one librdkafka message: an error without a partition goes to `errors`, anything else (an
+    /// end-of-partition event included) behind its partition's messages; a new partition joins the end of the turn order.
     mutating func append(_ m: UnsafeMutablePointer<rd_kafka_message_t>) {
         count += 1
         let err = m.pointee.err

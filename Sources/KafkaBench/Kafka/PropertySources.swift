@@ -3,6 +3,7 @@ import Synchronization
 
 /// librdkafka properties from the places users put them: `-X key=value` arguments and `--config FILE`
 /// properties files (`key=value` lines, `#`/`!` comments, blank lines). `-X` wins over the file.
+/// Keys are trimmed; a value is everything after the first "=", verbatim in `-X` and trimmed in a file.
 public enum PropertySources {
     /// Parses one `key=value` argument.
     public static func parseAssignment(_ text: String) throws(UsageError) -> (String, String) {
@@ -43,6 +44,7 @@ public enum PropertySources {
         return properties
     }
 
+    /// Reads and parses the file, refusing a missing, unreadable or non-UTF-8 one with the path in the message.
     private static func read(path: String) throws(UsageError) -> [String: String] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw UsageError("cannot read --config file \(path): it does not exist or is not readable")

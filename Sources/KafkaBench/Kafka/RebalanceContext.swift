@@ -1,6 +1,7 @@
 import CRdKafka
 
 /// The group protocol librdkafka negotiated for a consumer, from `rd_kafka_rebalance_protocol`.
+/// Asked of librdkafka in every rebalance callback, so a change is applied with the call its protocol needs.
 public enum RebalanceProtocol: String, Sendable, Codable {
     /// range, roundrobin: every rebalance revokes everything, then assigns the new set (stop-the-world).
     case eager = "EAGER"
@@ -10,13 +11,17 @@ public enum RebalanceProtocol: String, Sendable, Codable {
 
 /// One assignment change, recorded by the rebalance callback after librdkafka has applied it and handed to the
 /// consumer's owner by `KafkaConsumer.takeAssignmentChanges()` once the poll that served it has returned.
+/// The consumer loop turns each into an `assignment` event for the runner.
 public struct AssignmentChange: Sendable {
+    /// `assigned` and `revoked` as librdkafka reports them; `lost` is a revocation after the member lost its membership
+    /// (`rd_kafka_assignment_lost`, e.g. a session timeout): its partitions may already belong to someone else.
     public enum Kind: String, Sendable, Codable { case assigned, revoked, lost }
     public var kind: Kind
     /// CLOCK_MONOTONIC nanoseconds when the callback applied the change.
     public var atNs: UInt64
     /// The partitions this change added or removed.
     public var partitions: [TopicPartition]
+    /// The protocol librdkafka negotiated, which decided how the change was applied.
     public var rebalanceProtocol: RebalanceProtocol
     /// The consumer's whole assignment after the change.
     public var assignment: Set<TopicPartition>
@@ -33,7 +38,9 @@ public struct AssignmentChange: Sendable {
 /// releasing this object. Thread: touched only on the consumer's polling thread (the callback runs inside poll),
 /// so it is not Sendable.
 final class RebalanceContext: ClientContext {
+    /// The assignment as the callback last applied it (the consumer reads it as its current assignment).
     var assignment: Set<TopicPartition> = []
+    /// Changes recorded and not yet taken by `KafkaConsumer.takeAssignmentChanges()`, oldest first.
     var pending: [AssignmentChange] = []
     /// The group join state from the last statistics report ("steady", "wait-join", …) and the changes not yet
     /// taken by the owner, as (CLOCK_MONOTONIC ns, new state).
@@ -55,6 +62,7 @@ func kbenchStatsCallback(_ rk: OpaquePointer?, _ json: UnsafeMutablePointer<CCha
 }
 
 /// Reads the consumer group's `join_state` out of librdkafka's statistics JSON without parsing all of it.
+/// Called from the statistics callback with librdkafka's buffer, which is only valid during the call.
 enum GroupStatistics {
     /// The value of `"join_state"` (librdkafka writes `"join_state": "steady"`; spaces are skipped).
     static func joinState(in json: UnsafeRawBufferPointer) -> String? {

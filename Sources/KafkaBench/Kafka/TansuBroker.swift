@@ -19,7 +19,9 @@ public final class TansuBroker {
     public let bootstrapServers: String
     /// The binary's own version line ("tansu 0.6.0").
     public let version: String
+    /// Tansu's stdout and stderr, in a temporary file removed by `stop()`.
     public let logPath: String
+    /// The child's process id; 0 once stopped and reaped.
     private var pid: pid_t
 
     /// The oldest librdkafka that reads Tansu's ApiVersions response: before 2.2.0 librdkafka skipped one byte too
@@ -81,6 +83,7 @@ public final class TansuBroker {
         }
     }
 
+    /// Stops and reaps Tansu if `stop()` was not called.
     deinit { stop() }
 
     /// Ends Tansu: SIGTERM, up to 2 s to exit, then SIGKILL; always reaped.
@@ -100,12 +103,14 @@ public final class TansuBroker {
         try? FileManager.default.removeItem(atPath: logPath)
     }
 
+    /// The log's last five lines joined by " | " (at most 800 characters), for a failure to start.
     private func logTail() -> String {
         let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         let tail = text.split(separator: "\n").suffix(5).joined(separator: " | ")
         return tail.isEmpty ? "no output" : String(tail.prefix(800))
     }
 
+    /// The first line `binary --version` prints.
     private static func versionLine(_ binary: String) -> String {
         let pipe = Pipe()
         let p = Process()

@@ -1,8 +1,10 @@
 import CRdKafka
 
 /// One partition of one topic.
+/// Crosses the worker protocol as JSON (`{"topic":…,"partition":…}`) in specs, assignments and audits.
 public struct TopicPartition: Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     public var topic: String
+    /// The partition number, as librdkafka types it.
     public var partition: Int32
 
     public init(_ topic: String, _ partition: Int32) {
@@ -10,14 +12,17 @@ public struct TopicPartition: Hashable, Comparable, Codable, Sendable, CustomStr
         self.partition = partition
     }
 
+    /// By topic name, then partition number: the order reports and audits list partitions in.
     public static func < (a: TopicPartition, b: TopicPartition) -> Bool {
         (a.topic, a.partition) < (b.topic, b.partition)
     }
 
+    /// "topic[3]", as kbench's messages print a partition.
     public var description: String { "\(topic)[\(partition)]" }
 }
 
 /// Conversions between `[TopicPartition]` and librdkafka's `rd_kafka_topic_partition_list_t`.
+/// Every list it makes is owned by the caller, which destroys it (usually with `defer`) after the librdkafka call.
 enum PartitionList {
     /// A new list owned by the caller (destroy with `rd_kafka_topic_partition_list_destroy`).
     static func make(_ partitions: [TopicPartition]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
@@ -26,6 +31,7 @@ enum PartitionList {
         return list
     }
 
+    /// The list's partitions in list order; empty for a nil list. The list stays the caller's.
     static func read(_ list: UnsafePointer<rd_kafka_topic_partition_list_t>?) -> [TopicPartition] {
         guard let list, let elems = list.pointee.elems else { return [] }
         return (0..<Int(list.pointee.cnt)).map { i in

@@ -1,13 +1,18 @@
 /// Applies a script's broker faults to the embedded cluster, keeping track of which broker leads each partition
 /// and which brokers are down (a failover moves leadership only to brokers that are up).
+/// Owned by the live-traffic mode and called on the runner's thread at each broker-fault step.
 struct BrokerFaultInjector {
+    /// The embedded cluster this process hosts; faults go through its mock API.
     let broker: EmbeddedBroker
+    /// The run's topic (failover moves its partitions' leadership) and group (`coordinator` moves its coordinator).
     let topic: String
     let group: String
     /// Each partition's leader, from metadata at the start, then as faults move it.
     private(set) var leaders: [Int32]
+    /// Brokers currently down (ids from 1); a failover never moves leadership to one of them.
     private(set) var down: Set<Int32> = []
 
+    /// `leaders[p]` is partition p's leader when traffic starts, read from metadata.
     init(broker: EmbeddedBroker, topic: String, group: String, leaders: [Int32]) {
         self.broker = broker
         self.topic = topic
@@ -15,8 +20,10 @@ struct BrokerFaultInjector {
         self.leaders = leaders
     }
 
+    /// The partitions broker `b` leads now.
     private func led(by b: Int32) -> [Int] { leaders.indices.filter { leaders[$0] == b } }
 
+    /// "1 4", or "none".
     private func list(_ partitions: [Int]) -> String { partitions.isEmpty ? "none" : partitions.map(String.init).joined(separator: " ") }
 
     /// Applies one step; returns its target and a description of what it did.

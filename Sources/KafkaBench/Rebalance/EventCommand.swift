@@ -6,12 +6,18 @@ import Synchronization
 ///
 /// Sendable: its mutable state is behind a `Mutex`.
 final class EventCommand: Sendable {
+    /// Characters of output kept for the results (after joining lines with " | ").
     static let outputLimit = 2000
+    /// The command line, run by `/bin/sh -c`.
     let command: String
+    /// Shared with the command's thread: the process once started, its exit status, its output and whether it ended.
     private let state = Mutex<(process: Process?, exit: Int32?, output: String, done: Bool)>((nil, nil, "", false))
 
+    /// A command not yet started; `start` runs it.
     init(command: String) { self.command = command }
 
+    /// Starts the command on its own thread with stdin from /dev/null and stdout and stderr captured together; returns
+    /// at once. Call once.
     func start() {
         let t = Thread { [self] in
             let p = Process()

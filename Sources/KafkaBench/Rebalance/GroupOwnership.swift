@@ -1,11 +1,17 @@
 /// Who owned which partition at any moment of a rebalance run, from the workers' reported assignments and
 /// their lives (a consumer owns nothing once it was killed, left or exited).
+/// Built once per analysis; `state(at:)` recomputes from the sorted reports each time (no caching).
 struct GroupOwnership {
+    /// The group at one moment: the live members and their partitions, as `state(at:)` computes it.
+    /// Worker indices refer to the recording's `workers`; partitions to the run's one topic.
     struct State: Equatable {
         /// Partition → live owners (more than one: held twice).
         var owners: [Int32: [Int]]
+        /// Indices into the recording's `workers` of the processes running at that moment.
         var liveMembers: [Int]
+        /// Partitions no live member owns.
         var unowned: [Int32]
+        /// Live members that own no partition (none reported yet, or an empty assignment).
         var idleMembers: [Int]
 
         /// Every partition owned exactly once by a live member and, when there are no more live members than
@@ -16,14 +22,19 @@ struct GroupOwnership {
         }
     }
 
+    /// The recording: worker names for descriptions, and worker lives for who is live when.
     let recording: RebalanceRecording
+    /// The recording's assignment reports, sorted by time.
     private let assignments: [RebalanceRecording.Assignment]
 
+    /// Copies the recording and sorts its assignment reports once; `state(at:)` is called many times per event.
     init(_ recording: RebalanceRecording) {
         self.recording = recording
         assignments = recording.assignments.sorted { $0.ns < $1.ns }
     }
 
+    /// Who owned what at `ns`: each live worker's last assignment reported at or before it. A killed, departed or exited
+    /// worker owns nothing from its end on, whatever it reported last.
     func state(at ns: UInt64) -> State {
         var latest: [Int: [Int32]] = [:]
         for e in assignments where e.ns <= ns { latest[e.worker] = e.partitions }
@@ -46,7 +57,8 @@ struct GroupOwnership {
         return Set(times.filter { $0 >= from && $0 < to }).sorted()
     }
 
-    /// "c01:0+3 c02:1+4", each partition under its (first) live owner.
+    /// "c01:0+3 c02:1+4", consumers by name, each with its partitions ascending; a partition held twice appears
+    /// under both owners.
     func describe(_ s: State) -> String {
         var byWorker: [String: [Int32]] = [:]
         for (p, ws) in s.owners { for w in ws { byWorker[recording.workers[w].name, default: []].append(p) } }

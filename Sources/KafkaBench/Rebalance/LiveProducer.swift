@@ -5,17 +5,28 @@ import Synchronization
 ///
 /// Sendable: its only mutable state is behind a `Mutex`; the rest is immutable.
 final class LiveProducer: Sendable {
+    /// What the producer did, read by the runner after `finish()`.
+    /// Written once by the producer thread when it is done; `finish` hands it over.
     struct Outcome: Sendable {
+        /// Successful and failed deliveries after the final flush.
         var delivered = 0
         var failed = 0
+        /// The first delivery failure's error, or why the producer could not run or flush.
         var error: String?
+        /// Every delivery report, for produce latency per event window.
         var deliveries: [DeliveryReport] = []
+        /// Cumulative request retries every 250 ms (statistics).
         var retries: [RetryCount] = []
     }
+    /// Shared with the producer thread: the runner's stop request, whether the thread is done, and its outcome.
     private let state = Mutex<(stop: Bool, done: Bool, outcome: Outcome)>((false, false, Outcome()))
+    /// The cluster's client properties; kbench's producer defaults go under them.
     private let config: KafkaConfig
+    /// The run's one topic.
     private let topic: String
+    /// The traffic's rate, keys and value size.
     private let configuration: RebalanceConfiguration
+    /// When the traffic ends (CLOCK_MONOTONIC ns): the producer sends its schedule until then.
     private let deadlineNs: UInt64
 
     /// - Parameter config: the cluster's client properties; kbench's producer defaults go under them.
@@ -26,6 +37,8 @@ final class LiveProducer: Sendable {
         self.deadlineNs = deadlineNs
     }
 
+    /// Starts the producer thread: an idempotent producer paced at the configured rate until the deadline (or `stop`),
+    /// keys drawn uniformly, then a flush of up to 30 s. Call once.
     func start() {
         let t = Thread { [self] in
             var outcome = Outcome()
@@ -67,6 +80,7 @@ final class LiveProducer: Sendable {
         return state.withLock { $0.outcome }
     }
 
+    /// Asks the thread to stop sending early and waits for it (its flush included).
     func stop() {
         state.withLock { $0.stop = true }
         _ = finish()

@@ -5,13 +5,19 @@ import Foundation
 /// step's `--on-event` command); then every produced event is drained. Records assignments, every processed
 /// message, every delivery report, the script's events and unexpected exits for `RebalanceAnalysis`.
 struct LiveTrafficMode: TrialMode {
+    /// The run's settings: duration, rate, script, partitions and drain bound.
     let configuration: RebalanceConfiguration
+    /// The run's one topic, which the producer writes and the consumers read.
     let topic: String
+    /// The cluster's client properties, for the producer and the `--on-event` commands' secret masking.
     let baseConfig: KafkaConfig
+    /// Reads the high watermarks after traffic, to know when the drain is complete.
     let admin: KafkaAdmin
+    /// What the run observed; returned by `measure` for `RebalanceAnalysis`.
     var recording: RebalanceRecording
     /// The spec of a consumer named `name` (joins and restarts).
     let specFor: (String) -> WorkerSpec
+    /// Called with a short status line as the run goes ("kill@12s → c01", "producer flushed"); the command prints it.
     var onProgress: (String) -> Void = { _ in }
     /// The embedded cluster's fault injector (nil on a real cluster).
     var faults: BrokerFaultInjector?
@@ -22,6 +28,7 @@ struct LiveTrafficMode: TrialMode {
     /// The `rolling-restart` deploy in progress, if any.
     var deploy: RollingRestart?
 
+    /// The mode before the run: the recording gets its workers, traffic window and events during `measure`.
     init(
         configuration: RebalanceConfiguration, topic: String, baseConfig: KafkaConfig, admin: KafkaAdmin,
         recording: RebalanceRecording, specFor: @escaping (String) -> WorkerSpec
@@ -30,6 +37,9 @@ struct LiveTrafficMode: TrialMode {
         self.recording = recording; self.specFor = specFor
     }
 
+    /// Runs the traffic and the script from the stable group (`goNs`), then drains and stops every worker. A worker's
+    /// unexpected exit is a note in the recording, not a failure; a step that cannot be carried out, unreadable end
+    /// offsets or an interrupt fail the trial.
     mutating func measure(_ group: WorkerGroup, goNs: UInt64, engine: TrialEngine) throws(TrialFailure) -> RebalanceRecording {
         let c = configuration
         for (i, m) in group.members.enumerated() {
@@ -167,6 +177,8 @@ struct LiveTrafficMode: TrialMode {
         return recording
     }
 
+    /// Starts consumer `name` (a join, restart or rolling-restart turn) and records it as a new worker; returns its
+    /// index, the same in the group and in the recording.
     mutating func spawn(_ group: WorkerGroup, name: String) throws(RunError) -> Int {
         let i = try group.spawn(specFor(name))
         recording.workers.append(.init(name: name, spawnNs: group.members[i].spawnNs))
@@ -183,6 +195,8 @@ struct LiveTrafficMode: TrialMode {
         try TrialEngine.checkInterrupted()
     }
 
+    /// Appends the workers' events to the recording: assignments, live samples (µs timestamps made ns), join states,
+    /// and up to 20 distinct error notes.
     private mutating func record(_ events: [(Int, WorkerEvent)]) {
         for (i, ev) in events {
             switch ev.event {

@@ -2,7 +2,10 @@
 /// known from its intended send time and measured latency) and the stalls — intervals in which a message was
 /// available and nobody consumed the partition for longer than `RebalanceAnalysis.stallThresholdNs`.
 struct PartitionActivity {
+    /// One processing of one message of the partition.
+    /// Built from a `RebalanceRecording.Sample`; all times are CLOCK_MONOTONIC ns on the runner's clock.
     struct Consumption {
+        /// When its processing ended (monotonic ns).
         var ns: UInt64
         var offset: Int64
         /// When the message was (meant to be) produced: consumption time minus end-to-end latency.
@@ -17,6 +20,9 @@ struct PartitionActivity {
     /// Intervals [start, end) with backlog and no consumption, longer than the threshold.
     private(set) var stalls: [(start: UInt64, end: UInt64)] = []
 
+    /// Builds the partition's story from its samples, which must already be in time order (the analysis sorts them).
+    /// A stall is measured from the later of the previous consumption (or `trafficStartNs`) and the next message's
+    /// production to that message's consumption, and kept when longer than `thresholdNs`.
     init(partition: Int32, samples: [RebalanceRecording.Sample], trafficStartNs: UInt64, thresholdNs: UInt64) {
         self.partition = partition
         var seen = Set<Int64>()

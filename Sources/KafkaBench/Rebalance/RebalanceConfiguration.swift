@@ -1,4 +1,5 @@
 /// Everything a rebalance run needs.
+/// Built by `kbench rebalance` from its options, checked by `validate()` and `checkFaults`, then read by the runner.
 public struct RebalanceConfiguration: Sendable, PlannedRun {
     /// The settings every mode shares (events, group, placement, naming); read as `configuration.work` etc.
     public var plan = RunPlan(work: .none, commit: .sync, keys: 10_000)
@@ -13,18 +14,24 @@ public struct RebalanceConfiguration: Sendable, PlannedRun {
         get { plan.groupTimers.heartbeatInterval }
         set { plan.groupTimers.heartbeatInterval = newValue }
     }
+    /// Partitions of the run's one topic (1 to 1000).
     public var partitions: Int
+    /// Consumers started before traffic (1 to 100); `join` and `restart` steps add processes.
     public var consumers: Int
+    /// The timed steps (joins, kills, faults…) run against the group while traffic flows.
     public var script: RebalanceScript
     /// Events per second produced for the whole run.
     public var rate: Double = 2000
+    /// Length of the traffic (at least 1 s); the script's times are relative to its start.
     public var duration: DurationValue
     /// Hold manual commits while a member rebalances (`CommitGate`); false measures librdkafka without that
     /// workaround (`--no-commit-gate`).
     public var commitGate = true
-    /// Reuse `group.instance.id` across restarts (KIP-345); real clusters only.
+    /// Reuse `group.instance.id` across restarts (KIP-345); on the embedded broker only under the consumer protocol.
     public var staticMembership = false
+    /// `max.poll.interval.ms`: at least the session timeout under the classic protocol, which librdkafka requires.
     public var maxPollInterval: DurationValue = .seconds(300)
+    /// Bound for consuming what is left after traffic ends (`--drain-timeout`); what is not consumed by then is undrained.
     public var drainTimeout: DurationValue = .seconds(30)
     /// `--on-event 'STEP=COMMAND'`: a command run at a script step (what faults a real cluster's broker).
     public var onEvent: [String] = []
@@ -33,6 +40,7 @@ public struct RebalanceConfiguration: Sendable, PlannedRun {
     public static let standard = RebalanceConfiguration(
         partitions: 1, consumers: 1, script: try! RebalanceScript(parsing: "", consumers: 1, duration: .seconds(1)), duration: .seconds(1))
 
+    /// The required figures; everything else starts at its default, so set fields and call `validate()`.
     public init(partitions: Int, consumers: Int, script: RebalanceScript, duration: DurationValue) {
         self.partitions = partitions
         self.consumers = consumers
@@ -40,6 +48,8 @@ public struct RebalanceConfiguration: Sendable, PlannedRun {
         self.duration = duration
     }
 
+    /// Refuses out-of-range options with a message naming the flag, a script step's `--on-event` that does not parse, and
+    /// user properties kbench sets itself.
     public func validate() throws(UsageError) {
         guard (1...1000).contains(partitions) else { throw UsageError("--partitions must be between 1 and 1000 (got \(partitions))") }
         guard (1...100).contains(consumers) else { throw UsageError("--consumers must be between 1 and 100 (got \(consumers))") }

@@ -1,6 +1,10 @@
 /// What happens to the group and the cluster during a rebalance run, e.g.
 /// `join@5s, kill@12s, failover@15s:2, rtt@20s:200ms, restart@26s`: consumer steps and broker faults on one timeline.
+/// Parsed once by `kbench rebalance` and shared by every assignor's run, which execute the same steps at the same times.
 public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
+    /// A step's action; the raw value is how the script writes it. `leave` and `kill` take the live consumer with the
+    /// lowest slot name, so a script acts on the same consumers in every run.
+    /// The events CSV's `event` column holds the raw value.
     public enum Action: String, Sendable, Codable, CaseIterable {
         /// Start a new consumer.
         case join
@@ -40,16 +44,24 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `errors` step: which request type, which error, how many times.
+    /// Parsed from `errors@TIME:REQUEST:ERROR:N`; names are checked against the mock's request and error names.
     public struct RequestErrors: Sendable, Equatable {
+        /// The Kafka request type, by API key and by the name the script used ("Fetch").
         public var apiKey: Int16
         public var apiName: String
+        /// The Kafka error to answer with, by code and by name ("NOT_LEADER_FOR_PARTITION").
         public var errorCode: Int32
         public var errorName: String
+        /// How many of the next such requests fail.
         public var count: Int
     }
 
+    /// One step of the script: an action at a time after the start of traffic, with its argument parsed.
+    /// Parsed and checked by `init(parsing:consumers:duration:)`; carried out by the live-traffic mode at `at`.
     public struct Step: Sendable, Equatable {
+        /// What the step does; decides which of the optional fields below are set.
         public var action: Action
+        /// When it happens, after the start of traffic (steps are strictly increasing, and before the run's end).
         public var at: DurationValue
         /// The broker the step acts on; nil for "all brokers" (rtt) or a real cluster's step left to `--on-event`.
         public var broker: Int32?
@@ -65,6 +77,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         /// The text after `ACTION@TIME:` as written ("2", "2:200ms", "Fetch:NOT_LEADER_FOR_PARTITION:5"), or "".
         public var argument: String
 
+        /// A step without consumer or gap fields (set them afterwards); `argument` is the text as written.
         public init(
             action: Action, at: DurationValue, broker: Int32? = nil, rtt: DurationValue? = nil, requestErrors: RequestErrors? = nil, argument: String = ""
         ) {
@@ -80,9 +93,12 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         public var text: String { "\(action.rawValue)@\(at)" + (argument.isEmpty ? "" : ":\(argument)") }
     }
 
+    /// The steps in time order, checked against the consumers live at each one.
     public let steps: [Step]
+    /// The script as given on the command line.
     public let text: String
 
+    /// Every accepted step form, for usage errors.
     public static let acceptedForms =
         "comma-separated steps in time order: consumer steps join@TIME, leave@TIME, kill@TIME, restart@TIME, rolling-restart@TIME[:GAP], "
         + "stall@TIME:CONSUMER:DURATION (CONSUMER a slot such as c01, running at TIME; DURATION above 0); broker faults "
@@ -102,6 +118,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         let tokens = text.split(separator: ",", omittingEmptySubsequences: false)
         for raw in tokens {
             let token = raw.trimmingWhitespace()
+            /// A usage error quoting the step, why it is refused and every accepted form.
             func fail(_ why: String) -> UsageError { UsageError("invalid --script step '\(token)': \(why). Accepted: \(Self.acceptedForms)") }
             if token.isEmpty {
                 if tokens.count == 1 { break }
@@ -153,6 +170,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         let at = try DurationValue(parsing: fields[0])
         let args = Array(fields.dropFirst())
         var step = Step(action: action, at: at, argument: args.joined(separator: ":"))
+        /// A broker id: a whole number from 1 (the mock numbers its brokers from 1).
         func broker(_ text: String) throws(UsageError) -> Int32 {
             guard let b = Int32(text), b >= 1 else { throw UsageError("'\(text)' is not a broker id (a whole number from 1)") }
             return b
@@ -215,6 +233,7 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
                 }
                 continue
             }
+            /// A usage error quoting the step and why the cluster cannot carry it out.
             func fail(_ why: String) -> UsageError { UsageError("invalid --script step '\(step.text)': \(why)") }
             switch step.action {
             case .brokerDown, .brokerUp, .failover, .coordinator:
@@ -272,5 +291,6 @@ public struct RebalanceScript: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
+    /// The parsed steps, normalised: "join@5s, kill@12s".
     public var description: String { steps.map(\.text).joined(separator: ", ") }
 }

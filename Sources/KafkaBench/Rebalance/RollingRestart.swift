@@ -6,6 +6,7 @@
 /// Owned by `LiveTrafficMode` and advanced on the runner thread between pumps (`advanceDeploy`); its record is the
 /// step's `RebalanceRecording.Event.turns`.
 struct RollingRestart {
+    /// Where the deploy is between pumps; each phase ends by time or by what the recording shows.
     enum Phase {
         /// Stop the next consumer in the queue.
         case next
@@ -25,11 +26,14 @@ struct RollingRestart {
     let event: Int
     /// Workers still to restart, in slot order.
     var queue: [Int]
+    /// The step's GAP: the pause after a rejoin before the next consumer is stopped, ns (0 by default).
     let gapNs: UInt64
     /// Per consumer: how long a restarted consumer may take to rejoin before the deploy goes on without it (the
     /// run's join timeout, `RebalanceConfiguration.joinTimeout`).
     let rejoinBoundNs: UInt64
+    /// Where the deploy is; the live-traffic mode advances it between pumps.
     var phase = Phase.next
+    /// Set once every queued consumer has had its turn (or the run ended first).
     var finished = false
     /// When `hasRejoined` last looked (it rebuilds the group's ownership: at most every 50 ms).
     var lastCheckNs: UInt64 = 0

@@ -4,14 +4,21 @@ import Foundation
 /// consumers, one colour per run and one point shape per (P×T, assignor), as a gnuplot script and its data file
 /// rendered to PNG and SVG.
 struct ComparisonPlot {
+    /// The comparison's name: the stem of its script, data and image files.
     let name: String
+    /// The runs compared, each with its series.
     let comparison: RunComparison
 
+    /// The script's and the data file's names inside the plots directory; the script refers to the data file by this
+    /// relative name.
     var scriptFile: String { name + ".gp" }
     var dataFile: String { name + ".dat" }
+    /// The image's file name, `<name>-throughput.<ext>` ("png" or "svg").
     func imageFile(_ ext: String) -> String { "\(name)-throughput.\(ext)" }
 
+    /// Hex colours by run, the same palette as the sweep plots (`GnuplotScript`).
     private static let colours = ["0072B2", "D55E00", "009E73", "CC79A7", "E69F00", "56B4E9", "000000", "8C564B"]
+    /// Filled gnuplot point types by series shape.
     private static let points = [7, 5, 9, 11, 13, 15]
 
     /// Blocks of (run, series), in the order the script indexes them.
@@ -32,6 +39,8 @@ struct ComparisonPlot {
         return out
     }
 
+    /// The gnuplot script: one yerrorlines element per (run, series) block, coloured by run and shaped by series, on
+    /// a plain events/s axis with 15% headroom. Writes a PNG, then replots it as an SVG.
     func scriptText() -> String {
         let maximum = Statistics.maximum(blocks.flatMap { $0.series.points.map(\.throughputMax) })
         let xMax = (blocks.flatMap { $0.series.points.map(\.consumers) }.max() ?? 1) + 1
@@ -78,10 +87,14 @@ struct ComparisonPlot {
         return comparison.runs[run].name + (shown.isEmpty ? "" : " (" + shown.joined(separator: ", ") + ")")
     }
 
+    /// A series' short label: "P=10 range window sleep:1ms" ("P=10×2" with two topics).
     private func label(_ k: ScalingSeries.Key) -> String {
         "P=\(k.partitions)" + (k.topics > 1 ? "×\(k.topics)" : "") + " \(k.assignor) \(k.mode) \(k.work)"
     }
 
+    /// A gnuplot single-quoted string.
     private func quote(_ s: String) -> String { Gnuplot.quoted(s) }
+
+    /// A number as gnuplot reads it: an integer when whole, else six significant digits; NaN for non-finite values.
     private func number(_ v: Double) -> String { Gnuplot.number(v) }
 }

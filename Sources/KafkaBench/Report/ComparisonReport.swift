@@ -2,11 +2,15 @@ import Foundation
 
 /// Writes a comparison: the Markdown report, the overlay plot's script and data, and its images when gnuplot is
 /// installed.
+/// Refuses to overwrite files kbench did not write (`GeneratedFile`), like every report.
 public enum ComparisonReport {
     /// What was written.
     public struct Outcome: Sendable {
+        /// Every file written, in order, for the command to print.
         public var filesWritten: [String]
+        /// Whether the images were rendered, and if not why.
         public var gnuplot: GnuplotStatus
+        /// The Markdown report's path.
         public var markdownPath: String
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 
 /// What became of rendering a report's gnuplot script.
+/// Reported by every command that writes a plot; only `failed` makes the command fail.
 public enum GnuplotStatus: Sendable, Equatable {
     /// gnuplot ran and wrote the images; `warnings` is what it printed on stderr (usually empty).
     case rendered(warnings: String)
@@ -14,6 +15,7 @@ public enum GnuplotStatus: Sendable, Equatable {
 
 /// Finds gnuplot and runs a script with it in the script's directory.
 enum GnuplotRunner {
+    /// What a report prints when gnuplot is missing: how to install it and re-render.
     static let installHint =
         "gnuplot is not installed, so only the script was written: install it with 'apt-get install gnuplot-nox' (Debian/Ubuntu) or 'brew install gnuplot' (macOS), then run 'gnuplot <script>' in the plots directory"
 

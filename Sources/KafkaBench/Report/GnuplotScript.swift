@@ -14,22 +14,29 @@ struct GnuplotScript {
     ]
 
     /// One image of the report.
+    /// `throughput` is the headline; `drain` appears only next to a window headline.
     enum Plot: String, CaseIterable {
+        /// The raw value names the image files (`<name>-per-consumer.png`).
         case throughput, drain, balance, perConsumer = "per-consumer"
     }
 
+    /// The sweep's name: the stem of the script, data and image files.
     let name: String
     /// The sweep CSV as seen from the plots directory.
     let csvPath: String
+    /// The broker as the subtitles show it (`ReportText.brokerKind`: the meta's kind, else "embedded" or the bootstrap).
     let brokerKind: String
     /// Every series of the sweep; block `i` of the data file is `series[i]`.
     let series: [ScalingSeries]
 
+    /// Keeps what the texts need; nothing is written until the caller writes `dataText()` and `scriptText()`.
     init(name: String, csvPath: String, brokerKind: String, series: [ScalingSeries]) {
         self.name = name; self.csvPath = csvPath; self.brokerKind = brokerKind; self.series = series
     }
 
+    /// The script's file name, inside the plots directory.
     var scriptFile: String { name + ".gp" }
+    /// The aggregates' file name, inside the plots directory; the script refers to it by this relative name.
     var dataFile: String { name + ".dat" }
 
     /// The mode of the headline plot: window when the sweep has window trials, else drain.
@@ -43,6 +50,7 @@ struct GnuplotScript {
         return p + [.balance, .perConsumer]
     }
 
+    /// An image's file name inside the plots directory, `<name>-<plot>.<ext>` (`ext` "png" or "svg").
     func imageFile(_ plot: Plot, _ ext: String) -> String { "\(name)-\(plot.rawValue).\(ext)" }
 
     // MARK: data file
@@ -69,6 +77,8 @@ struct GnuplotScript {
 
     // MARK: script
 
+    /// The gnuplot script: a header that says how to re-render, the `trial(…)` predicate that picks one series' ok rows
+    /// out of the sweep CSV, and one section per plot in `plots`, each writing a PNG and then an SVG.
     func scriptText() -> String {
         var out = """
             # kbench report: plots of sweep \(name) (\(brokerKind)).
@@ -90,6 +100,7 @@ struct GnuplotScript {
         return out
     }
 
+    /// One plot's section: resets gnuplot's state, sets the frame, axes and legend, plots, then replots as SVG.
     private func section(_ plot: Plot) -> String {
         let shown = seriesIndices(for: plot)
         let frame = Frame(series: shown.map { series[$0] })
@@ -149,8 +160,10 @@ struct GnuplotScript {
             : "set key \(position) box opaque samplen 3 spacing 1.25"
     }
 
+    /// Whether the legend goes below the plot: several partition counts share it, or it would have over six entries.
     private func crowded(_ shown: [Int]) -> Bool { slotValues(shown).count > 1 || legendEntries(shown) > 6 }
 
+    /// The `set terminal` and `set output` lines for a 1200×800 PNG (pngcairo) or SVG of the plot.
     private func terminal(_ kind: String, _ plot: Plot) -> String {
         let file = q(imageFile(plot, kind))
         if kind == "png" {
@@ -159,6 +172,7 @@ struct GnuplotScript {
         return "set terminal svg size 1200,800 dynamic font 'Sans,15' noenhanced linewidth 1.5 background '#ffffff'\nset output \(file)"
     }
 
+    /// The plot's title line; the throughput plot names the mode it shows.
     private func title(_ plot: Plot) -> String {
         switch plot {
         case .throughput: return "Group throughput vs consumers (\(primaryMode) mode)"
@@ -168,6 +182,7 @@ struct GnuplotScript {
         }
     }
 
+    /// The subtitle: broker, works and (when the legend has no room for it) the one r1, then how to read the marks.
     private func subtitle(_ plot: Plot) -> String {
         let indices = seriesIndices(for: plot)
         let shown = indices.map { series[$0] }
@@ -197,6 +212,8 @@ struct GnuplotScript {
             .filter { $0.r1.isFinite }
     }
 
+    /// gnuplot functions for the model curves that are drawn from a formula rather than from the data file: the window
+    /// model r1 × min(C, P·T) per P·T, and the even split P·T / C of the balance plot.
     private func modelFunctions(_ plot: Plot, shown: [Int]) -> [String] {
         switch plot {
         case .throughput where primaryMode == "window":
@@ -212,11 +229,15 @@ struct GnuplotScript {
         }
     }
 
+    /// The distinct P·T (partitions × topics) values among the shown series, ascending.
     private func slotValues(_ shown: [Int]) -> [Int] { Set(shown.map { series[$0].partitionSlots }).sorted() }
 
+    /// The `plot` command's elements: per series its repeats (faint points, throughput plots only), its medians with
+    /// min–max bars, host-bound rings, then shape legend entries and the model lines. A colour is titled once.
     private func plotElements(_ plot: Plot, shown: [Int], frame: Frame) -> [String] {
         var e: [String] = []
         let c = Self.dataColumns
+        /// A data-file column as gnuplot's `$N` (1-based), by its name in `dataColumns`.
         func col(_ name: String) -> String { "$\(c.firstIndex(of: name)! + 1)" }
         var titled = Set<ColourKey>()
         var ringed = false
@@ -291,6 +312,7 @@ struct GnuplotScript {
         return e
     }
 
+    /// A call of the script's `trial(…)` predicate for the series `k`.
     private func trialCall(_ k: ScalingSeries.Key) -> String {
         "trial(\(q(k.work)), \(q(k.mode)), \(k.topics), \(k.partitions), \(q(k.assignor)))"
     }
@@ -301,6 +323,8 @@ struct GnuplotScript {
     private struct ColourKey: Hashable { var work: String; var assignor: String }
     private func colourKey(_ k: ScalingSeries.Key) -> ColourKey { ColourKey(work: k.work, assignor: k.assignor) }
 
+    /// Hex colours, the Okabe–Ito colour-blind-safe palette plus a brown, given out in the order in which each work and
+    /// assignor pair first appears among the series.
     private static let colours = ["0072B2", "D55E00", "009E73", "CC79A7", "E69F00", "56B4E9", "000000", "8C564B"]
     /// Filled point types (the open variant is one less).
     private static let points = [7, 5, 9, 11, 13, 15]
@@ -326,22 +350,32 @@ struct GnuplotScript {
         Set(series.map(\.key.work)).count > 1 ? "\(k.assignor) · work \(k.work)" : k.assignor
     }
 
+    /// The series key as the data file's block comment writes it.
     private func describe(_ k: ScalingSeries.Key) -> String {
         "work=\(k.work) mode=\(k.mode) topics=\(k.topics) partitions=\(k.partitions) assignor=\(k.assignor)"
     }
 
+    /// A gnuplot single-quoted string (no escapes are interpreted).
     private func q(_ s: String) -> String { Gnuplot.quoted(s) }
+
+    /// A gnuplot double-quoted string, so "\n" breaks the line.
     private func qq(_ s: String) -> String { Gnuplot.doubleQuoted(s) }
 }
 
 /// The x axis of a plot and where its series' points sit: dodged sideways per assignor so error bars do not hide
 /// one another.
+/// Built per plot from the series it shows, so each plot's x range fits its own data.
 private struct Frame {
+    /// Every consumer count of the shown series, ascending.
     let consumers: [Int]
+    /// The shown series' assignors, sorted: a series is dodged by its assignor's index.
     let assignors: [String]
+    /// The smallest step between consumer counts: the x margin and the dodge width scale with it.
     let gap: Double
+    /// Each distinct P·T once, ascending, with the topics and partitions of its first series.
     let slots: [(pt: Int, topics: Int, partitions: Int)]
 
+    /// The frame of the shown series: their consumer counts, assignors, smallest step and distinct P·T values.
     init(series: [ScalingSeries]) {
         consumers = Set(series.flatMap { $0.points.map(\.consumers) }).sorted()
         assignors = Set(series.map(\.key.assignor)).sorted()
@@ -353,9 +387,11 @@ private struct Frame {
         }.sorted { $0.pt < $1.pt }
     }
 
+    /// The x range: half a step beyond the first and the last consumer count.
     var xMin: Double { Double(consumers.first ?? 1) - gap / 2 }
     var xMax: Double { Double(consumers.last ?? 1) + gap / 2 }
 
+    /// A series' sideways shift: the assignors spread over 10% of a step, centred on the true count (0 for one).
     func offset(_ assignor: String) -> Double {
         guard let i = assignors.firstIndex(of: assignor), assignors.count > 1 else { return 0 }
         return (Double(i) - Double(assignors.count - 1) / 2) * 0.1 * gap
@@ -389,11 +425,16 @@ private struct Frame {
 }
 
 /// Axis units for a rate axis: events/s, thousand or million events/s, and headroom above the largest value.
+/// Used for the throughput and per-consumer axes; the balance plot counts partitions.
 private struct Scale {
+    /// Values are divided by this before plotting (`scale` in the script): 1, 1e3 or 1e6.
     let divisor: Double
+    /// The axis label's unit: "events/s", "thousand events/s" or "million events/s".
     let unit: String
+    /// The y axis's top in scaled units: 40% above the largest value, room for the legend inside.
     let axisTop: Double
 
+    /// Picks the unit from the largest value plotted: thousands from 20,000 events/s, millions from 2,000,000.
     init(maximum: Double) {
         let m = maximum.isFinite && maximum > 0 ? maximum : 1
         if m >= 2_000_000 {

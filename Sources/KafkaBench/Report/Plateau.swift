@@ -1,5 +1,6 @@
 /// A series from its knee on, where adding consumers no longer gains: reported as a plateau (the median of its
 /// points and their range), not as the single highest point, which on a flat stretch is only the luckiest run.
+/// Computed from the series' per-point medians and ranges, never from single trials.
 public struct Plateau: Sendable, Equatable {
     /// The knee and the largest consumer count swept.
     public var fromConsumers: Int

@@ -1,6 +1,7 @@
 import Foundation
 
 /// Paths between the report's files, so links and the gnuplot script work wherever the repository is checked out.
+/// Pure string work on absolute, standardized paths: nothing needs to exist, and symlinks are not resolved.
 enum RelativePath {
     /// Absolute, standardized form of `path` (relative paths resolve against the current directory).
     static func absolute(_ path: String) -> String {

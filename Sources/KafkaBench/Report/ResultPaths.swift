@@ -19,8 +19,11 @@ public enum ResultPaths {
         "Results/\(kind)-\(RunMetadata.utcTimestamp(compact: true)).csv"
     }
 
+    /// `X.meta.json`: the run's settings and host, written beside `X.csv`.
     public static func metadata(forCSV path: String) -> String { stem(path) + ".meta.json" }
+    /// `X-events.csv`: a rebalance run's per-event results beside `X.csv`.
     public static func events(forCSV path: String) -> String { stem(path) + "-events.csv" }
+    /// `X.md`: the Markdown summary, when it is written beside the CSV.
     public static func summary(forCSV path: String) -> String { stem(path) + ".md" }
 
     /// The directory of `csvPath` ("." for a bare file name).

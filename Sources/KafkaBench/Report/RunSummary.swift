@@ -1,22 +1,30 @@
 /// `Results/<name>.md`: a sweep's findings, metadata, knees, scaling tables and links to its plots.
+/// Built by `SweepReport.generate` from the analysis and the paths it wrote; a pure formatter.
 struct RunSummary {
     /// A plot as the summary links it, paths relative to the results directory.
+    /// One per plot in `plots`; the headline's PNG is also shown inline at the top.
     struct PlotLink {
+        /// The plot's title, used as link text and image alt text.
         var title: String
+        /// The PNG and SVG paths, relative to the results directory.
         var png: String
         var svg: String
     }
 
+    /// Everything the summary states: rows, series, knees, headline and findings.
     let analysis: SweepAnalysis
     /// The CSV, seen from the results directory.
     let csvLink: String
     /// Headline (throughput) plot first.
     let plots: [PlotLink]
+    /// The gnuplot script and its data file, seen from the results directory.
     let scriptLink: String
     let dataLink: String
     /// Why the images are missing, when gnuplot did not render them.
     let notRendered: String?
 
+    /// The whole Markdown file: the generated-file marker, headline, headline plot, findings, then the run, knee,
+    /// scaling, plots and failed-trials sections.
     func markdown() -> String {
         let a = analysis
         var l: [String] = [GeneratedFile.markdownMarker, "# Sweep \(a.name)", "", "**\(a.headline).**", ""]
@@ -37,8 +45,11 @@ struct RunSummary {
         return l.joined(separator: "\n")
     }
 
+    /// The last path component, as link text.
     private func name(_ path: String) -> String { String(path.split(separator: "/").last ?? Substring(path)) }
 
+    /// "## Run": command line, broker, host, versions, work, mode, trial counts and the data link; the meta's values
+    /// first, the rows' when the meta lacks them (older sweeps).
     private func runTable() -> [String] {
         let a = analysis, m = a.meta
         var rows: [(String, String)] = []
@@ -61,6 +72,7 @@ struct RunSummary {
         return ["## Run", "", "| | |", "|---|---|"] + rows.map { "| \($0.0) | \(ReportText.tableCell($0.1)) |" } + [""]
     }
 
+    /// "## Knee": one line per series, the knee and its bound, or "still rising" at the largest count.
     private func kneeTable() -> [String] {
         let a = analysis
         var l = [
@@ -80,6 +92,8 @@ struct RunSummary {
         return l + [""]
     }
 
+    /// One series' table: median and range, speedup over its smallest count, efficiency, idle consumers, audit, repeats
+    /// and host CPU per consumer count, under a line that says what the model is scaled from.
     private func scalingTable(_ s: ScalingSeries) -> [String] {
         guard let base = s.points.first else { return [] }
         let title = analysis.seriesName(s.key) + (Set(analysis.series.map(\.key.mode)).count > 1 ? "" : ", \(s.key.mode) mode")
@@ -112,6 +126,7 @@ struct RunSummary {
         return text
     }
 
+    /// "## Failed trials" with each reason; nothing when every trial succeeded.
     private func failedTable() -> [String] {
         let failed = analysis.failedTrials
         guard !failed.isEmpty else { return [] }

@@ -6,11 +6,14 @@
 /// - drain mode: r1 × slots / ceil(slots / C) — the makespan is set by the consumer with the most partitions;
 ///   with the trial's real assignment and partition sizes, r1 × total backlog / the largest consumer's backlog
 ///   (`drain(r1:backlogs:)`), which is the staircase for equal partitions split evenly.
+/// Rates are events/s; r1 is the series' single-consumer rate (see `Baseline`).
 public enum ScalingModel {
+    /// Window mode: r1 × min(C, slots), events/s.
     public static func window(r1: Double, consumers: Int, slots: Int) -> Double {
         r1 * Double(min(consumers, slots))
     }
 
+    /// Drain mode for equal partitions split evenly: r1 × slots / ceil(slots / C), events/s (0 without consumers).
     public static func drain(r1: Double, consumers: Int, slots: Int) -> Double {
         guard consumers > 0 else { return 0 }
         let rounds = (slots + consumers - 1) / consumers
@@ -25,6 +28,7 @@ public enum ScalingModel {
         return r1 * Double(backlogs.reduce(0, +)) / Double(largest)
     }
 
+    /// The formula of `mode` (drain: the even-split staircase, for trials without a recorded assignment).
     public static func model(_ mode: SweepMode, r1: Double, consumers: Int, slots: Int) -> Double {
         mode == .window ? window(r1: r1, consumers: consumers, slots: slots) : drain(r1: r1, consumers: consumers, slots: slots)
     }

@@ -1,5 +1,7 @@
 /// One consumer count of a series: its trials with status ok aggregated over repeats.
+/// Built by `ScalingSeries.group` from CSV rows, of any schema this version reads.
 public struct ScalingPoint: Sendable, Equatable {
+    /// The consumer count (C).
     public var consumers: Int
     /// Trials with status ok behind this point.
     public var trials: Int
@@ -41,13 +43,19 @@ public struct ScalingPoint: Sendable, Equatable {
 }
 
 /// The trials of one sweep line, (work, mode, topics, partitions, assignor), aggregated per consumer count.
+/// Built from CSV rows (`group(_:)`) by the report, the comparison and the knee analysis.
 public struct ScalingSeries: Sendable, Equatable {
     /// What the trials of a series share.
+    /// Values as the CSV writes them, so keys from different files compare equal.
     public struct Key: Hashable, Sendable, Comparable {
+        /// The per-message work model, as the CSV writes it.
         public var work: String
+        /// "window" or "drain".
         public var mode: String
+        /// Topics (T) and partitions per topic (P).
         public var topics: Int
         public var partitions: Int
+        /// The assignor's label.
         public var assignor: String
 
         /// Window series first, then drain; within a mode by work, topics, partitions, assignor.
@@ -56,9 +64,11 @@ public struct ScalingSeries: Sendable, Equatable {
                 < (b.modeRank, b.mode, b.work, b.topics, b.partitions, b.assignor)
         }
 
+        /// Window series sort first: window is the headline mode.
         private var modeRank: Int { mode == "window" ? 0 : 1 }
     }
 
+    /// What the series' trials share.
     public var key: Key
     /// Ascending consumer counts; counts where every trial failed are left out.
     public var points: [ScalingPoint]
@@ -111,6 +121,7 @@ public struct ScalingSeries: Sendable, Equatable {
         }
     }
 
+    /// Aggregates one consumer count's ok rows (`t` is never empty). The host CPU and steal medians skip unknown cells.
     private static func point(consumers: Int, trials t: [TrialRow]) -> ScalingPoint {
         let rates = t.map(\.msgsPerS)
         return ScalingPoint(

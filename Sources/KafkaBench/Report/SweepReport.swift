@@ -1,9 +1,11 @@
 import Foundation
 
 /// What `SweepReport.generate` wrote.
+/// The command prints `filesWritten` and `headline`, and fails only when gnuplot failed.
 public struct ReportOutcome: Sendable, Equatable {
     /// Every file written, in order: data file, script, images (when rendered), summary.
     public var filesWritten: [String]
+    /// Whether the images were rendered, and if not why.
     public var gnuplot: GnuplotStatus
     /// `plots/<name>-throughput.png`, the headline figure (present only when rendered).
     public var headlinePlot: String
@@ -21,6 +23,7 @@ public struct ReportOutcome: Sendable, Equatable {
 
 /// Turns a sweep CSV into plots (a gnuplot script, its data and PNG/SVG images) and a Markdown summary,
 /// and keeps the index of published runs (`Results/README.md`) current.
+/// Offline: reads files and writes files, the same whether called by `kbench report` or at the end of a sweep.
 public enum SweepReport {
     /// Writes `plotsDir/<name>.dat`, `plotsDir/<name>.gp`, the images when gnuplot is installed, and
     /// `resultsDir/<name>.md`, for the sweep CSV `<name>.csv` (and its `<name>.meta.json` when present).
@@ -92,6 +95,7 @@ public enum SweepReport {
         return path
     }
 
+    /// A plot's title as the summary's links show it (without the mode the image's own title names).
     static func plotTitle(_ plot: GnuplotScript.Plot) -> String {
         switch plot {
         case .throughput: return "Group throughput vs consumers"
@@ -101,6 +105,7 @@ public enum SweepReport {
         }
     }
 
+    /// Creates `path` and its parents, as a usage error naming the directory when that fails.
     private static func makeDirectory(_ path: String) throws(UsageError) {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw UsageError("cannot create directory \(path): \(error.localizedDescription)")

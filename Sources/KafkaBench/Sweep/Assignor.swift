@@ -3,6 +3,8 @@
 /// or the one named by `group.remote.assignor`). The raw value labels rows, series and files, so that every
 /// result says which protocol and assignor produced it.
 public enum Assignor: String, CaseIterable, Sendable, Codable {
+    /// librdkafka's classic assignors, named as `partition.assignment.strategy` takes them; cooperative-sticky
+    /// rebalances incrementally (KIP-429), the other two eagerly.
     case range
     case roundrobin
     case cooperativeSticky = "cooperative-sticky"
@@ -16,6 +18,7 @@ public enum Assignor: String, CaseIterable, Sendable, Codable {
     /// The classic protocol's assignors, what `--assignor all` means.
     public static let classic: [Assignor] = [.range, .roundrobin, .cooperativeSticky]
 
+    /// What `--assignor` accepts, for help texts and usage errors.
     public static let acceptedForms = "range, roundrobin, cooperative-sticky, all, or a comma-separated list of them"
 
     /// The group protocol this strategy runs under.
@@ -77,6 +80,8 @@ public enum Assignor: String, CaseIterable, Sendable, Codable {
 
 /// The consumer group protocol: `classic` (JoinGroup/SyncGroup, client-side assignors) or `consumer` (KIP-848,
 /// Kafka 4: ConsumerGroupHeartbeat, broker-side assignment; production-ready in librdkafka from 2.12.0).
+/// The raw value is what `--group-protocol` takes and librdkafka's `group.protocol` names (kbench sets that
+/// property only for `consumer`).
 public enum GroupProtocol: String, CaseIterable, Sendable, Codable {
     case classic
     case consumer
@@ -84,6 +89,7 @@ public enum GroupProtocol: String, CaseIterable, Sendable, Codable {
     /// The oldest librdkafka whose consumer protocol is production-ready.
     public static let consumerMinimumLibrdkafka = LibrdkafkaRuntime.Version(2, 12, 0)
 
+    /// What `--group-protocol` accepts, for help texts and usage errors.
     public static let acceptedForms = "classic, consumer, or classic,consumer"
 
     /// Parses `classic`, `consumer` or a comma list of them.
@@ -109,10 +115,12 @@ public enum GroupProtocol: String, CaseIterable, Sendable, Codable {
 }
 
 /// The broker-side assignor of the consumer protocol (`group.remote.assignor`).
+/// The raw value is what `--remote-assignor` takes and `group.remote.assignor` is set to.
 public enum RemoteAssignor: String, CaseIterable, Sendable, Codable {
     case uniform
     case range
 
+    /// Parses `--remote-assignor` (case-insensitive), refusing anything but the broker's two assignors.
     public init(parsing text: String) throws(UsageError) {
         guard let a = RemoteAssignor(rawValue: text.trimmingWhitespace().lowercased()) else {
             throw UsageError(

@@ -4,6 +4,7 @@
 /// r1 = the baseline trials' median events/s ÷ the model's factor at k (min(k, P·T) in window mode), so the model
 /// passes through the baseline point. It is a single consumer's rate only when k = 1 and the consumer scaled
 /// linearly up to k otherwise.
+/// The cells it writes are read back by `consumers(fromCell:rowConsumers:)` when a report regroups the rows.
 public enum Baseline {
     /// `baseline` cell of an ok trial at the baseline count: its rate is part of r1.
     public static let isBaseline = "self"

@@ -1,4 +1,5 @@
 /// The sweep's drain mode: every worker consumes its partitions to their end; the trial's time is the makespan.
+/// One value per trial, used on the runner's thread; its host CPU figures are read after `measure` returns.
 public struct DrainMode: TrialMode {
     /// Bound for the whole drain (`--trial-timeout`).
     public var timeout: DurationValue
@@ -9,6 +10,8 @@ public struct DrainMode: TrialMode {
 
     public init(timeout: DurationValue) { self.timeout = timeout }
 
+    /// Sends "go" (no window: each worker drains until its partitions end), samples the host's CPU at "go" and when the
+    /// last result arrives, and collects every worker's final result; the trial fails when the drain outlasts `timeout`.
     public mutating func measure(_ group: WorkerGroup, goNs: UInt64, engine: TrialEngine) throws(TrialFailure) -> [WorkerFinal] {
         group.broadcast(RunnerCommand(cmd: .go))
         engine.onPhase("draining")

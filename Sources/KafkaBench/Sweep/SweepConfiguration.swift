@@ -1,4 +1,5 @@
 /// Measurement mode of a sweep.
+/// The raw value is `--mode`'s and the CSV's `mode` cell.
 public enum SweepMode: String, Sendable, Codable, CaseIterable {
     /// Aggregate throughput over a fixed window while every partition still has backlog.
     case window
@@ -7,22 +8,33 @@ public enum SweepMode: String, Sendable, Codable, CaseIterable {
 }
 
 /// Everything a sweep needs, validated: the trial points and how each trial runs.
+/// Built by `kbench sweep` from its options, checked by `validate()`, then read by the runner for the whole sweep.
 public struct SweepConfiguration: Sendable, PlannedRun {
     /// The settings every mode shares (events, group, placement, naming); read as `configuration.work` etc.
     public var plan = RunPlan(work: .sleep(.milliseconds(1)), commit: .auto, keys: 100_000)
+    /// Partition counts per topic (P) to sweep; each gets its own topics.
     public var partitions: [Int]
+    /// Consumer counts (C) to sweep; run ascending so the baseline count comes first.
     public var consumers: [Int]
     /// `--baseline K`: the consumer count the model is scaled from (nil: the smallest consumer count). Set it with
     /// `setBaseline(_:)`, which adds K to `consumers` when missing.
     public private(set) var baseline: Int?
+    /// Topics the group subscribes to (T, 1 to 20); each has P partitions and `messagesPerTopic` messages.
     public var topics = 1
     /// Messages per topic; nil sizes the backlog automatically (see `messagesPerTopic(partitions:)`).
     public var messages: Int?
+    /// How the seeded events' keys are drawn: uniform by default; Zipf makes partitions uneven, which the drain
+    /// model accounts for.
     public var keyDistribution: KeyDistribution = .uniform
+    /// Window (throughput while every partition has backlog) or drain (time to consume it all).
     public var mode: SweepMode = .window
+    /// Window mode: the measured window's length (at least 100 ms).
     public var duration: DurationValue = .seconds(4)
+    /// Window mode: time from "go" to the window's start, left out of the figures.
     public var warmup: DurationValue = .milliseconds(500)
+    /// Times each point runs (1 to 100); the report takes the median.
     public var repeats = 1
+    /// Stop the sweep at the first failed trial instead of recording it and going on.
     public var failFast = false
     /// Bound for one trial's measurement (drain mode: the whole drain).
     public var trialTimeout: DurationValue = .seconds(600)
@@ -39,6 +51,7 @@ public struct SweepConfiguration: Sendable, PlannedRun {
     /// Every default in one place: the command's options start from these.
     public static let standard = SweepConfiguration(partitions: [], consumers: [])
 
+    /// The trial points; everything else starts at its default, so set fields and call `validate()`.
     public init(partitions: [Int], consumers: [Int]) {
         self.partitions = partitions
         self.consumers = consumers
@@ -113,6 +126,8 @@ public struct SweepConfiguration: Sendable, PlannedRun {
         return max(20, min(10_000, Int(50_000_000 / d.nanoseconds)))
     }
 
+    /// Refuses out-of-range options with a message naming the flag, including a `--baseline` that is not the smallest
+    /// consumer count (each row's model is computed as the trial finishes, so the baseline must run first).
     public func validate() throws(UsageError) {
         guard !partitions.isEmpty, !consumers.isEmpty, !self.assignors.isEmpty else { throw UsageError("nothing to run") }
         try plan.validate()
@@ -134,11 +149,14 @@ public struct SweepConfiguration: Sendable, PlannedRun {
 }
 
 /// One trial: a (partitions, consumers, assignor, repeat) combination.
+/// Listed by `SweepConfiguration.points` in run order; each becomes one CSV row.
 public struct TrialPoint: Sendable, Equatable, CustomStringConvertible {
     public var partitions: Int
     public var consumers: Int
     public var assignor: Assignor
+    /// 1-based repeat index.
     public var `repeat`: Int
+    /// "P=10 C=4 range", with " #2" from the second repeat on.
     public var description: String {
         "P=\(partitions) C=\(consumers) \(assignor.rawValue)" + (`repeat` > 1 ? " #\(`repeat`)" : "")
     }

@@ -1,13 +1,21 @@
 /// One sweep trial on the trial engine: C workers join one fresh group, pass the barrier, measure in window or
 /// drain mode, and their finals become a `TrialResult` checked by the audit.
+/// Used on the runner's thread, one trial at a time; each trial gets a fresh group id, so no offsets carry over.
 public struct SweepTrial {
+    /// Starts the workers, waits for the stable group and ends them; its run id names the groups.
     public var engine: TrialEngine
+    /// The sweep's settings: mode, window, work, commit mode and trial timeout.
     public var configuration: SweepConfiguration
+    /// The consumers' librdkafka properties before the group and assignor are filled in.
     public var properties: ConsumerProperties
+    /// The topics of this partition count, seeded before the trial.
     public var topicNames: [String]
+    /// Every partition's offsets before the trial: the audit checks from the low watermark, and (drain mode) up to the
+    /// high one; the backlog per consumer is their difference.
     public var lowWatermarks: [TopicPartition: Int64]
     public var highWatermarks: [TopicPartition: Int64]
 
+    /// Made per trial point by the sweep runner, with the topics and watermarks of the point's partition count.
     public init(
         engine: TrialEngine, configuration: SweepConfiguration, properties: ConsumerProperties,
         topicNames: [String], lowWatermarks: [TopicPartition: Int64], highWatermarks: [TopicPartition: Int64]
@@ -32,6 +40,8 @@ public struct SweepTrial {
         }
     }
 
+    /// Runs one trial in the configured mode and returns its result; a failure is a result with a `reason`, never a
+    /// throw, so the sweep records it and goes on.
     public func run(_ point: TrialPoint) -> TrialResult {
         var result = TrialResult(point: point)
         let specs = specs(point)

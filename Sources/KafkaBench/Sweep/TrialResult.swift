@@ -1,10 +1,15 @@
 /// What one trial measured, before the sweep adds the model.
+/// Filled by `SweepTrial.run`; the runner adds the model columns and writes it as a `TrialRow`.
 public struct TrialResult: Sendable {
+    /// The partitions, consumers, assignor and repeat it ran.
     public var point: TrialPoint
+    /// A trial succeeded exactly when no failure reason was recorded.
     public var ok: Bool { reason.isEmpty }
     /// Why the trial failed; empty when it succeeded.
     public var reason = ""
+    /// From spawning the first worker to the stable-group barrier ("go"), ms.
     public var joinMs = 0.0
+    /// From the end of measurement to the last worker's exit, ms.
     public var teardownMs = 0.0
     /// Spread of the workers' "go" times, ms (NaN when the trial did not get that far).
     public var goSkewMs = Double.nan
@@ -14,13 +19,17 @@ public struct TrialResult: Sendable {
     public var hostStealPct = Double.nan
     /// Window length or makespan, seconds.
     public var seconds = 0.0
+    /// Group throughput over `seconds`: messages per second, and MB/s of key + value (MB = 10^6 bytes).
     public var msgsPerS = 0.0
     public var mbPerS = 0.0
     /// events/s of each active consumer.
     public var consumerRates: [Double] = []
+    /// Messages read by every consumer together over the whole trial (warm-up included), repeats included.
     public var consumed = 0
     public var duplicates = 0
+    /// Offsets skipped, or (drain mode) never reached; a trial with any fails.
     public var lost = 0
+    /// User + system CPU seconds summed over the workers.
     public var workerCpuSeconds = 0.0
     /// Largest worker peak RSS (VmHWM), MiB; NaN when unknown.
     public var maxWorkerRssMib = Double.nan
@@ -33,10 +42,14 @@ public struct TrialResult: Sendable {
     /// The librdkafka properties the first worker reported it applied (secrets masked).
     public var appliedProperties: [String: String]?
 
+    /// An empty result that the trial fills in; a result never given a `reason` counts as ok.
     public init(point: TrialPoint) { self.point = point }
 
+    /// Names of the consumers that held at least one partition at the barrier, sorted.
     public var activeConsumers: [String] { assignment.filter { !$0.value.isEmpty }.keys.sorted() }
+    /// Names of the consumers that held none, sorted.
     public var idleConsumers: [String] { assignment.filter { $0.value.isEmpty }.keys.sorted() }
+    /// Fewest and most partitions one consumer held at the barrier (0 when nothing was assigned).
     public var minPartitionsPerConsumer: Int { assignment.values.map(\.count).min() ?? 0 }
     public var maxPartitionsPerConsumer: Int { assignment.values.map(\.count).max() ?? 0 }
 }

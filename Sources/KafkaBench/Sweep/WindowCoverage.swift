@@ -1,6 +1,7 @@
 /// Whether a trial's measurement covered what it claims to: every worker started together, and (window mode)
 /// every assigned partition made progress inside the window. A number that misses either is not the group's
 /// throughput, so the trial fails.
+/// Pure functions of the workers' finals; `SweepTrial.measure` adds their problems to the trial's reason.
 public enum WindowCoverage {
     /// Largest tolerated spread of the workers' "go" times. A worker notices "go" between librdkafka calls that
     /// wait up to 10 ms while its partitions are paused, so a healthy group stays well below it; 100 ms is 2.5%

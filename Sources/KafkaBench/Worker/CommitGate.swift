@@ -18,9 +18,13 @@ import CRdKafka
 /// It needs the join state, so it applies only to a subscribed consumer with statistics on
 /// (`statistics.interval.ms` above 0: the rebalance runs); otherwise it is always open.
 struct CommitGate {
+    /// Whether the gate acts at all; a disabled gate is always open.
     let enabled: Bool
+    /// Whether manual commits may go out now.
     private(set) var isOpen = true
+    /// The join state last reported by the statistics; nil before the first report.
     private var lastState: String?
+    /// When the gate closed (CLOCK_MONOTONIC ns), for the `steadyFallbackNs` reopening; nil while open.
     private var closedAtNs: UInt64?
 
     /// After a failed commit the member may not report a state change at all (its rejoin can finish between two
@@ -28,6 +32,7 @@ struct CommitGate {
     /// (or unknown) and this long has passed.
     static let steadyFallbackNs: UInt64 = 5_000_000_000
 
+    /// A gate switched on or off directly (tests).
     init(enabled: Bool) { self.enabled = enabled }
 
     /// The gate for a consumer with these librdkafka properties: on when it subscribes (`subscribes`), its
@@ -65,6 +70,7 @@ struct CommitGate {
         return isOpen
     }
 
+    /// Whether a commit error says the group is rebalancing: REBALANCE_IN_PROGRESS or ILLEGAL_GENERATION.
     static func meansRebalancing(_ error: KafkaError) -> Bool {
         error.code == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS.rawValue || error.code == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION.rawValue
     }

@@ -1,4 +1,6 @@
 /// How consumers commit offsets.
+/// Crosses to workers as its canonical text (`CanonicalText`); `ConsumerProperties` derives the auto-commit
+/// properties from it and `ConsumerLoop` sends the manual commits.
 public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     /// librdkafka's auto-commit (every 5 s) of the offsets kbench stores after processing each message
     /// (`enable.auto.offset.store=false` + `rd_kafka_offset_store`).
@@ -16,6 +18,7 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
     /// Never commit.
     case none
 
+    /// What `--commit` accepts where `batch:N` is allowed (rebalance, consume).
     public static let acceptedForms = "auto, auto-store, sync, async, batch:N or none"
     /// What the commands without `batch:N` (sweep, capacity) accept.
     public static let acceptedFormsWithoutBatch = "auto, auto-store, sync, async or none"
@@ -34,6 +37,7 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
         self = mode
     }
 
+    /// Parses any form, `batch:N` included (N ≥ 1), case-insensitively; the command-specific check is the other `init`.
     public init(parsing text: String) throws(UsageError) {
         let t = text.trimmingWhitespace().lowercased()
         switch t {
@@ -48,6 +52,7 @@ public enum CommitMode: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The canonical text, as it is parsed back ("batch:100"): also how it crosses the pipe to workers.
     public var description: String {
         switch self {
         case .auto: return "auto"

@@ -12,9 +12,13 @@ import Foundation
 /// Runs entirely on the calling thread (the consumer, its rebalance callback, pause/resume and commits), as
 /// librdkafka 2.0.2's batch consume requires; assignment changes are acted on after the batch call returns.
 public final class ConsumerLoop {
+    /// What to consume and how: topics or partitions, librdkafka properties, work, commit and loop mode.
     private let spec: WorkerSpec
+    /// The runner's commands ("go", "stop", "stall"), filled by the worker's stdin thread.
     private let inbox: WorkerInbox
+    /// Writes one event line to the runner (stdout); called on the consume thread only.
     private let emit: (WorkerEvent) -> Void
+    /// A test's injected fault, from the worker's environment; nil in every real run.
     private let fault: InjectedFault?
 
     /// - Parameter fault: a test's injected fault (see `InjectedFault`); nil in every real run.
@@ -74,6 +78,8 @@ public final class ConsumerLoop {
         return stallStartNs + UInt64(max(0, maxPollIntervalMs + overrunMs)) * 1_000_000
     }
 
+    /// The loop itself, for one measurement type: creates the consumer, joins or assigns, reports `ready`, then consumes
+    /// until the measurement ends (or "stop"), emitting events, committing and auditing; returns and emits the totals.
     private func run<M: ConsumerMeasurement>(_ initial: M) throws -> WorkerFinal {
         var measurement = initial
         if fault?.failsGroup(spec.properties["group.id"]) == true {
@@ -118,6 +124,7 @@ public final class ConsumerLoop {
             measurement.start(nil, at: goNs)
         }
 
+        /// The worker's totals now: counts, go and done times, CPU and peak memory, the audit, and the mode's own figures.
         func makeFinal() -> WorkerFinal {
             let usage = ResourceUsage.current()
             var f = WorkerFinal(
@@ -127,6 +134,7 @@ public final class ConsumerLoop {
             measurement.complete(&f, topicNames: consumer.topicNames)
             return f
         }
+        /// Reports a non-fatal error to the runner (the worker goes on).
         func reportError(_ text: String) {
             var ev = WorkerEvent(event: .error)
             ev.message = text

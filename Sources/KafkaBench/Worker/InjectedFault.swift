@@ -14,15 +14,24 @@
 /// - `slow-producer:R`: a capacity trial's producer processes send at most R events/s each (a producer that
 ///   cannot keep up).
 public enum InjectedFault: Sendable, Equatable {
+    /// `lose:N`: `recordings(ofMessage:…)` returns 0 for the Nth processed message (1-based), so it looks lost.
     case lose(Int)
+    /// `duplicate:N`: `recordings(ofMessage:…)` returns 2 for the Nth message.
     case duplicate(Int)
+    /// `lose-offset:P:O`: `recordings(ofMessage:…)` returns 0 for that offset, every time it is processed.
     case loseOffset(partition: Int32, offset: Int64)
+    /// `hang:N`: `hangs(consumed:)` turns true once N messages were consumed while measuring.
     case hang(Int)
+    /// `delay-go:CONSUMER:MS`: `goDelayMilliseconds(consumer:)` returns MS for that consumer.
     case delayGo(consumer: String, milliseconds: Int)
+    /// `stall:P`: `stalls(_:)` is true for partition P of every topic.
     case stall(partition: Int32)
+    /// `fail-group:TEXT`: `failsGroup(_:)` is true for group ids containing TEXT.
     case failGroup(containing: String)
+    /// `slow-producer:R`: `producerCap` is R events/s per producer process.
     case slowProducer(eventsPerSecond: Int)
 
+    /// The variable a test sets (workers inherit it); kbench itself never sets it.
     public static let environmentVariable = "KBENCH_INJECT_FAULT"
 
     /// Parses one of the forms above (N ≥ 1, MS ≥ 1, P ≥ 0); nil for anything else.

@@ -1,11 +1,15 @@
 /// Tracks the offsets one consumer saw on one partition: the contiguous runs it read (a new run starts after a
 /// gap) and every repeat (an offset at or below the highest already seen).
+/// Cheap per message (no set of offsets): a reader that reads in order keeps one run per partition.
 public struct PartitionAudit: Sendable, Equatable {
     /// Contiguous runs read, in order; a reader without gaps has one.
     public private(set) var runs: [OffsetRange] = []
+    /// Offsets recorded, repeats included.
     public private(set) var count = 0
+    /// Offsets recorded at or below the highest already seen (not added to `runs`).
     public private(set) var duplicates = 0
 
+    /// An audit that has seen nothing.
     public init() {}
 
     /// Records one consumed offset.
@@ -25,25 +29,35 @@ public struct PartitionAudit: Sendable, Equatable {
         }
     }
 
+    /// Whether any offset was recorded; unseen partitions are left out of the reports.
     public var seen: Bool { count > 0 }
 
+    /// The audit as sent to the runner, for partition `tp`.
     public func report(_ tp: TopicPartition) -> PartitionAuditReport {
         PartitionAuditReport(topicPartition: tp, runs: runs, count: count, duplicates: duplicates)
     }
 }
 
 /// An inclusive range of offsets, `first...last`.
+/// Crosses the worker protocol as JSON inside audits; `first` must not exceed `last`.
 public struct OffsetRange: Codable, Sendable, Equatable, Comparable, CustomStringConvertible {
+    /// The first and last offsets of the range, both included.
     public var first: Int64
     public var last: Int64
+    /// The range `first...last`; `first` must not exceed `last`.
     public init(_ first: Int64, _ last: Int64) { self.first = first; self.last = last }
+    /// Offsets in the range (both ends included).
     public var length: Int64 { last - first + 1 }
+    /// By first offset, then last: the order `Verification.merge` sorts by.
     public static func < (a: OffsetRange, b: OffsetRange) -> Bool { (a.first, a.last) < (b.first, b.last) }
+    /// "17" for one offset, "17–42" for several (an en dash, as reports print ranges).
     public var description: String { first == last ? "\(first)" : "\(first)–\(last)" }
 }
 
 /// Per-partition verification of what one consumer saw.
+/// Sent in `WorkerFinal.audits`; the runner merges every reader's reports with `Verification.verify`.
 public struct PartitionAuditReport: Codable, Sendable, Equatable {
+    /// The partition the report is about.
     public var topicPartition: TopicPartition
     /// Contiguous runs of offsets read, in reading order.
     public var runs: [OffsetRange]
@@ -52,14 +66,19 @@ public struct PartitionAuditReport: Codable, Sendable, Equatable {
     /// Offsets this reader saw again (at or below the highest it had already seen).
     public var duplicates: Int
 
+    /// The lowest offset read, -1 when none.
     public var firstOffset: Int64 { runs.first?.first ?? -1 }
+    /// The highest offset read, -1 when none.
     public var lastOffset: Int64 { runs.map(\.last).max() ?? -1 }
 }
 
 /// One worker's audits, per topic (by index in the consumer's topic names) and partition.
+/// Owned by the consumer loop and updated on its thread for every processed message.
 struct ConsumptionAudit {
+    /// Indexed by topic index, then partition number; grown as they appear, so a lookup costs no hashing.
     private var audits: [[PartitionAudit]] = []
 
+    /// Records one consumed offset; called for every message on the consumer's thread.
     @inline(__always)
     mutating func record(_ topicIndex: Int, _ partition: Int32, _ offset: Int64) {
         let p = Int(partition)
@@ -70,6 +89,7 @@ struct ConsumptionAudit {
         audits[topicIndex][p].record(offset)
     }
 
+    /// A report for every partition that saw at least one offset; `topicNames` maps the topic indices to names.
     func reports(topicNames: [String]) -> [PartitionAuditReport] {
         var out: [PartitionAuditReport] = []
         for (ti, row) in audits.enumerated() {
@@ -83,8 +103,11 @@ struct ConsumptionAudit {
 /// before judging, so an offset read once by any reader is neither lost nor duplicated, however the readers
 /// split the partition between them.
 public struct Verification: Sendable, Equatable {
+    /// Messages read by every consumer together, repeats included.
     public var consumed = 0
+    /// Offsets nobody read between the low watermark and the end (the highest read, or the high watermark in drain mode).
     public var lost = 0
+    /// Reads beyond the first of an offset, over every reader.
     public var duplicates = 0
     /// The offsets nobody read, per partition, as ranges.
     public var lostRanges: [TopicPartition: [OffsetRange]] = [:]

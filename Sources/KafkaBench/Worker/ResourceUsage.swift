@@ -5,11 +5,14 @@ import Foundation
 #endif
 
 /// This process's CPU time and peak resident memory.
+/// Read at the end of a worker's run for its final result, and by `kbench produce`/`consume` for their summary.
 public struct ResourceUsage: Sendable {
+    /// User + system CPU seconds this process used so far (`getrusage`).
     public var cpuSeconds: Double
     /// The process's own peak RSS (VmHWM), MiB (2^20 bytes); NaN where /proc is not available.
     public var peakRssMib: Double
 
+    /// This process's usage now: CPU from `getrusage`, peak memory from /proc/self/status.
     public static func current() -> ResourceUsage {
         var ru = rusage()
         getrusage(RUSAGE_SELF.rawValue, &ru)

@@ -1,13 +1,20 @@
 /// A duration written with a unit: `250us`, `500ms`, `3s`, `2m` (and `ns`). Every kbench duration takes units.
+/// Whole nanoseconds, never negative; `description` parses back to the same value.
 public struct DurationValue: Equatable, Comparable, Hashable, Sendable, CustomStringConvertible {
+    /// The length in ns; never negative.
     public let nanoseconds: UInt64
 
     public init(nanoseconds: UInt64) { self.nanoseconds = nanoseconds }
+    /// A duration of `ms` milliseconds (truncated to whole ns; must not be negative).
     public static func milliseconds(_ ms: Double) -> DurationValue { .init(nanoseconds: UInt64(ms * 1e6)) }
+    /// A duration of `s` seconds (truncated to whole ns; must not be negative).
     public static func seconds(_ s: Double) -> DurationValue { .init(nanoseconds: UInt64(s * 1e9)) }
 
+    /// The accepted syntax, for help texts and usage errors.
     public static let acceptedForms = "a number with a unit: ns, us, ms, s or m (e.g. 200us, 500ms, 3s, 2m)"
 
+    /// Parses a number with a unit (ns, us or µs, ms, s, m; case-insensitive, fractions allowed). A bare number is refused:
+    /// every kbench duration states its unit, so "500" cannot be misread as seconds or milliseconds.
     public init(parsing text: String) throws(UsageError) {
         let t = text.trimmingWhitespace().lowercased()
         let units: [(String, Double)] = [("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9)]
@@ -25,9 +32,11 @@ public struct DurationValue: Equatable, Comparable, Hashable, Sendable, CustomSt
         throw UsageError("invalid duration '\(text)': use \(Self.acceptedForms)")
     }
 
+    /// The length in seconds and in milliseconds.
     public var seconds: Double { Double(nanoseconds) / 1e9 }
     public var milliseconds: Double { Double(nanoseconds) / 1e6 }
 
+    /// The largest unit that divides the length exactly ("90s", "1500us"), so it parses back to the same value.
     public var description: String {
         let n = nanoseconds
         if n == 0 { return "0s" }

@@ -13,13 +13,21 @@
 ///
 /// The key is `user-<id>`, so all of one user's events land, in order, on one partition.
 public struct EventRecord: Equatable, Sendable {
+    /// Bytes of the header: the smallest value a kbench event can have (`--value-bytes` is checked against it).
     public static let headerSize = 24
+    /// First byte of every kbench event ('K'); a value without it is not decoded as an event.
     public static let magic: UInt8 = 0x4B
+    /// The header format; a reader refuses other versions rather than misread them.
     public static let version: UInt8 = 1
 
+    /// What the user did; the producer loop derives it from the sequence and user, and nothing measures by it.
     public var type: EventType
+    /// The user the event belongs to; also the message key (`user-<id>`), which fixes its partition.
     public var userId: UInt32
+    /// The producer's sequence number, per topic from 0: the per-key order audit compares it within a user.
     public var sequence: UInt64
+    /// When the event was (meant to be) sent, Unix epoch ns (CLOCK_REALTIME): end-to-end latency is measured from it,
+    /// so a producer running late does not hide the lateness.
     public var timestampNanos: UInt64
 
     public init(type: EventType, userId: UInt32, sequence: UInt64, timestampNanos: UInt64) {
@@ -57,12 +65,16 @@ public struct EventRecord: Equatable, Sendable {
 }
 
 /// What a user did, as in a streaming service's event log.
+/// The producer loop derives it from the sequence and user; nothing measures by it.
 public enum EventType: UInt8, CaseIterable, Sendable, Codable {
+    /// The raw value is byte 2 of the header.
     case view = 0, play, pause, rewind, search, recommendation, like, skip
 }
 
 /// Formats `user-<id>` keys into a reusable buffer without allocating.
+/// One per producing loop (not shared between threads): it reuses one buffer.
 public struct KeyFormatter {
+    /// "user-" followed by room for the digits of any `Int`.
     private var buffer: [UInt8] = Array("user-".utf8) + [UInt8](repeating: 0, count: 27)
     public init() {}
 

@@ -1,11 +1,14 @@
 import Foundation
 
 /// How user ids (and so keys and partitions) are drawn: uniformly, or Zipf-skewed so a few users are hot.
+/// Skew makes partitions uneven under murmur2, which the drain model accounts for with the real partition sizes.
 public enum KeyDistribution: Equatable, Sendable, CustomStringConvertible {
+    /// Every user id equally likely.
     case uniform
     /// Zipf with exponent `s` (> 0): user rank k is drawn with probability proportional to 1/k^s.
     case zipf(Double)
 
+    /// The accepted syntax, for help texts and usage errors.
     public static let acceptedForms = "uniform, or zipf:S with an exponent S > 0 (e.g. zipf:1.1)"
 
     /// Parses `uniform` or `zipf:S`.
@@ -20,6 +23,7 @@ public enum KeyDistribution: Equatable, Sendable, CustomStringConvertible {
         throw UsageError("invalid key distribution '\(text)': accepted forms are \(Self.acceptedForms)")
     }
 
+    /// The canonical text, as it is parsed back ("zipf:1.1").
     public var description: String {
         switch self {
         case .uniform: return "uniform"
@@ -29,12 +33,17 @@ public enum KeyDistribution: Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Draws user ids in `0..<keys` from a `KeyDistribution`, deterministically from a seed.
+/// A value type: each producing loop owns its own sampler (and so its own sequence).
 public struct KeySampler: Sendable {
+    /// Ids are drawn from `0..<keys`.
     public let keys: Int
+    /// The seeded generator: the same seed gives the same ids in the same order.
     private var random: RandomSource
     /// Cumulative probabilities for Zipf (empty for uniform).
     private let cdf: [Double]
 
+    /// A sampler over `keys` ids (at least 1). Zipf precomputes its cumulative distribution: 8 bytes per key, so
+    /// `keys` bounds its memory.
     public init(keys: Int, distribution: KeyDistribution, seed: UInt64 = 42) {
         precondition(keys > 0)
         self.keys = keys

@@ -8,7 +8,9 @@
 /// Paced, each event is stamped with its *intended* send time (start + i/rate), so latency measured from it
 /// includes any time the producer fell behind (no coordinated omission).
 public struct ProducerLoop {
+    /// The topic every event goes to; the partitioner (murmur2 of the key) picks the partition.
     public var topic: String
+    /// Bytes of each value, at least the 24-byte event header (the rest is zeros).
     public var valueBytes: Int
     /// Events per second; nil produces as fast as librdkafka accepts them.
     public var rate: Double?
@@ -19,6 +21,7 @@ public struct ProducerLoop {
     public var startNs: UInt64?
     public var phase = 0.0
 
+    /// An unpaced loop from sequence 0 unless `rate` is given; set the schedule fields before `run`.
     public init(topic: String, valueBytes: Int, rate: Double? = nil) {
         self.topic = topic
         self.valueBytes = valueBytes
@@ -26,8 +29,11 @@ public struct ProducerLoop {
     }
 
     /// What the loop did.
+    /// Passed to `tick` while running (without `seconds`) and returned at the end.
     public struct Stats: Sendable {
+        /// Events handed to librdkafka so far.
         public var enqueued: Int
+        /// Seconds `run` took (set when it returns).
         public var seconds: Double
         /// Paced: how far behind its intended time the latest event was sent, at most, and how many events were
         /// sent more than `lateThresholdNs` after theirs.

@@ -1,9 +1,13 @@
 /// A small, fast, seeded generator (SplitMix64), so the same seed always gives the same workload.
+/// Not cryptographic; only for reproducible workloads.
 public struct RandomSource: RandomNumberGenerator, Sendable {
+    /// The SplitMix64 state, advanced by a fixed odd constant per draw.
     private var state: UInt64
 
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     @inline(__always)
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

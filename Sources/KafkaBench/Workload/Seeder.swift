@@ -1,14 +1,21 @@
 /// What to seed: a topic filled with keyed events.
+/// The sweep sizes it per partition count; `kbench seed` builds it from its options. Deterministic: the same plan
+/// gives the same keys in the same order.
 public struct SeedPlan: Sendable, Equatable {
+    /// The topic to fill; it must exist with `partitions` partitions.
     public var topic: String
     public var partitions: Int
+    /// Events to produce to the topic as a whole (not per partition).
     public var messages: Int
+    /// Distinct users (keys "user-<id>", 0..<keys) and how they are drawn.
     public var keys: Int
     public var distribution: KeyDistribution
+    /// Bytes of each value: the 24-byte event header, then padding.
     public var valueBytes: Int
     /// Seeds the key sampler: the same plan always produces the same keys in the same order.
     public var seed: UInt64
 
+    /// The plan with kbench's defaults (100,000 uniform keys, 100-byte values, seed 42); call `validate()`.
     public init(
         topic: String, partitions: Int, messages: Int, keys: Int = 100_000,
         distribution: KeyDistribution = .uniform, valueBytes: Int = 100, seed: UInt64 = 42
@@ -72,20 +79,26 @@ public struct SeedPlan: Sendable, Equatable {
 }
 
 /// The outcome of seeding.
+/// Checked by the caller: every message delivered, and the per-partition counts equal to the expected ones.
 public struct SeedResult: Sendable {
+    /// Messages acknowledged, and messages whose delivery failed.
     public var delivered: Int
     public var failed: Int
     /// Delivered per partition, from the producer's delivery reports.
     public var deliveredPerPartition: [Int]
     /// Predicted per partition from murmur2 placement of the keys.
     public var expectedPerPartition: [Int]
+    /// Seconds from the first send to the end of the flush.
     public var seconds: Double
+    /// The first failed delivery's error, when any failed.
     public var firstFailure: String?
 
+    /// Delivered messages per second over `seconds` (0 when nothing was timed).
     public var messagesPerSecond: Double { seconds > 0 ? Double(delivered) / seconds : 0 }
 }
 
 /// Fills a topic with keyed events through an idempotent producer using the murmur2 partitioner.
+/// Runs on the calling thread: `run` produces, polls and flushes there.
 public enum Seeder {
     /// Producer properties for seeding (and `kbench produce`, rebalance traffic); the user's own properties are
     /// applied on top.

@@ -5,13 +5,21 @@ import CSupport
 #endif
 
 /// What a consumer does with each message: nothing, sleep (I/O-bound processing) or spin (CPU-bound).
+/// Performed on the consumer's thread between taking a message and counting it processed; `perMessage` is the
+/// model's nominal time, which r1 measures in practice.
 public enum WorkModel: Equatable, Sendable, CustomStringConvertible {
+    /// No work: the consumer's own rate (client and broker) is measured.
     case none
+    /// Sleep this long per message: I/O-bound processing, which leaves the CPU to other consumers on the host.
     case sleep(DurationValue)
+    /// Busy-spin this long per message: CPU-bound processing, which competes with the other consumers for cores.
     case spin(DurationValue)
 
+    /// The accepted syntax, for help texts and usage errors.
     public static let acceptedForms = "none, sleep:DURATION or spin:DURATION (e.g. sleep:1ms, spin:200us)"
 
+    /// Parses `none`, `sleep:DURATION` or `spin:DURATION` (case-insensitive); the duration must be above 0 and at most
+    /// 10 s per message.
     public init(parsing text: String) throws(UsageError) {
         let t = text.trimmingWhitespace().lowercased()
         if t == "none" { self = .none; return }
@@ -28,6 +36,7 @@ public enum WorkModel: Equatable, Sendable, CustomStringConvertible {
         self = parts[0] == "sleep" ? .sleep(d) : .spin(d)
     }
 
+    /// The canonical text, as it is parsed back ("sleep:1ms"): also how it crosses the pipe to workers.
     public var description: String {
         switch self {
         case .none: return "none"
