@@ -172,8 +172,8 @@ public final class CapacityRunner {
         if embedded {
             do { try c.checkEmbeddedRetention(rate: rate) } catch { return failed(error.message) }
         }
-        let topic = "\(c.topicPrefix)-capacity-\(runId)-c\(n)-s\(step)"
-        let group = "\(c.topicPrefix)-\(runId)-capacity-c\(n)-s\(step)"
+        let topic = context.naming.topic("c\(n)-s\(step)")
+        let group = context.naming.group("capacity-c\(n)-s\(step)")
         do {
             try context.ensureTopic(topic, partitions: c.partitions)
         } catch {

@@ -52,10 +52,7 @@ public final class RebalanceRunner {
     public func run(assignor: Assignor, embedded: Bool) throws -> RebalanceRecording {
         let c = configuration
         if assignor.groupProtocol == .classic { try c.checkStaticMembership(embedded: embedded) }
-        let topic =
-            cluster.hostedBroker != nil
-            ? "\(c.topicPrefix)-rebalance-\(assignor.rawValue)"
-            : "\(c.topicPrefix)-rebalance-\(runId)-\(assignor.rawValue)"
+        let topic = context.naming.topic(assignor.rawValue, perRun: cluster.hostedBroker == nil)
         try c.checkFaults(embeddedBrokers: cluster.hostedBroker?.brokerCount)
         if assignor.groupProtocol == .consumer, let hosted = cluster.hostedBroker {
             // the consumer protocol's timers are the broker's: the run's --session-timeout and --heartbeat-interval
@@ -63,7 +60,7 @@ public final class RebalanceRunner {
                 sessionTimeoutMs: Int(c.sessionTimeout.milliseconds), heartbeatIntervalMs: Int(c.heartbeatInterval.milliseconds))
         }
         let created = try context.ensureTopic(topic, partitions: c.partitions) == .created
-        let group = "\(c.topicPrefix)-\(runId)-rebalance-\(assignor.rawValue)"
+        let group = context.naming.group("rebalance-\(assignor.rawValue)")
         defer {
             if c.cleanup { for note in context.cleanUp(topics: created ? [topic] : [], groups: [group]) { onProgress(note) } }
         }
@@ -75,7 +72,7 @@ public final class RebalanceRunner {
             .forGroup(group, assignor: assignor)
         let specFor = { (name: String) -> WorkerSpec in
             var props = properties
-            if c.staticMembership { props["group.instance.id"] = "\(c.topicPrefix)-\(self.runId)-\(name)" }
+            if c.staticMembership { props["group.instance.id"] = self.context.naming.member(name) }
             var spec = WorkerSpec(name: name, topics: [topic], properties: props, work: c.work, commit: c.commit, mode: .live)
             // The gate works around a classic-protocol defect (#4059, fixed in 2.10.0, before the consumer protocol
             // was production-ready in 2.12.0): under the consumer protocol the client's own behaviour is measured.

@@ -30,6 +30,9 @@ public final class RunContext {
         clusterMetadata = try cluster.metadata()
     }
 
+    /// The names of the run's groups and topics.
+    public var naming: RunNaming { RunNaming(prefix: plan.topicPrefix, kind: kind, runId: runId) }
+
     /// Whether the broker is librdkafka's mock (hosted here or in `kbench broker`): its group timers are fixed and
     /// some admin requests are missing.
     public var embedded: Bool { clusterMetadata.isEmbeddedBroker }

@@ -118,7 +118,7 @@ public final class SweepRunner {
                 let i = index
                 engine.onPhase = { phase in progress(.trialPhase(index: i, total: points.count, point: point, phase: phase)) }
                 let trial = SweepTrial(
-                    engine: engine, configuration: configuration, properties: properties,
+                    engine: engine, configuration: configuration, naming: context.naming, properties: properties,
                     topicNames: topics, lowWatermarks: low, highWatermarks: high)
                 let result = trial.run(point)
                 groupsUsed.append(trial.groupId(point))

@@ -13,20 +13,22 @@ public struct SweepTrial {
     /// Every partition's offsets before the trial: the audit checks from the low watermark, and (drain mode) up to the
     /// high one; the backlog per consumer is their difference.
     public var lowWatermarks: [TopicPartition: Int64]
+    /// The run's names (its groups are `naming.group(…)`).
+    public var naming: RunNaming
     public var highWatermarks: [TopicPartition: Int64]
 
     /// Made per trial point by the sweep runner, with the topics and watermarks of the point's partition count.
     public init(
-        engine: TrialEngine, configuration: SweepConfiguration, properties: ConsumerProperties,
+        engine: TrialEngine, configuration: SweepConfiguration, naming: RunNaming, properties: ConsumerProperties,
         topicNames: [String], lowWatermarks: [TopicPartition: Int64], highWatermarks: [TopicPartition: Int64]
     ) {
-        self.engine = engine; self.configuration = configuration; self.properties = properties
+        self.engine = engine; self.configuration = configuration; self.naming = naming; self.properties = properties
         self.topicNames = topicNames; self.lowWatermarks = lowWatermarks; self.highWatermarks = highWatermarks
     }
 
     /// The trial's consumer group: unique per run and trial.
     public func groupId(_ point: TrialPoint) -> String {
-        "\(configuration.topicPrefix)-\(engine.runId)-p\(point.partitions)-c\(point.consumers)-\(point.assignor.rawValue)-r\(point.repeat)"
+        naming.group("p\(point.partitions)-c\(point.consumers)-\(point.assignor.rawValue)-r\(point.repeat)")
     }
 
     /// The spec of every worker of `point`'s trial.
