@@ -82,43 +82,50 @@ struct ResultsIndex {
         var links = ["[timeline CSV](\(file))"]
         let events = name + "-events.csv"
         var headline = "rebalance run"
-        if let text = try? String(contentsOfFile: RelativePath.join(dir, events), encoding: .utf8) {
+        let eventsPath = RelativePath.join(dir, events)
+        if FileManager.default.fileExists(atPath: eventsPath) {
             links.append("[events](\(events))")
             for companion in ["partitions", "totals"] where FileManager.default.fileExists(atPath: RelativePath.join(dir, "\(name)-\(companion).csv")) {
                 links.append("[\(companion)](\(name)-\(companion).csv)")
             }
-            let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
-            if let header = lines.first.flatMap({ try? CSV.split($0) }),
-                let a = header.firstIndex(of: "assignor"), let stall = header.firstIndex(of: "max_partition_stall_ms"),
-                let conv = header.firstIndex(of: "converged"), let lost = header.firstIndex(of: "lost")
-            {
-                var longest: [String: Double] = [:]
-                var unconverged: [String: Int] = [:]
-                var lostTotal = 0
-                for line in lines.dropFirst() {
-                    guard let cells = try? CSV.split(line), cells.count == header.count else { continue }
-                    longest[cells[a]] = max(longest[cells[a]] ?? 0, Double(cells[stall]) ?? 0)
-                    if cells[conv] != "yes" { unconverged[cells[a], default: 0] += 1 }
-                    lostTotal += Int(cells[lost]) ?? 0
-                }
-                let parts = longest.keys.sorted().map { k in
-                    "\(k) \(String(format: "%.1f", longest[k]! / 1000)) s" + (unconverged[k].map { ", \($0) event(s) did not converge" } ?? "")
-                }
-                headline = "rebalance: longest partition stall per assignor: " + parts.joined(separator: "; ") + "; lost \(lostTotal)"
-                if let totals = try? String(contentsOfFile: RelativePath.join(dir, name + "-totals.csv"), encoding: .utf8) {
-                    let rows = totals.split(separator: "\n").filter { !$0.hasPrefix("#") }
-                    if let header = rows.first.flatMap({ try? CSV.split($0) }), let u = header.firstIndex(of: "undrained") {
-                        let undrained = rows.dropFirst().compactMap { try? CSV.split($0) }.filter { $0.count == header.count }
-                            .reduce(0) { $0 + (Int($1[u]) ?? 0) }
-                        if undrained > 0 { headline += "; \(undrained) never consumed (the final drain gave up)" }
-                    }
-                }
+            // read strictly: a row skipped here would vanish from the headline's stall and loss figures
+            do { headline = try rebalanceHeadline(events: eventsPath, totals: RelativePath.join(dir, name + "-totals.csv")) } catch {
+                headline = "not readable: \(error.message)"
             }
         }
         if let plot = plotLink(name + "-timeline.png", in: dir) { links.append("[plot](\(plot))") }
         return Entry(
             name: name, started: meta?.started ?? "", broker: meta?.brokerKind ?? "?", client: Self.client(meta?.librdkafkaVersion),
             commandLine: meta?.commandLine, headline: headline, links: links)
+    }
+
+    /// A rebalance run's headline: the longest partition stall per assignor (with the events that did not
+    /// converge), what was lost, and what the final drain never consumed (from the totals CSV, when there is one).
+    private static func rebalanceHeadline(events: String, totals: String) throws(UsageError) -> String {
+        let table = try CSVTable.read(path: events, kind: "rebalance events", versions: 1...4)
+        try table.requireColumns(["assignor", "max_partition_stall_ms", "converged", "lost"], kind: "rebalance events")
+        var longest: [String: Double] = [:]
+        var unconverged: [String: Int] = [:]
+        var lostTotal = 0
+        for row in table.rows {
+            let a = row.string("assignor"), stall = try row.double("max_partition_stall_ms")
+            longest[a] = max(longest[a] ?? 0, stall.isFinite ? stall : 0)
+            if row.string("converged") != "yes" { unconverged[a, default: 0] += 1 }
+            lostTotal += try row.int("lost")
+        }
+        let parts = longest.keys.sorted().map { k in
+            "\(k) \(String(format: "%.1f", longest[k]! / 1000)) s" + (unconverged[k].map { ", \($0) event(s) did not converge" } ?? "")
+        }
+        var headline = "rebalance: longest partition stall per assignor: " + parts.joined(separator: "; ") + "; lost \(lostTotal)"
+        if FileManager.default.fileExists(atPath: totals) {
+            let table = try CSVTable.read(path: totals, kind: "rebalance totals", versions: 1...2)
+            if table.index["undrained"] != nil {
+                var undrained = 0
+                for row in table.rows { undrained += try row.int("undrained") }
+                if undrained > 0 { headline += "; \(undrained) never consumed (the final drain gave up)" }
+            }
+        }
+        return headline
     }
 
     private static func entry(file: String, in dir: String) -> Entry {
