@@ -18,7 +18,7 @@ struct PlacementOptions: ParsableArguments {
         parsing: .unconditional,
         help: ArgumentHelp("Bound for the agents to announce themselves.", default: AgentSettings.defaultTimeout, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var agentsTimeout: DurationValue = AgentSettings.defaultTimeout
+    var agentsTimeout: DurationValue?
 
     /// `--placement spread|pack`; nil: `AgentSettings.defaultStrategy`.
     @Option(
@@ -48,13 +48,20 @@ struct PlacementOptions: ParsableArguments {
         help: ArgumentHelp(
             "Fail a trial when a consumer's \"go\" took longer than this to be confirmed.", default: AgentSettings.defaultGoBound, valueName: "duration"),
         transform: { try parseArgument($0, DurationValue.init(parsing:)) })
-    var agentsGoBound: DurationValue = AgentSettings.defaultGoBound
+    var agentsGoBound: DurationValue?
 
-    /// Refuses `--placement` or `--agent-key-file` without `--agents`, a count out of range, and a key that cannot be
-    /// loaded.
+    /// Refuses the agents' options without `--agents` (they would be ignored), a count out of range, and a key that
+    /// cannot be loaded.
     func validate() throws {
         guard let agents else {
-            if placement != nil || agentKeyFile != nil { throw ValidationError("--placement and --agent-key-file need --agents N") }
+            let given = [
+                placement.map { _ in "--placement" }, agentKeyFile.map { _ in "--agent-key-file" }, agentsTimeout.map { _ in "--agents-timeout" },
+                agentsGoBound.map { _ in "--agents-go-bound" },
+            ].compactMap { $0 }
+            if !given.isEmpty {
+                let one = given.count == 1
+                throw ValidationError("\(given.joined(separator: ", ")) \(one ? "applies" : "apply") to agents only: give --agents N, or drop \(one ? "it" : "them")")
+            }
             return
         }
         guard (1...1000).contains(agents) else { throw ValidationError("--agents must be between 1 and 1000 (got \(agents))") }
@@ -79,9 +86,9 @@ struct PlacementOptions: ParsableArguments {
         guard let agents else { return nil }
         let key = try wrap { try AgentKey.load(file: agentKeyFile) }
         var s = AgentSettings(count: agents, key: key)
-        s.timeout = agentsTimeout
+        s.timeout = agentsTimeout ?? AgentSettings.defaultTimeout
         s.strategy = placement ?? AgentSettings.defaultStrategy
-        s.goBound = agentsGoBound
+        s.goBound = agentsGoBound ?? AgentSettings.defaultGoBound
         return s
     }
 }

@@ -37,6 +37,20 @@ import Testing
             #expect(throws: UsageError.self, "\(bad)") { try DurationValue(parsing: bad) }
         }
         do { _ = try DurationValue(parsing: "3") } catch { #expect(error.message.contains("a unit is required")) }
+        // beyond UInt64 nanoseconds: a usage error, not a crash
+        do { _ = try DurationValue(parsing: "1e20s") } catch { #expect(error.message.contains("too long"), "\(error.message)") }
+    }
+
+    /// The newest provisioned Tansu is chosen by version number, not by text.
+    @Test func tansuVersionsSortByNumber() {
+        #expect(TansuBroker.newestFirst(["0.9.0", "0.10.0", "0.6.0"]) == ["0.10.0", "0.9.0", "0.6.0"])
+    }
+
+    /// The agents' options without `--agents` would be ignored: refused, naming each one given.
+    @Test func agentOptionsWithoutAgentsAreRefused() {
+        let m = Self.message(["sweep", "--partitions", "2", "--consumers", "1", "--agents-timeout", "5s", "--agents-go-bound", "1s"])
+        #expect(m.contains("--agents-timeout, --agents-go-bound apply to agents only: give --agents N"), "\(m)")
+        #expect(Self.message(["sweep", "--partitions", "2", "--consumers", "1", "--placement", "pack"]).contains("--placement applies to agents only"))
     }
 
     @Test func workModels() throws {

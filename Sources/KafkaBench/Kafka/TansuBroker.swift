@@ -46,10 +46,17 @@ public final class TansuBroker {
         }
         let roots = LibrdkafkaSelection.defaultVersionRoots().map { ($0 as NSString).deletingLastPathComponent + "/tansu" }
         for root in roots {
-            let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted().reversed()
+            let versions = newestFirst((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
             if let v = versions.first(where: { FileManager.default.isExecutableFile(atPath: "\(root)/\($0)/tansu") }) { return "\(root)/\(v)/tansu" }
         }
         throw UsageError("Tansu is not provisioned under .build/tansu/: run scripts/deps clients (or set KBENCH_TANSU to a tansu binary)")
+    }
+
+    /// Version directory names, newest first by number: as text, 0.10.0 would sort below 0.9.0.
+    static func newestFirst(_ versions: [String]) -> [String] {
+        versions.sorted {
+            $0.split(separator: ".").map { Int($0) ?? 0 }.lexicographicallyPrecedes($1.split(separator: ".").map { Int($0) ?? 0 })
+        }.reversed()
     }
 
     /// Starts Tansu on a free loopback port and waits until it answers a metadata request.

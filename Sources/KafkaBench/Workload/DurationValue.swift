@@ -23,6 +23,8 @@ public struct DurationValue: Equatable, Comparable, Hashable, Sendable, CustomSt
             // "ms" also ends in "s" and "m": make sure the remaining text is a number
             guard let value = Double(number), value.isFinite else { continue }
             guard value >= 0 else { throw UsageError("invalid duration '\(text)': it must not be negative") }
+            // UInt64 nanoseconds hold about 584 years; a longer duration is refused, not a crash
+            guard value * scale < 1.8e19 else { throw UsageError("invalid duration '\(text)': it is too long (at most about 500 years)") }
             nanoseconds = UInt64(value * scale)
             return
         }

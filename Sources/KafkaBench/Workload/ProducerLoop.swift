@@ -109,9 +109,9 @@ public struct ProducerLoop {
                     try producer.send(rkt, key: key, value: readOnly, partition: -1)
                 }
                 i += 1
+                if i % 100_000 == 0 { progress(i) }
                 if i & 1023 == 0 {
                     producer.poll()
-                    if i % 100_000 == 0 { progress(i) }
                     if shouldStop() { break }
                 } else if nanosPerEvent != nil && i & 63 == 0 && shouldStop() {
                     break
