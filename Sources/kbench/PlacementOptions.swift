@@ -60,7 +60,8 @@ struct PlacementOptions: ParsableArguments {
             ].compactMap { $0 }
             if !given.isEmpty {
                 let one = given.count == 1
-                throw ValidationError("\(given.joined(separator: ", ")) \(one ? "applies" : "apply") to agents only: give --agents N, or drop \(one ? "it" : "them")")
+                throw ValidationError(
+                    "\(given.joined(separator: ", ")) \(one ? "applies" : "apply") to agents only: give --agents N, or drop \(one ? "it" : "them")")
             }
             return
         }
