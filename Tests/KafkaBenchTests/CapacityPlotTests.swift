@@ -1,10 +1,11 @@
+import Foundation
 import Testing
 
 @testable import KafkaBench
 
 /// The capacity plot is read in five seconds: its title says what was asked (the target rate and the lag bound)
 /// and the answer is written above the panel, not left to a small dot.
-@Suite struct CapacityPlotTests {
+@Suite(.removesTemporaryFiles) struct CapacityPlotTests {
     static func fixed(_ verdicts: [(Int, CapacityVerdict.Kind)]) -> [CapacityRow] {
         verdicts.map { c, verdict in
             var r = CapacityRow()
@@ -26,5 +27,21 @@ import Testing
         #expect(answer.text == "Answer: 3 consumers (the fewest that sustain 5,000 events/s)")
         let none = CapacityReport.plotAnswer(Self.fixed([(1, .fallsBehind), (2, .fallsBehind)]))
         #expect(none.consumers == nil && none.text.contains("no consumer count tried sustains 5,000 events/s"))
+    }
+
+    /// A run stopped during its first trial has one failed row and no lag series: its report still renders (the
+    /// lag panel says why it is empty) instead of a gnuplot error on an empty plot command.
+    @Test func aRunStoppedInItsFirstTrialStillRenders() throws {
+        let dir = try TestSupport.tempDirectory()
+        var row = Self.fixed([(1, .failed)])[0]
+        row.runId = "r"; row.broker = "embedded"; row.partitions = 10; row.assignor = "range"; row.work = "sleep:1ms"; row.producers = 1
+        row.step = 1; row.r1 = 845; row.durationS = 30; row.warmupS = 5; row.reason = "interrupted"
+        let csv = dir + "/cap.csv"
+        let text = CapacityRow.schemaLine + "\n" + CapacityRow.columns.joined(separator: ",") + "\n" + row.cells.joined(separator: ",") + "\n"
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        let outcome = try CapacityReport.generate(csvPath: csv, plotsDir: dir, resultsDir: dir, render: GnuplotRunner.locate() != nil)
+        let script = try String(contentsOfFile: dir + "/cap.gp", encoding: .utf8)
+        #expect(!script.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "plot" }, "\(script)")
+        if case .failed(let message) = outcome.gnuplot { Issue.record("gnuplot failed: \(message)") }
     }
 }

@@ -178,11 +178,15 @@ public enum CapacityReport {
             """
         let titles = chosen.map { "C = \($0.1.consumers), \(CapacityModel.number($0.1.targetRate)) events/s: \($0.1.verdict.rawValue)" }
         let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#000000", "#aec7e8"]
+        // a run stopped before any trial ran its traffic has no lag series: an empty plot command would be a gnuplot
+        // error, so the panel says why it is empty instead
         gp +=
-            "plot "
-            + titles.enumerated().map { i, t in
-                "\(Gnuplot.quoted(lagFile)) index \(i) using 1:2 with lines lw 2 lc rgb '\(colors[i % colors.count])' dt \(i / colors.count + 1) title \(Gnuplot.quoted(t))"
-            }.joined(separator: ", \\\n     ")
+            titles.isEmpty
+            ? "set label 3 'no trial ran its traffic: no lag series to draw' at graph 0.5, graph 0.5 center\nplot NaN notitle\nunset label 3"
+            : "plot "
+                + titles.enumerated().map { i, t in
+                    "\(Gnuplot.quoted(lagFile)) index \(i) using 1:2 with lines lw 2 lc rgb '\(colors[i % colors.count])' dt \(i / colors.count + 1) title \(Gnuplot.quoted(t))"
+                }.joined(separator: ", \\\n     ")
         gp += "\n\nunset arrow 1\nunset arrow 2\nunset label 1\nunset label 2\n"
         let shown = Self.plotAnswer(rows)
         gp += """
