@@ -44,4 +44,22 @@ import Testing
         #expect(!script.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "plot" }, "\(script)")
         if case .failed(let message) = outcome.gnuplot { Issue.record("gnuplot failed: \(message)") }
     }
+
+    /// A trial measured while the hypervisor took the CPU is flagged in the table, and its figures survive the CSV.
+    @Test func aTrialMeasuredUnderStealIsFlaggedAndReadBack() throws {
+        var rows = Self.fixed([(1, .fallsBehind), (2, .sustains)])
+        for i in rows.indices { rows[i].partitions = 2 }
+        rows[0].hostCpuPct = 40; rows[0].hostStealPct = 12.3
+        rows[1].hostCpuPct = 35; rows[1].hostStealPct = 0.4
+        let table = CapacityReport.table(rows)
+        #expect(table.contains("falls-behind (host: cpu-stolen 12.3%)") && !table.contains("sustains (host"), "\(table)")
+        #expect(table.contains("may measure the host, not the group"))
+        let dir = try TestSupport.tempDirectory(), csv = dir + "/cap.csv"
+        let text =
+            CapacityRow.schemaLine + "\n" + CapacityRow.columns.joined(separator: ",") + "\n" + rows.map { $0.cells.joined(separator: ",") + "\n" }.joined()
+        try text.write(toFile: csv, atomically: true, encoding: .utf8)
+        let back = try CapacityRow.read(csvPath: csv)
+        #expect(back.map(\.hostStealPct) == [12.3, 0.4] && back[0].measuresHost && !back[1].measuresHost)
+        #expect(!CapacityReport.table(Self.fixed([(1, .sustains)])).contains("host"), "a row without host figures (schema 1) is not flagged")
+    }
 }

@@ -106,14 +106,25 @@ public enum CapacityReport {
 
     /// The terminal table: one line per trial.
     public static func table(_ rows: [CapacityRow]) -> String {
-        var out = String(format: "%9@  %8@  %8@  %8@  %9@  %9@  %@", "consumers", "target", "achieved", "consumed", "p99 lag", "max lag", "verdict")
-        out = "consumers    target  achieved  consumed    p99 lag    max lag  verdict"
+        var out = "consumers    target  achieved  consumed    p99 lag    max lag  verdict"
         for r in rows {
             let lag = { (v: Double) in v.isFinite ? String(format: "%8.2fs", v) : "        -" }
             out += "\n" + String(format: "%9d  %8.0f  %8.0f  %8.0f", r.consumers, r.targetRate, r.achievedRate, r.consumedRate)
             out += "  " + lag(r.lagSecondsP99) + "  " + lag(r.lagSecondsMax) + "  " + r.verdict.rawValue
+            if r.measuresHost { out += " (host: \(hostFlag(r)))" }
+        }
+        if rows.contains(where: \.measuresHost) {
+            out +=
+                "\n(host: …) the host's CPU was saturated or stolen by the hypervisor while that trial ran: its verdict may "
+                + "measure the host, not the group; \(HostCPU.stolenAdvice)."
         }
         return out
+    }
+
+    /// "cpu-stolen 12.3%" or "host-bound 95.0%" for a trial that measured the host.
+    static func hostFlag(_ r: CapacityRow) -> String {
+        HostCPU.isStolen(r.hostStealPct)
+            ? String(format: "cpu-stolen %.1f%%", r.hostStealPct) : String(format: "host-bound %.1f%%", r.hostCpuPct)
     }
 
     /// Writes the plots' data and script (and images when gnuplot is installed and `render`), and the summary.
@@ -276,7 +287,7 @@ public enum CapacityReport {
 
     /// Whether `path` starts with the capacity schema line.
     public static func isCapacityCSV(_ path: String) -> Bool {
-        ResultPaths.firstLine(of: path)?.hasPrefix(CapacityRow.schemaLine) == true
+        ResultPaths.firstLine(of: path)?.hasPrefix(CapacityRow.schemaPrefix) == true
     }
 
     /// One line for the results index.

@@ -18,6 +18,15 @@ public struct CapacityRow: Sendable {
     public var assignor = ""
     /// The per-message work model as given on the command line (`WorkModel`).
     public var work = ""
+    /// Percent of the host's cores busy while the traffic ran (every process, kbench's and others'); NaN when not
+    /// recorded (schema 1). Column `host_cpu_pct`, 1 decimal.
+    public var hostCpuPct = Double.nan
+    /// Percent of the host's CPU time the hypervisor gave to other machines while the traffic ran (steal): at
+    /// `HostCPU.stolenPercent` or more the verdict measures the host, not the group. NaN when not recorded.
+    /// Column `host_steal_pct`, 1 decimal.
+    public var hostStealPct = Double.nan
+    /// Whether the trial measured the host rather than the group (its CPU saturated or stolen).
+    public var measuresHost: Bool { HostCPU.measuresHost(cpuPct: hostCpuPct, stealPct: hostStealPct) }
     /// Producer processes sharing the schedule (`--producers`).
     public var producers = 1
     /// `fixed`, or the search's role (bracket, bisect, confirm-low, confirm-high).
@@ -109,7 +118,11 @@ public struct CapacityRow: Sendable {
     public init() {}
 
     /// The CSV's first line; a file without it is refused, so a change of columns must change the schema number.
-    public static let schemaLine = "# kbench capacity schema 1"
+    /// The newest schema: 2 added `host_cpu_pct` and `host_steal_pct`; schema 1 files still read.
+    public static let schemaVersion = 2
+    public static let schemaLine = "# kbench capacity schema \(schemaVersion)"
+    /// The first line's start in every schema (what tells a capacity CSV from another).
+    public static let schemaPrefix = "# kbench capacity schema "
     /// The header, in the order of `cells`.
     public static let columns = [
         "run_id", "timestamp", "broker", "partitions", "consumers", "assignor", "work", "producers", "search", "step",
@@ -118,7 +131,12 @@ public struct CapacityRow: Sendable {
         "lag_msgs_end", "lag_msgs_max", "lag_s_p50", "lag_s_p99", "lag_s_max", "max_lag_s", "crosses_bound_at_s",
         "crossing", "latency_p50_ms", "latency_p99_ms", "latency_max_ms", "producer_max_late_ms", "producer_late_events",
         "delivery_failures", "join_ms", "lost", "duplicates", "verdict", "reason",
+        // schema 2: the host while the traffic ran
+        "host_cpu_pct", "host_steal_pct",
     ]
+
+    /// The columns a file of `schema` holds.
+    public static func columns(schema: Int) -> [String] { schema >= 2 ? columns : Array(columns.dropLast(2)) }
 
     /// The row's cells in `columns` order, CSV-quoted. Non-finite figures are written as empty cells; rates with no
     /// decimals, lag in time with three, the rest with one.
@@ -132,14 +150,14 @@ public struct CapacityRow: Sendable {
             String(lagMessagesEnd), String(lagMessagesMax), f(lagSecondsP50, 3), f(lagSecondsP99, 3), f(lagSecondsMax, 3), f(maxLagS, 3),
             crossesBoundAt.map { f($0) } ?? "", crossesBoundAt == nil ? "" : (crossingProjected ? "projected" : "observed"),
             f(latencyP50Ms), f(latencyP99Ms), f(latencyMaxMs), f(producerMaxLateMs), String(producerLateEvents),
-            String(deliveryFailures), f(joinMs, 0), String(lost), String(duplicates), verdict.rawValue, reason,
+            String(deliveryFailures), f(joinMs, 0), String(lost), String(duplicates), verdict.rawValue, reason, f(hostCpuPct), f(hostStealPct),
         ].map(CSV.quote)
     }
 
     /// Reads the rows of a capacity CSV strictly (`CSVTable`): a malformed cell is refused with its line and column.
     public static func read(csvPath: String) throws(UsageError) -> [CapacityRow] {
-        let table = try CSVTable.read(path: csvPath, kind: "capacity", versions: 1...1)
-        try table.requireColumns(columns, kind: "capacity")
+        let table = try CSVTable.read(path: csvPath, kind: "capacity", versions: 1...schemaVersion)
+        try table.requireColumns(columns(schema: table.schema), kind: "capacity")
         var rows: [CapacityRow] = []
         for d in table.rows {
             var r = CapacityRow()
@@ -165,6 +183,7 @@ public struct CapacityRow: Sendable {
             r.lost = try d.int("lost"); r.duplicates = try d.int("duplicates")
             r.verdict = CapacityVerdict.Kind(rawValue: try d.oneOf("verdict", CapacityVerdict.Kind.allCases.map(\.rawValue)))!
             r.reason = d.string("reason")
+            r.hostCpuPct = try d.double("host_cpu_pct"); r.hostStealPct = try d.double("host_steal_pct")
             rows.append(r)
         }
         return rows

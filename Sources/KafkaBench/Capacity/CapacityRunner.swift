@@ -232,6 +232,8 @@ public final class CapacityRunner {
         row.lagSecondsMax = verdict.lagSecondsMax
         row.crossesBoundAt = verdict.crossesBoundAt
         row.crossingProjected = verdict.crossingProjected
+        row.hostCpuPct = HostCPU.percent(from: recording.hostAtStart, to: recording.hostAtEnd)
+        row.hostStealPct = HostCPU.stealPercent(from: recording.hostAtStart, to: recording.hostAtEnd)
         let produced = recording.totalProduction
         row.achievedRate = Double(produced.delivered) / c.duration.seconds
         row.producerMaxLateMs = produced.maxLateMs
@@ -294,6 +296,11 @@ public final class CapacityRunner {
             row.reason = verdict.reason
         }
         if !recording.notes.isEmpty { row.reason += " [" + recording.notes.joined(separator: "; ") + "]" }
+        if row.measuresHost {
+            row.reason +=
+                " [\(CapacityReport.hostFlag(row)): the host's CPU was saturated or stolen while the traffic ran, so this verdict may measure the "
+                + "host, not the group; \(HostCPU.stolenAdvice)]"
+        }
         return TrialOutput(row: row, series: series)
     }
 

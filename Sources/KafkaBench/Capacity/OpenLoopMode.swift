@@ -10,6 +10,9 @@ public struct OpenLoopRecording: Sendable {
     public var positions: [Int32: [(ns: UInt64, next: Int64)]] = [:]
     /// Each producer's last report (complete when `done`).
     public var production: [ProductionReport] = []
+    /// The host's CPU counters when the traffic started and ended (nil where /proc/stat could not be read).
+    public var hostAtStart: HostCPU?
+    public var hostAtEnd: HostCPU?
     /// Assignment changes after "go" (a stable trial has none).
     public var rebalances = 0
     /// What else happened (a producer's error, …).
@@ -57,6 +60,7 @@ struct OpenLoopMode: TrialMode {
         recording.startNs = try fleet.start(alsoPump: { () throws(TrialFailure) in try absorb(group, fleet, engine: engine) })
         let durationNs = plans[0].durationNs
         recording.endNs = recording.startNs + durationNs
+        recording.hostAtStart = HostCPU.sample()
         group.broadcast(RunnerCommand(cmd: .go, windowStartNs: recording.startNs + warmupNs, windowEndNs: recording.endNs))
         let rate = plans.reduce(0) { $0 + $1.rate / Double($1.producers) }
         onProgress("producing \(Int(rate)) events/s for \(DurationValue(nanoseconds: durationNs))")
@@ -69,6 +73,7 @@ struct OpenLoopMode: TrialMode {
                 onProgress("\(Int(Double(now - recording.startNs) / 1e9)) s: \(fleet.total.delivered) delivered, \(consumedSoFar()) consumed")
             }
         }
+        recording.hostAtEnd = HostCPU.sample()
         // the producers stop at the end of their schedule and flush; wait for their last reports
         let finishDeadline = MonotonicClock.nanoseconds() + Self.producerFinishTimeoutNs
         while !fleet.allDone {

@@ -45,7 +45,7 @@ struct ResultsIndex {
     /// A capacity run's r1 trial (`X-r1.csv` beside the capacity CSV `X.csv`): linked from that run's entry.
     static func isCapacityR1(_ file: String, in dir: String) -> Bool {
         guard file.hasSuffix("-r1.csv") else { return false }
-        return firstLine(String(file.dropLast(7)) + ".csv", in: dir)?.hasPrefix(CapacityRow.schemaLine) == true
+        return firstLine(String(file.dropLast(7)) + ".csv", in: dir)?.hasPrefix(CapacityRow.schemaPrefix) == true
     }
 
     /// A capacity run: its trials CSV, with the time series, the r1 trial, the summary and the plots.
@@ -131,7 +131,7 @@ struct ResultsIndex {
     private static func entry(file: String, in dir: String) -> Entry {
         let name = ResultPaths.name(file)
         if firstLine(file, in: dir)?.hasPrefix(rebalanceTimeline) == true { return rebalanceEntry(file: file, name: name, in: dir) }
-        if firstLine(file, in: dir)?.hasPrefix(CapacityRow.schemaLine) == true { return capacityEntry(file: file, name: name, in: dir) }
+        if firstLine(file, in: dir)?.hasPrefix(CapacityRow.schemaPrefix) == true { return capacityEntry(file: file, name: name, in: dir) }
         var links = ["[CSV](\(file))"]
         if FileManager.default.fileExists(atPath: RelativePath.join(dir, name + ".md")) { links.append("[summary](\(name).md)") }
         if FileManager.default.fileExists(atPath: RelativePath.join(dir, name + ".placement.csv")) { links.append("[placement](\(name).placement.csv)") }
