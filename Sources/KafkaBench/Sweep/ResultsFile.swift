@@ -11,12 +11,6 @@ public final class ResultsFile {
     /// `X.meta.json` beside `X.csv`.
     public var metadataPath: String { files.metadataPath }
 
-    /// Refuses a path (or a companion of it) that exists or cannot be written (creating its directory), leaving
-    /// no file behind.
-    public static func checkWritable(_ path: String, companions: [String] = []) throws(RunError) {
-        try RunFiles.check([path, ResultPaths.metadata(forCSV: path)] + companions)
-    }
-
     /// Creates the CSV (and its directory) with its schema and header lines, and the placement CSV when the
     /// consumers run on agents. Refuses to overwrite either or the metadata.
     public init(path: String, agents: Bool) throws(RunError) {
