@@ -119,4 +119,20 @@ import Testing
         let text = try String(contentsOfFile: ResultPaths.metadata(forCSV: csv), encoding: .utf8) + run.stderr + run.stdout
         #expect(!text.contains("NOT-IN-ANY-OUTPUT-1234"))
     }
+
+    /// `KBENCH_WORKER_LOG_DIR` keeps each worker's whole stderr: with `-X debug=cgrp` that is librdkafka's own account
+    /// of the group, which a trial's failure reason only quotes the end of.
+    @Test func workerLogsKeepLibrdkafkasDebugLines() throws {
+        let dir = try TestSupport.tempDirectory()
+        let run = try TestSupport.kbench(
+            [
+                "sweep", "--partitions", "1", "--consumers", "1", "--duration", "300ms", "--warmup", "100ms", "-X", "debug=cgrp",
+                "--out", dir + "/s.csv", "--no-report",
+            ], timeout: 90, environment: [WorkerProcess.logDirectoryVariable: dir + "/logs"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let logs = (try? FileManager.default.contentsOfDirectory(atPath: dir + "/logs")) ?? []
+        let c01 = try #require(logs.first { $0.hasPrefix("c01-") && $0.hasSuffix(".log") }, "\(logs)")
+        let text = try String(contentsOfFile: dir + "/logs/" + c01, encoding: .utf8)
+        #expect(text.contains("CGRP"), "\(text.prefix(500))")
+    }
 }

@@ -31,6 +31,23 @@ public final class WorkerProcess {
     private var pending: [UInt8] = []
     /// The last few KB of the worker's stderr, for failure reasons.
     public private(set) var stderrTail = ""
+    /// With `KBENCH_WORKER_LOG_DIR` set, the whole of the worker's stderr (librdkafka's own log lines, e.g. with
+    /// `-X debug=fetch,cgrp`) is copied to `<dir>/<worker>-<pid>.log` there (`<worker>-<agent>.log` for a worker on
+    /// an agent, whose stderr is relayed here), for diagnosing a trial; nil otherwise.
+    private var stderrLog: FileHandle?
+
+    /// The environment variable naming the directory for workers' stderr logs (see `stderrLog`).
+    public static let logDirectoryVariable = "KBENCH_WORKER_LOG_DIR"
+
+    /// Opens the stderr log of worker `name` (`tag`: its pid, or its agent) when `KBENCH_WORKER_LOG_DIR` names a
+    /// directory.
+    private static func openLog(name: String, tag: String) -> FileHandle? {
+        guard let dir = ProcessInfo.processInfo.environment[logDirectoryVariable], !dir.isEmpty else { return nil }
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = RelativePath.join(dir, "\(name)-\(tag).log")
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { return nil }
+        return FileHandle(forWritingAtPath: path)
+    }
     /// The raw `waitpid` status once reaped (a remote worker's as its agent reported it; 9 when the agent never
     /// confirmed); nil while running.
     public private(set) var exitStatus: Int32?
@@ -85,6 +102,7 @@ public final class WorkerProcess {
         stderrFd = errPipe[0]
         _ = fcntl(stdoutFd, F_SETFL, fcntl(stdoutFd, F_GETFL) | O_NONBLOCK)
         _ = fcntl(stderrFd, F_SETFL, fcntl(stderrFd, F_GETFL) | O_NONBLOCK)
+        stderrLog = Self.openLog(name: name, tag: "\(child)")
     }
 
     /// A worker on an agent: `stdoutFd` and `stderrFd` are the local ends of the sockets its relayed output
@@ -98,12 +116,14 @@ public final class WorkerProcess {
         self.stderrFd = stderrFd
         _ = fcntl(stdoutFd, F_SETFL, fcntl(stdoutFd, F_GETFL) | O_NONBLOCK)
         _ = fcntl(stderrFd, F_SETFL, fcntl(stderrFd, F_GETFL) | O_NONBLOCK)
+        stderrLog = Self.openLog(name: name, tag: "\(remote.agent)")
     }
 
     /// SIGKILLs a worker that is still running, waits for it, and closes every descriptor: no child outlives its handle.
     deinit {
         kill()
         reap(wait: true)
+        try? stderrLog?.close()
         closeStdin()
         if stdoutOpen { close(stdoutFd) }
         if stderrOpen { close(stderrFd) }
@@ -173,6 +193,7 @@ public final class WorkerProcess {
                 if fd == stdoutFd {
                     pending.append(contentsOf: buffer[0..<n])
                 } else {
+                    stderrLog?.write(Data(buffer[0..<n]))
                     stderrTail += String(decoding: buffer[0..<n], as: UTF8.self)
                     if stderrTail.utf8.count > 16384 { stderrTail = String(stderrTail.suffix(8192)) }
                 }
