@@ -54,7 +54,7 @@ struct BrokerCommand: ParsableCommand {
     var bootstrapFile: String?
 
     /// Refuses both spellings of the broker count together, a count with Tansu (one broker), a librdkafka too old for
-    /// Tansu, and a topic named twice.
+    /// Tansu, a topic named twice, and a `--bootstrap-file` that exists (it would be overwritten, then deleted).
     func validate() throws {
         _ = try RenamedOption.value(embeddedBrokers, "--embedded-brokers", old: oldBrokers, "--brokers")
         if engine == .tansu, let brokers, brokers != 1 {
@@ -63,6 +63,12 @@ struct BrokerCommand: ParsableCommand {
         if engine == .tansu { try wrap { try TansuBroker.checkClient() } }
         let names = topic.map(\.name)
         if Set(names).count != names.count { throw ValidationError("--topic names a topic twice: \(names.joined(separator: ", "))") }
+        // the file is removed when the broker stops: never one kbench did not write
+        if let bootstrapFile, FileManager.default.fileExists(atPath: bootstrapFile) {
+            throw ValidationError(
+                "--bootstrap-file \(bootstrapFile) already exists; kbench writes that file and removes it when the broker stops, "
+                    + "so it must be a new path: remove it (a previous broker's, if it crashed) or choose another")
+        }
     }
 
     /// Runs the mock cluster (or Tansu) until SIGINT or SIGTERM: prints the bootstrap servers on stdout's first line,

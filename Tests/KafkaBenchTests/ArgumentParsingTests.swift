@@ -41,6 +41,14 @@ import Testing
         do { _ = try DurationValue(parsing: "1e20s") } catch { #expect(error.message.contains("too long"), "\(error.message)") }
     }
 
+    /// `kbench broker` removes its bootstrap file when it stops: a path that exists is refused, and left as it was.
+    @Test(.removesTemporaryFiles) func anExistingBootstrapFileIsNeitherOverwrittenNorDeleted() throws {
+        let file = TestSupport.tempPath("mine.txt")
+        try "my notes\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(Self.message(["broker", "--bootstrap-file", file]).contains("already exists"))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "my notes\n")
+    }
+
     /// The newest provisioned Tansu is chosen by version number, not by text.
     @Test func tansuVersionsSortByNumber() {
         #expect(TansuBroker.newestFirst(["0.9.0", "0.10.0", "0.6.0"]) == ["0.10.0", "0.9.0", "0.6.0"])
