@@ -31,6 +31,20 @@ import Testing
         return r
     }
 
+    /// The host's CPU while the traffic ran reaches the totals and, when stolen, the summary: a consumer the
+    /// hypervisor descheduled pauses its partitions as a rebalance does.
+    @Test func aRunUnderStealSaysItMayMeasureTheHost() {
+        var r = Self.recording(until: 5 * Self.s, c02Assigned: 3 * Self.s)
+        r.hostAtStart = HostCPU(busy: 1_000, total: 10_000, steal: 100)
+        r.hostAtEnd = HostCPU(busy: 1_400, total: 11_000, steal: 220)
+        let a = RebalanceAnalysis.analyze(r)
+        #expect(abs(a.hostCpuPct - 40) < 1e-9 && abs(a.hostStealPct - 12) < 1e-9 && a.measuresHost)
+        #expect(RebalanceOutput.totalsRow(a, runId: "t", broker: "embedded").hasSuffix(",40.0,12.0\n"))
+        #expect(RebalanceOutput.summary([a], embeddedTimers: nil).contains("12.0% stolen by the hypervisor"))
+        let quiet = RebalanceAnalysis.analyze(Self.recording(until: 5 * Self.s, c02Assigned: 3 * Self.s))
+        #expect(!quiet.measuresHost && !RebalanceOutput.summary([quiet], embeddedTimers: nil).contains("stolen"))
+    }
+
     /// The workers are stopped after the recording ends (here 5.95 s, inside the last 100 ms bucket): that bucket
     /// still shows who owned each partition, not an empty group (a convergence in the last bucket once read as
     /// "no owners" in the published timeline).

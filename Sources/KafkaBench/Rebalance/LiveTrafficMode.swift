@@ -59,6 +59,7 @@ struct LiveTrafficMode: TrialMode {
         var running: [(event: Int, command: EventCommand)] = []
         // a run that fails or is interrupted still ends every --on-event command it started
         defer { for r in running { _ = r.command.finish(timeoutNs: 0, config: baseConfig) } }
+        recording.hostAtStart = HostCPU.sample()
         while MonotonicClock.nanoseconds() < recording.endNs {
             try absorb(group, timeoutMs: 10)
             do { try advanceDeploy(group) } catch { throw TrialFailure("rolling-restart: \(error)") }
@@ -130,6 +131,7 @@ struct LiveTrafficMode: TrialMode {
             }
         }
 
+        recording.hostAtEnd = HostCPU.sample()
         noteUnfinishedDeploy()
         // Let the producer finish (reading the consumers meanwhile: a full pipe would stall them), then drain:
         // every produced message consumed (or the drain bound).

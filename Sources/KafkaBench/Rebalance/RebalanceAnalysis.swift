@@ -71,6 +71,14 @@ public struct RebalanceAnalysis: Sendable {
     /// traffic (the run's produced messages per second × 0.1 s), so that noise does not count as a rise.
     /// Totals CSV column `steady_lag_msgs`.
     public var steadyLagMessages = 0
+    /// Percent of the host's cores busy, and stolen by the hypervisor, while the traffic ran (NaN when not
+    /// recorded). At `HostCPU.stolenPercent` steal or `HostCPU.hostBoundPercent` busy, stalls and convergence may
+    /// measure the host: a descheduled consumer pauses its partitions as a rebalance does.
+    /// Totals CSV columns `host_cpu_pct`, `host_steal_pct` (schema 3), 1 decimal.
+    public var hostCpuPct = Double.nan
+    public var hostStealPct = Double.nan
+    /// Whether the run measured the host rather than the group (its CPU saturated or stolen).
+    public var measuresHost: Bool { HostCPU.measuresHost(cpuPct: hostCpuPct, stealPct: hostStealPct) }
     /// Each partition's leader when traffic started ("0:b1 1:b3 …"; embedded cluster only).
     public var leadersAtStart = ""
     /// The recording's notes (unexpected worker exits, consumer errors, an incomplete drain), carried to the report.
@@ -164,6 +172,8 @@ public struct RebalanceAnalysis: Sendable {
             maxLag(groupLag, startNs: r.startNs, bucketNs: bucket, before: r.events.first?.ns ?? r.endNs)
             + Int((Double(r.produced) / max(seconds, 1) * 0.1).rounded())
         a.steadyLagMessages = steadyLag
+        a.hostCpuPct = HostCPU.percent(from: r.hostAtStart, to: r.hostAtEnd)
+        a.hostStealPct = HostCPU.stealPercent(from: r.hostAtStart, to: r.hostAtEnd)
 
         /// One row: the event window's own figures (`analyzeEvent`) plus those that need run-wide inputs: order and
         /// written-twice findings, the producer's figures and retries in [tE, tN), the lag figures and the command.

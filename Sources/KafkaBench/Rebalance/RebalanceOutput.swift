@@ -29,6 +29,8 @@ public enum RebalanceOutput {
         "order_violations", "order_examples", "written_twice", "written_twice_examples", "produce_retries", "produce_p50_ms", "produce_p99_ms",
         "produce_max_ms", "leaders_at_start",
         "steady_lag_msgs",
+        // schema 3: the host while the traffic ran
+        "host_cpu_pct", "host_steal_pct",
     ]
 
     static func f(_ v: Double?, _ digits: Int = 1) -> String { CSV.fixed(v, digits) }
@@ -41,7 +43,7 @@ public enum RebalanceOutput {
             RunFiles.Table(path: csvPath, schemaLine: "# kbench rebalance timeline schema 2", columns: timelineColumns),
             RunFiles.Table(path: companions[0], schemaLine: "# kbench rebalance events schema 4", columns: eventColumns),
             RunFiles.Table(path: companions[1], schemaLine: "# kbench rebalance partitions schema 1", columns: partitionColumns),
-            RunFiles.Table(path: companions[2], schemaLine: "# kbench rebalance totals schema 2", columns: totalsColumns),
+            RunFiles.Table(path: companions[2], schemaLine: "# kbench rebalance totals schema 3", columns: totalsColumns),
         ]
     }
 
@@ -112,7 +114,7 @@ public enum RebalanceOutput {
         ]
         let faults: [String] = [
             String(a.orderViolations), a.orderExamples, String(a.writtenTwice), a.writtenTwiceExamples, retries, f(a.produceP50Ms), f(a.produceP99Ms),
-            f(a.produceMaxMs), a.leadersAtStart, String(a.steadyLagMessages),
+            f(a.produceMaxMs), a.leadersAtStart, String(a.steadyLagMessages), f(a.hostCpuPct), f(a.hostStealPct),
         ]
         return lines([base + faults])
     }
@@ -170,6 +172,13 @@ public enum RebalanceOutput {
                 if !e.converged {
                     out.append("    did not converge before \(String(format: "%.1f", e.windowEndSeconds)) s: \(e.stateAtWindowEnd)")
                 }
+            }
+            if a.measuresHost {
+                out.append(
+                    String(
+                        format: "  host: %.1f%% busy, %.1f%% stolen by the hypervisor while the traffic ran: stalls and convergence may measure "
+                            + "the host (a descheduled consumer pauses its partitions as a rebalance does); ", a.hostCpuPct, a.hostStealPct)
+                        + HostCPU.stolenAdvice)
             }
             for n in a.notes.prefix(5) { out.append("  note: \(n)") }
         }

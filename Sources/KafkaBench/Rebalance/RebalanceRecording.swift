@@ -124,6 +124,9 @@ public struct RebalanceRecording: Sendable {
     public var leadersAtStart: [Int32] = []
     /// Problems worth reporting (unexpected worker exits, consumer errors, an incomplete drain).
     public var notes: [String] = []
+    /// The host's CPU counters when the traffic started and when it ended (nil where /proc/stat is unreadable).
+    public var hostAtStart: HostCPU?
+    public var hostAtEnd: HostCPU?
 
     /// An empty recording; the live-traffic mode sets `startNs` to "go" and `endNs` to go + duration, and appends
     /// to the lists as it observes.

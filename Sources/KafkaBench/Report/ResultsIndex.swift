@@ -118,11 +118,16 @@ struct ResultsIndex {
         }
         var headline = "rebalance: longest partition stall per assignor: " + parts.joined(separator: "; ") + "; lost \(lostTotal)"
         if FileManager.default.fileExists(atPath: totals) {
-            let table = try CSVTable.read(path: totals, kind: "rebalance totals", versions: 1...2)
+            let table = try CSVTable.read(path: totals, kind: "rebalance totals", versions: 1...3)
             if table.index["undrained"] != nil {
                 var undrained = 0
                 for row in table.rows { undrained += try row.int("undrained") }
                 if undrained > 0 { headline += "; \(undrained) never consumed (the final drain gave up)" }
+            }
+            if table.index["host_steal_pct"] != nil {
+                var worst = 0.0
+                for row in table.rows { worst = max(worst, try row.double("host_steal_pct").isFinite ? try row.double("host_steal_pct") : 0) }
+                if HostCPU.isStolen(worst) { headline += String(format: "; measured at up to %.1f%% steal: may measure the host", worst) }
             }
         }
         return headline
