@@ -166,4 +166,26 @@ import Testing
         #expect(v.kind == .sustains, "\(v)")
         #expect(CapacityVerdict.slope(s.group.filter { $0.t >= 6 }.map { ($0.t, Double($0.lagMessages)) }) > 10, "a plain slope would call it growth")
     }
+
+    /// A stall inside the warm-up (the group's first fetches) is left out of the verdict: the trial sustains, and it
+    /// records no crossing of the bound, as it records no warm-up sample in its percentiles.
+    @Test func aWarmUpStallRecordsNoCrossing() {
+        let start: UInt64 = 1_000_000_000
+        var checkpoints: [Int32: [(offset: Int64, intendedNs: UInt64)]] = [:]
+        var positions: [Int32: [(ns: UInt64, next: Int64)]] = [:]
+        for k in 1...200 {  // 1000 events/s for 10 s, checkpoints every 50 ms
+            checkpoints[0, default: []].append((Int64(k * 50 - 1), start + UInt64(k * 50 - 1) * 1_000_000))
+        }
+        var next: Int64 = 0
+        for k in 1...500 {  // nothing consumed from 0.4 to 2.0 s (lag age 1.6 s), caught up well before the 3 s warm-up ends
+            let t = Double(k) * 0.02
+            let due = Int64(t * 1000) - 5
+            if t < 0.4 || t >= 2.0 { next = max(next, min(due, next + 60)) }
+            positions[0, default: []].append((start + UInt64(t * 1e9), next))
+        }
+        let s = LagSeries(startNs: start, durationNs: 10_000_000_000, partitionCount: 1, checkpoints: checkpoints, positions: positions)
+        #expect(s.group.contains { $0.t < 3 && $0.lagSeconds > 1 }, "the warm-up stall is there")
+        let v = CapacityVerdict.judge(s, rate: 1000, maxLagSeconds: 1, warmupSeconds: 3)
+        #expect(v.kind == .sustains && v.crossesBoundAt == nil, "\(v)")
+    }
 }

@@ -63,7 +63,8 @@ public struct CapacityVerdict: Sendable, Equatable {
             lagSecondsP50: nearestRank(ages, 0.50), lagSecondsP99: nearestRank(ages, 0.99), lagSecondsMax: ages.last ?? 0,
             crossesBoundAt: nil, crossingProjected: false)
         let limit = CapacityConfiguration.growthTolerance * rate
-        if let first = group.first(where: { $0.lagSeconds > maxLagSeconds }) {
+        // the crossing, like the percentiles, is looked for after the warm-up (the group's first fetches)
+        if let first = measured.first(where: { $0.lagSeconds > maxLagSeconds }) {
             v.crossesBoundAt = first.t
         } else if growth > limit {
             let ageGrowth = slope(secondHalf.map { ($0.t, $0.lagSeconds) })
