@@ -8,7 +8,9 @@ import Foundation
 /// cannot tell it from a local child: lines sent become control messages, and the agent's relayed event lines
 /// arrive on a local socket the group polls like a child's stdout.
 ///
-/// Sendable: its state is behind a lock; the runner's thread sends, the relay thread delivers.
+/// Sendable: its state is behind `lock`, its relay sockets behind `writeLock`; the runner's thread sends, the relay
+/// thread delivers. The two locks are separate so that a relay write blocked on a full socket (the runner is not
+/// reading it at that moment) never holds up the runner's own calls, which would then never come back to read it.
 final class RemoteWorker: @unchecked Sendable {
     /// Unique within the run (consumer names repeat from trial to trial): "c03-17".
     let id: String
@@ -18,8 +20,12 @@ final class RemoteWorker: @unchecked Sendable {
     let agent: String
     /// Strong: a worker handle may outlive a trial; the placement forgets it once it exits.
     private let placement: AgentPlacement
-    /// Guards every `var` below: the runner's thread and the relay thread both touch them.
+    /// Guards every `var` below except the sockets: the runner's thread and the relay thread both touch them.
     private let lock = NSLock()
+    /// Serializes writes to the relay sockets and their closing (`socketsClosed`); never held while taking `lock`.
+    private let writeLock = NSLock()
+    /// Whether the relay sockets were closed (guarded by `writeLock`).
+    private var socketsClosed = false
     /// Whether the first line (the spec) went out: later lines are commands.
     private var specSent = false
     /// Whether `end` and `kill` were sent, so each goes out at most once.
@@ -28,9 +34,9 @@ final class RemoteWorker: @unchecked Sendable {
     private var killSent = false
     /// How the worker ended, once the agent reported it (or the wait for it gave up).
     private var exit: (status: Int32, description: String, stderrTail: String)?
-    /// The relay's ends of the worker's stdout and stderr sockets (-1 once closed).
-    private var stdoutWrite: Int32
-    private var stderrWrite: Int32
+    /// The relay's ends of the worker's stdout and stderr sockets (closed once, see `socketsClosed`).
+    private let stdoutWrite: Int32
+    private let stderrWrite: Int32
     /// Runner clock when "go" was sent, and the round trip until the agent confirmed handing it over (ms).
     private(set) var goSentNs: UInt64?
     private(set) var goRoundTripMs: Double?
@@ -106,9 +112,9 @@ final class RemoteWorker: @unchecked Sendable {
 
     /// Relay thread: a line the worker wrote.
     func deliver(line: String) {
-        lock.lock()
-        defer { lock.unlock() }
-        write(line + "\n", to: stdoutWrite)
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        if !socketsClosed { write(line + "\n", to: stdoutWrite) }
     }
 
     /// Relay thread: the agent confirmed "go"; returns the round trip (ms).
@@ -128,18 +134,31 @@ final class RemoteWorker: @unchecked Sendable {
         if let data = try? JSONEncoder().encode(ev) { deliver(line: String(decoding: data, as: UTF8.self)) }
     }
 
-    /// Relay thread (or a bounded wait): the worker ended; closes its sockets, so the group sees EOF.
+    /// Relay thread (or a bounded wait on the runner's thread): the worker ended; closes its sockets, so the group sees
+    /// EOF. On the runner's thread (no stderr tail) a relay write may be blocked on a full socket that the waiting
+    /// runner does not read: the sockets are shut down first, which ends that write, so the wait cannot hang.
     func markExited(status: Int32, description: String, stderrTail: String = "") {
         lock.lock()
-        defer { lock.unlock() }
-        guard exit == nil else { return }
-        if !stderrTail.isEmpty { write(stderrTail, to: stderrWrite) }
+        guard exit == nil else {
+            lock.unlock()
+            return
+        }
         exit = (status, description, stderrTail)
-        if stdoutWrite >= 0 { close(stdoutWrite); stdoutWrite = -1 }
-        if stderrWrite >= 0 { close(stderrWrite); stderrWrite = -1 }
+        lock.unlock()
+        if stderrTail.isEmpty {
+            _ = shutdown(stdoutWrite, Int32(SHUT_WR))
+            _ = shutdown(stderrWrite, Int32(SHUT_WR))
+        }
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        guard !socketsClosed else { return }
+        if !stderrTail.isEmpty { write(stderrTail, to: stderrWrite) }
+        close(stdoutWrite)
+        close(stderrWrite)
+        socketsClosed = true
     }
 
-    /// Writes all of `text` to a relay socket (no SIGPIPE; a closed socket drops it). Called with `lock` held.
+    /// Writes all of `text` to a relay socket (no SIGPIPE; a shut-down socket drops it). Called with `writeLock` held.
     private func write(_ text: String, to fd: Int32) {
         guard fd >= 0 else { return }
         let bytes = Array(text.utf8)
@@ -153,7 +172,9 @@ final class RemoteWorker: @unchecked Sendable {
 
     /// Closes the socket ends still open, so the group sees EOF even when no exit was reported.
     deinit {
-        if stdoutWrite >= 0 { close(stdoutWrite) }
-        if stderrWrite >= 0 { close(stderrWrite) }
+        if !socketsClosed {
+            close(stdoutWrite)
+            close(stderrWrite)
+        }
     }
 }
