@@ -146,21 +146,28 @@ import Testing
 /// A group that keeps up but stalls once, late in the run (a slow fetch, a busy host), has a lag spike and
 /// recovers: its lag is bounded, and the verdict must not call the spike growth.
 @Suite struct CapacityVerdictSpikeTests {
-    @Test func aRecoveredSpikeIsNotGrowth() {
+    /// 1000 events/s for `seconds` s, consumed as it comes (catching up at most 60 events per 20 ms) except that
+    /// nothing is consumed while the time is in `stall`.
+    static func stalledSeries(seconds: Int, stall: Range<Double>) -> LagSeries {
         let start: UInt64 = 1_000_000_000
         var checkpoints: [Int32: [(offset: Int64, intendedNs: UInt64)]] = [:]
         var positions: [Int32: [(ns: UInt64, next: Int64)]] = [:]
-        for k in 1...240 {  // 1000 events/s for 12 s, checkpoints every 50 ms
+        for k in 1...(seconds * 20) {  // checkpoints every 50 ms
             checkpoints[0, default: []].append((Int64(k * 50 - 1), start + UInt64(k * 50 - 1) * 1_000_000))
         }
         var next: Int64 = 0
-        for k in 1...600 {  // positions every 20 ms; nothing consumed from 9.0 to 9.8 s, then a fast catch-up
+        for k in 1...(seconds * 50) {  // positions every 20 ms
             let t = Double(k) * 0.02
             let due = Int64(t * 1000) - 5
-            if t < 9.0 || t >= 9.8 { next = max(next, min(due, next + 60)) }
+            if !stall.contains(t) { next = max(next, min(due, next + 60)) }
             positions[0, default: []].append((start + UInt64(t * 1e9), next))
         }
-        let s = LagSeries(startNs: start, durationNs: 12_000_000_000, partitionCount: 1, checkpoints: checkpoints, positions: positions)
+        return LagSeries(
+            startNs: start, durationNs: UInt64(seconds) * 1_000_000_000, partitionCount: 1, checkpoints: checkpoints, positions: positions)
+    }
+
+    @Test func aRecoveredSpikeIsNotGrowth() {
+        let s = Self.stalledSeries(seconds: 12, stall: 9.0..<9.8)  // then a fast catch-up
         #expect(s.group.map(\.lagMessages).max()! > 700, "the spike is there")
         let v = CapacityVerdict.judge(s, rate: 1000, maxLagSeconds: 2, warmupSeconds: 2)
         #expect(v.kind == .sustains, "\(v)")
@@ -170,20 +177,8 @@ import Testing
     /// A stall inside the warm-up (the group's first fetches) is left out of the verdict: the trial sustains, and it
     /// records no crossing of the bound, as it records no warm-up sample in its percentiles.
     @Test func aWarmUpStallRecordsNoCrossing() {
-        let start: UInt64 = 1_000_000_000
-        var checkpoints: [Int32: [(offset: Int64, intendedNs: UInt64)]] = [:]
-        var positions: [Int32: [(ns: UInt64, next: Int64)]] = [:]
-        for k in 1...200 {  // 1000 events/s for 10 s, checkpoints every 50 ms
-            checkpoints[0, default: []].append((Int64(k * 50 - 1), start + UInt64(k * 50 - 1) * 1_000_000))
-        }
-        var next: Int64 = 0
-        for k in 1...500 {  // nothing consumed from 0.4 to 2.0 s (lag age 1.6 s), caught up well before the 3 s warm-up ends
-            let t = Double(k) * 0.02
-            let due = Int64(t * 1000) - 5
-            if t < 0.4 || t >= 2.0 { next = max(next, min(due, next + 60)) }
-            positions[0, default: []].append((start + UInt64(t * 1e9), next))
-        }
-        let s = LagSeries(startNs: start, durationNs: 10_000_000_000, partitionCount: 1, checkpoints: checkpoints, positions: positions)
+        // nothing consumed from 0.4 to 2.0 s (lag age 1.6 s), caught up well before the 3 s warm-up ends
+        let s = Self.stalledSeries(seconds: 10, stall: 0.4..<2.0)
         #expect(s.group.contains { $0.t < 3 && $0.lagSeconds > 1 }, "the warm-up stall is there")
         let v = CapacityVerdict.judge(s, rate: 1000, maxLagSeconds: 1, warmupSeconds: 3)
         #expect(v.kind == .sustains && v.crossesBoundAt == nil, "\(v)")

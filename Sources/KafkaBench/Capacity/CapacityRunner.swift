@@ -232,8 +232,7 @@ public final class CapacityRunner {
         row.lagSecondsMax = verdict.lagSecondsMax
         row.crossesBoundAt = verdict.crossesBoundAt
         row.crossingProjected = verdict.crossingProjected
-        row.hostCpuPct = HostCPU.percent(from: recording.hostAtStart, to: recording.hostAtEnd)
-        row.hostStealPct = HostCPU.stealPercent(from: recording.hostAtStart, to: recording.hostAtEnd)
+        (row.hostCpuPct, row.hostStealPct) = HostCPU.usage(from: recording.hostAtStart, to: recording.hostAtEnd)
         let produced = recording.totalProduction
         row.achievedRate = Double(produced.delivered) / c.duration.seconds
         row.producerMaxLateMs = produced.maxLateMs

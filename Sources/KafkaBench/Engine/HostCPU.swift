@@ -57,6 +57,12 @@ public struct HostCPU: Sendable, Equatable {
         return Double(b.steal - a.steal) / Double(b.total - a.total) * 100
     }
 
+    /// The host's CPU between two samples as every mode records it: percent busy (`percent`) and percent stolen
+    /// (`stealPercent`); NaN without both samples.
+    public static func usage(from a: HostCPU?, to b: HostCPU?) -> (cpuPct: Double, stealPct: Double) {
+        (percent(from: a, to: b), stealPercent(from: a, to: b))
+    }
+
     /// Whether a trial measured while `percent` of the host's CPU was stolen measured the host's neighbours.
     public static func isStolen(_ percent: Double) -> Bool { percent.isFinite && percent >= stolenPercent }
 

@@ -172,8 +172,7 @@ public struct RebalanceAnalysis: Sendable {
             maxLag(groupLag, startNs: r.startNs, bucketNs: bucket, before: r.events.first?.ns ?? r.endNs)
             + Int((Double(r.produced) / max(seconds, 1) * 0.1).rounded())
         a.steadyLagMessages = steadyLag
-        a.hostCpuPct = HostCPU.percent(from: r.hostAtStart, to: r.hostAtEnd)
-        a.hostStealPct = HostCPU.stealPercent(from: r.hostAtStart, to: r.hostAtEnd)
+        (a.hostCpuPct, a.hostStealPct) = HostCPU.usage(from: r.hostAtStart, to: r.hostAtEnd)
 
         /// One row: the event window's own figures (`analyzeEvent`) plus those that need run-wide inputs: order and
         /// written-twice findings, the producer's figures and retries in [tE, tN), the lag figures and the command.

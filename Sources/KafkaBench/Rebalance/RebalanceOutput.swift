@@ -35,13 +35,16 @@ public enum RebalanceOutput {
 
     static func f(_ v: Double?, _ digits: Int = 1) -> String { CSV.fixed(v, digits) }
 
+    /// The events CSV's first line (schema 4 added `part` and `rejoin_ms`).
+    public static let eventsSchemaLine = "# kbench rebalance events schema 4"
+
     /// The four tables of a run whose timeline CSV is `csvPath`: timeline, events, partitions and totals, with
     /// their schema lines and headers.
     public static func tables(forCSV csvPath: String) -> [RunFiles.Table] {
         let companions = companionPaths(forCSV: csvPath)
         return [
             RunFiles.Table(path: csvPath, schemaLine: "# kbench rebalance timeline schema 2", columns: timelineColumns),
-            RunFiles.Table(path: companions[0], schemaLine: "# kbench rebalance events schema 4", columns: eventColumns),
+            RunFiles.Table(path: companions[0], schemaLine: eventsSchemaLine, columns: eventColumns),
             RunFiles.Table(path: companions[1], schemaLine: "# kbench rebalance partitions schema 1", columns: partitionColumns),
             RunFiles.Table(path: companions[2], schemaLine: "# kbench rebalance totals schema 3", columns: totalsColumns),
         ]
@@ -57,7 +60,7 @@ public enum RebalanceOutput {
 
     /// The events CSV of `analyses` whole (head and rows), as the run writes it.
     public static func eventsCSV(_ analyses: [RebalanceAnalysis], runId: String, broker: String) -> String {
-        tables(forCSV: "x.csv")[1].head + analyses.map { eventRows($0, runId: runId, broker: broker) }.joined()
+        eventsSchemaLine + "\n" + eventColumns.joined(separator: ",") + "\n" + analyses.map { eventRows($0, runId: runId, broker: broker) }.joined()
     }
 
     private static func lines(_ rows: [[String]]) -> String {

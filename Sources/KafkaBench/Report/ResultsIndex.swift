@@ -126,7 +126,10 @@ struct ResultsIndex {
             }
             if table.index["host_steal_pct"] != nil {
                 var worst = 0.0
-                for row in table.rows { worst = max(worst, try row.double("host_steal_pct").isFinite ? try row.double("host_steal_pct") : 0) }
+                for row in table.rows {
+                    let steal = try row.double("host_steal_pct")
+                    if steal.isFinite { worst = max(worst, steal) }
+                }
                 if HostCPU.isStolen(worst) { headline += String(format: "; measured at up to %.1f%% steal: may measure the host", worst) }
             }
         }

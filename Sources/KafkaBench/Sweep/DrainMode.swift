@@ -17,11 +17,7 @@ public struct DrainMode: TrialMode {
         engine.onPhase("draining")
         let timeout = timeout
         let atGo = HostCPU.sample()
-        defer {
-            let atEnd = HostCPU.sample()
-            hostCpuPct = HostCPU.percent(from: atGo, to: atEnd)
-            hostStealPct = HostCPU.stealPercent(from: atGo, to: atEnd)
-        }
+        defer { (hostCpuPct, hostStealPct) = HostCPU.usage(from: atGo, to: HostCPU.sample()) }
         return try FinalResults.collect(group, engine: engine, deadlineNs: goNs + timeout.nanoseconds) { missing in
             "the backlog was not drained within \(timeout) (--trial-timeout); still draining: \(missing.joined(separator: ", "))"
         }

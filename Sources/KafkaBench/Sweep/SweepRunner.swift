@@ -32,10 +32,10 @@ public final class SweepRunner {
     public var runId: String { context.runId }
     public let csvPath: String
     private let results: ResultsFile
-    /// Whether this runner made `context` (and so closes it when the sweep ends).
-    private let ownsContext: Bool
     /// What this sweep is within the run it is part of ("r1 trial"); nil for a sweep of its own.
     private let partLabel: String?
+    /// Whether this runner made `context` (a sweep of its own), and so closes it when the sweep ends.
+    private var ownsContext: Bool { partLabel == nil }
 
     /// Opens the output file at once, so an unwritable path is refused before anything runs.
     public convenience init(configuration: SweepConfiguration, cluster: ClusterConnection, csvPath: String, commandLine: String) throws {
@@ -56,7 +56,6 @@ public final class SweepRunner {
         self.context = context
         self.csvPath = csvPath
         self.partLabel = partLabel
-        ownsContext = partLabel == nil
         results = try ResultsFile(path: csvPath, agents: configuration.agents != nil)
     }
 

@@ -26,10 +26,7 @@ public struct WindowMode: TrialMode {
         group.broadcast(RunnerCommand(cmd: .go, windowStartNs: start, windowEndNs: end))
         engine.onPhase("measuring \(duration) window")
         var atStart: HostCPU?, atEnd: HostCPU?
-        defer {
-            hostCpuPct = HostCPU.percent(from: atStart, to: atEnd)
-            hostStealPct = HostCPU.stealPercent(from: atStart, to: atEnd)
-        }
+        defer { (hostCpuPct, hostStealPct) = HostCPU.usage(from: atStart, to: atEnd) }
         return try FinalResults.collect(
             group, engine: engine, deadlineNs: end + Self.resultGraceNs,
             each: { now in
